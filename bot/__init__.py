@@ -1,0 +1,1 @@
+"""The imperative shell: settings, database, web app, channel adapters, pipeline, CLI."""

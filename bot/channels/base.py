@@ -1,0 +1,75 @@
+"""The one interface every channel implements: render replies into sends, deliver a send, show typing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from dialogs.model import Reply, reply_to_dict
+
+Batch = list[dict[str, Any]]  # one platform call's worth of messages, JSON-serialisable
+
+
+class Outcome(StrEnum):
+    SENT = "sent"  # the platform has it (or had it already: a duplicate retry key)
+    RETRY = "retry"  # transient: try again later
+    FAILED = "failed"  # permanent: the platform refused it
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed outbox row, as the sender hands it to a channel."""
+
+    id: int
+    channel: str
+    recipient: str
+    payload: Batch
+    retry_key: str
+    reply_token: str | None
+    reply_deadline_at: datetime | None
+    reply_attempted: bool
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    via: str = ""
+    error: str = ""
+    reply_refused: bool = False  # the platform refused the reply token: never try it again
+
+
+class Channel(Protocol):
+    name: str
+    pull: bool  # True: the client collects its messages itself (web/terminal trial); no sender involved
+
+    def render(self, replies: Sequence[Reply]) -> list[Batch]: ...
+
+    async def deliver(self, message: Outgoing, *, now: datetime) -> Delivery: ...
+
+    async def show_loading(self, user_id: str) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class PullChannel:
+    """Trial channels (the /try page, `madoguchi chat`): replies stay in the outbox until the client reads them."""
+
+    pull = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def render(self, replies: Sequence[Reply]) -> list[Batch]:
+        return [[reply_to_dict(r) for r in replies]] if replies else []
+
+    async def deliver(self, message: Outgoing, *, now: datetime) -> Delivery:
+        raise RuntimeError("pull channels are read by their client, not delivered")
+
+    async def show_loading(self, user_id: str) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None

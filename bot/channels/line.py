@@ -1,0 +1,114 @@
+"""LINE delivery with the real line-bot-sdk: reply while the token is fresh, else push with X-Line-Retry-Key."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+import aiohttp
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
+)
+
+from bot.channels import line_render
+from bot.channels.base import Batch, Delivery, Outcome, Outgoing
+from dialogs.model import Reply
+
+log = logging.getLogger(__name__)
+LOADING_SECONDS = 20  # 5–60, a multiple of 5; disappears when our next message arrives
+LOADING_PER_SECOND = 50  # LINE allows 100 req/s for the loading endpoint: stay well under it
+TRANSIENT = {408, 429, 500, 502, 503, 504}
+
+
+def _failure(exc: ApiException) -> Delivery:
+    outcome = Outcome.RETRY if exc.status in TRANSIENT else Outcome.FAILED
+    return Delivery(outcome, error=f"LINE {exc.status}: {str(exc.body)[:300]}")
+
+
+class LineChannel:
+    name = "line"
+    pull = False
+
+    def __init__(self, *, access_token: str, base_url: str) -> None:
+        self._config = Configuration(host=base_url.rstrip("/"), access_token=access_token)
+        self._client: AsyncApiClient | None = None
+        self._api: AsyncMessagingApi | None = None
+        self._loading_window = (0.0, 0)
+
+    def render(self, replies: Sequence[Reply]) -> list[Batch]:
+        return line_render.render(replies)
+
+    def _messaging(self) -> AsyncMessagingApi:
+        if self._api is None:  # the SDK's aiohttp session must be created inside the running loop
+            self._client = AsyncApiClient(self._config)
+            self._api = AsyncMessagingApi(self._client)
+        return self._api
+
+    async def deliver(self, message: Outgoing, *, now: datetime) -> Delivery:
+        try:
+            if message.reply_token and message.reply_deadline_at and now < message.reply_deadline_at:
+                replied = await self._reply(message)
+                if replied is not None:
+                    return replied
+                return replace(await self._push(message), reply_refused=True)
+            return await self._push(message)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            return Delivery(Outcome.RETRY, error=f"network: {type(exc).__name__}")
+
+    async def _reply(self, message: Outgoing) -> Delivery | None:
+        """The reply's outcome, or None when the token was refused and a push should follow."""
+        request = ReplyMessageRequest.from_dict({"replyToken": message.reply_token, "messages": message.payload})
+        try:
+            await self._messaging().reply_message(request, _request_timeout=10)
+            return Delivery(Outcome.SENT, via="reply")
+        except ApiException as exc:
+            if exc.status != 400:
+                return _failure(exc)
+            if message.reply_attempted:  # our earlier attempt (outcome unknown) used the token
+                return Delivery(Outcome.SENT, via="reply", error="reply token used by the earlier attempt")
+            log.info("reply token refused for outbox %s; pushing instead", message.id)
+            return None
+
+    async def _push(self, message: Outgoing) -> Delivery:
+        request = PushMessageRequest.from_dict({"to": message.recipient, "messages": message.payload})
+        try:
+            await self._messaging().push_message(request, x_line_retry_key=message.retry_key, _request_timeout=10)
+            return Delivery(Outcome.SENT, via="push")
+        except ApiException as exc:
+            if exc.status == 409:  # the retry key was accepted before: delivered
+                return Delivery(Outcome.SENT, via="push", error="accepted earlier (409)")
+            return _failure(exc)
+
+    def _loading_allowed(self) -> bool:
+        second, count = self._loading_window
+        now = time.monotonic()
+        if now - second >= 1.0:
+            self._loading_window = (now, 1)
+            return True
+        self._loading_window = (second, count + 1)
+        return count < LOADING_PER_SECOND
+
+    async def show_loading(self, user_id: str) -> None:
+        """Best effort: the loading animation in a 1:1 chat."""
+        if not self._loading_allowed():
+            return
+        request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=LOADING_SECONDS)
+        try:
+            await self._messaging().show_loading_animation(request, _request_timeout=5)
+        except (ApiException, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            log.info("loading animation not shown: %s", type(exc).__name__)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = self._api = None

@@ -1,0 +1,97 @@
+"""The `madoguchi` command: serve, worker, db upgrade, chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import typer
+
+from bot.settings import Settings, get_settings
+
+app = typer.Typer(help="madoguchi: the LINE front desk of くまもと中小企業デジタル相談窓口", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = typer.Option(8000, envvar="PORT")) -> None:
+    """Run the web app (webhooks, /try) with the embedded worker unless MADOGUCHI_EMBEDDED_WORKER=false."""
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    _logging()
+    typer.echo(f"madoguchi: http://{host}:{port}/try でお試しチャットが使えます")
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """Run a worker process: turns and deliveries only (any number of them can share PostgreSQL)."""
+    from bot.services import build_services
+
+    _logging()
+
+    async def main(settings: Settings) -> None:
+        services = build_services(settings)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, services.pipeline.stop)
+        try:
+            await services.pipeline.run()
+        finally:
+            await services.aclose()
+
+    settings = get_settings()
+    settings.describe_channels()
+    asyncio.run(main(settings))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or upgrade the database schema."""
+    from bot.db.engine import upgrade
+
+    upgrade(get_settings(), revision)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def chat(user: str = typer.Option("local", help="who you are in this conversation (state is kept per user)")) -> None:
+    """Talk to the bot in this terminal, as a LINE user would. Ctrl-D to leave."""
+    from bot.channels.terminal import format_replies, pick
+    from bot.pipeline.trial import converse
+    from bot.services import build_services
+    from dialogs.model import Kind
+
+    services = build_services(get_settings())
+    ctx = services.pipeline.turns
+
+    def send(kind: Kind, text: str = "", data: str = "") -> list[dict[str, str]]:
+        shown, offered = format_replies(converse(ctx, channel="terminal", user_id=user, kind=kind, text=text,
+                                                 data=data))
+        typer.echo(shown)
+        return offered
+
+    offered = send(Kind.FOLLOW)
+    while True:
+        try:
+            typed = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            break
+        if not typed.strip():
+            continue
+        choice = pick(typed, offered)
+        offered = send(Kind.POSTBACK, data=choice["data"]) if choice else send(Kind.TEXT, text=typed)
+    services.engine.dispose()
+
+
+if __name__ == "__main__":
+    app()

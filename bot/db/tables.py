@@ -1,0 +1,140 @@
+"""Tables of the message pipeline. Singular snake_case names; timestamps end in `_at` and are UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC on every backend, returned as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Conversation(Base):
+    """One person on one channel: the dialog state. Its row lock orders that person's turns."""
+
+    __tablename__ = "conversation"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "line:U…", "web:…"
+    channel: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(150))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    turn_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InboxEvent(Base):
+    """Every webhook event, stored before the webhook is acknowledged; unique per channel event id."""
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (
+        UniqueConstraint("channel", "event_key", name="uq_inbox_event_channel_event_key"),
+        Index("ix_inbox_event_pending", "status", "conversation_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    event_key: Mapped[str] = mapped_column(String(100))
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
+    status: Mapped[str] = mapped_column(String(12))  # pending | done | ignored | failed
+    inbound: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reply_token: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    event_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    turn_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    worker: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OutboxMessage(Base):
+    """One send to a channel (≤ the channel's per-call message limit), committed with the turn."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        Index("ix_outbox_message_conversation", "conversation_key", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
+    inbox_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbox_event.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(150))
+    payload: Mapped[list[Any]] = mapped_column(JSON)
+    reply_token: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    reply_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reply_attempted: Mapped[bool] = mapped_column(Boolean, default=False)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    via: Mapped[str | None] = mapped_column(String(12), nullable=True)  # reply | push | pull
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DialogEffect(Base):
+    """An effect a turn asked for (e.g. handoff_requested), recorded in the turn's transaction."""
+
+    __tablename__ = "dialog_effect"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

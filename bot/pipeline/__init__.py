@@ -1,0 +1,1 @@
+"""The durable pipeline: inbox (events stored before the ack) → turns (state + outbox in one commit) → sender."""

@@ -1,0 +1,52 @@
+"""Wiring: the objects one process needs, built from Settings. Shared by the web app, the worker and the CLI."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.base import Channel, PullChannel
+from bot.channels.line import LineChannel
+from bot.db.engine import make_engine, make_session_factory
+from bot.pipeline.turns import Dialog
+from bot.pipeline.worker import Pipeline
+from bot.settings import Settings
+from dialogs.menu import step as default_dialog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    channels: dict[str, Channel]
+    pipeline: Pipeline
+
+    async def aclose(self) -> None:
+        await self.pipeline.aclose()
+        self.engine.dispose()
+
+
+def build_channels(settings: Settings) -> dict[str, Channel]:
+    channels: dict[str, Channel] = {"web": PullChannel("web"), "terminal": PullChannel("terminal")}
+    if settings.line_enabled:
+        assert settings.line_channel_access_token is not None
+        channels["line"] = LineChannel(
+            access_token=settings.line_channel_access_token, base_url=settings.line_api_base_url
+        )
+    return channels
+
+
+def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Services:
+    engine = make_engine(settings)
+    session_factory = make_session_factory(engine)
+    channels = build_channels(settings)
+    pipeline = Pipeline(
+        settings=settings, session_factory=session_factory, channels=channels, dialog=dialog or default_dialog
+    )
+    return Services(settings, engine, session_factory, channels, pipeline)

@@ -1,0 +1,62 @@
+"""The one settings class, read from MADOGUCHI_* variables and `.env`."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LINE_API_DEFAULT = "https://api.line.me"
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    """Validated once at start-up; nothing else reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./madoguchi.db"
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base_url: str = LINE_API_DEFAULT
+    secret_key: str = Field(default="", repr=False)
+    embedded_worker: bool = True
+    # Pipeline tuning. Defaults suit production; tests shorten the lease.
+    worker_concurrency: int = Field(default=4, ge=1, le=64)
+    poll_interval_seconds: float = Field(default=0.2, gt=0)
+    send_lease_seconds: float = Field(default=30.0, gt=0)
+    send_max_attempts: int = Field(default=8, ge=1)
+    turn_max_attempts: int = Field(default=3, ge=1)
+    reply_token_max_age_seconds: float = Field(default=50.0, gt=0)
+    loading_after_seconds: float = Field(default=1.0, ge=0)
+    conversation_resume_after_hours: float = Field(default=72.0, gt=0)
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlalchemy_url(self) -> str:
+        """Use psycopg 3 for plain postgresql:// URLs."""
+        url = self.database_url
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+
+    def describe_channels(self) -> None:
+        """Log, once, which channels are live."""
+        if not self.line_enabled:
+            log.warning(
+                "LINE is disabled: set MADOGUCHI_LINE_CHANNEL_SECRET and MADOGUCHI_LINE_CHANNEL_ACCESS_TOKEN "
+                "to enable POST /webhooks/line (the /try page and `madoguchi chat` work without them)."
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The FastAPI app: webhooks, health, the /try trial page."""

@@ -1,0 +1,42 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from bot.pipeline.turns import Dialog
+from bot.services import build_services
+from bot.settings import Settings, get_settings
+from bot.web import health, line, trial
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.describe_channels()
+        services = build_services(settings, dialog=dialog)
+        app.state.services = services
+        worker = asyncio.create_task(services.pipeline.run()) if settings.embedded_worker else None
+        try:
+            yield
+        finally:
+            services.pipeline.stop()
+            if worker is not None:
+                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(worker, 10)
+            await services.aclose()
+
+    app = FastAPI(title="madoguchi", version="0.1.0", lifespan=lifespan)
+    app.include_router(health.router)
+    app.include_router(line.router)
+    app.include_router(trial.router)
+    return app

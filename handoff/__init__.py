@@ -1,0 +1,1 @@
+"""Coordinator handoff: cases, the queue, relay chat, review (issue: coordinator handoff)."""

@@ -1,0 +1,1 @@
+"""Knowledge base: FAQ content, Japanese retrieval, editor (issue: knowledge base)."""
