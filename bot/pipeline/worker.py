@@ -7,13 +7,13 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.tables import InboxEvent, utcnow
 from bot.pipeline import outbox
 from bot.pipeline.turns import Dialog, TurnContext, process_one
@@ -51,17 +51,24 @@ class Pipeline:
             await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval_seconds)
         self._wake.clear()
 
-    async def _turn_loop(self) -> None:
-        while not self._stop.is_set():
-            done = await asyncio.to_thread(process_one, self.turns)
-            if done is None:
-                await self._idle()
-            elif done.outbox_ids and done.channel in self._push_channels:
-                await self.deliver(conversation_key=done.conversation_key)
+    async def _turn_step(self) -> bool:
+        done = await asyncio.to_thread(process_one, self.turns)
+        if done is not None and done.outbox_ids and done.channel in self._push_channels:
+            await self.deliver(conversation_key=done.conversation_key)
+        return done is not None
 
-    async def _send_loop(self) -> None:
+    async def _send_step(self) -> bool:
+        return await self.deliver() > 0
+
+    async def _loop(self, step: Callable[[], Awaitable[bool]]) -> None:
         while not self._stop.is_set():
-            if not await self.deliver():
+            try:
+                busy = await step()
+            except Exception:  # noqa: BLE001 - e.g. the database restarting: log, back off, carry on
+                log.exception("pipeline step failed; retrying shortly")
+                await asyncio.sleep(1.0)
+                continue
+            if not busy:
                 await self._idle()
 
     async def deliver(self, *, conversation_key: str | None = None) -> int:
@@ -75,7 +82,7 @@ class Pipeline:
             )
             if claimed is None:
                 return settled
-            delivery = await self.channels[claimed.channel].deliver(claimed, now=utcnow())
+            delivery = await self._deliver_one(claimed)
             status = await asyncio.to_thread(
                 outbox.settle, session_factory=self.session_factory, message_id=claimed.id, delivery=delivery,
                 max_attempts=self.settings.send_max_attempts,
@@ -85,6 +92,13 @@ class Pipeline:
                 if conversation_key is not None:
                     return settled  # the send loop retries it after the backoff
             settled += 1
+
+    async def _deliver_one(self, claimed: Outgoing) -> Delivery:
+        try:
+            return await self.channels[claimed.channel].deliver(claimed, now=utcnow())
+        except Exception as exc:  # noqa: BLE001 - an SDK surprise must not end the loop; the lease guards retries
+            log.exception("delivery of outbox %s raised", claimed.id)
+            return Delivery(Outcome.RETRY, error=f"unexpected: {type(exc).__name__}")
 
     def expect_replies(self, channel: str, user_id: str, event_keys: list[str]) -> None:
         """Show the channel's loading animation if these events are still unanswered after ~1 s."""
@@ -111,7 +125,8 @@ class Pipeline:
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
         n = self.settings.worker_concurrency
-        loops = [self._turn_loop() for _ in range(n)] + [self._send_loop() for _ in range(max(1, n // 2))]
+        loops = [self._loop(self._turn_step) for _ in range(n)]
+        loops += [self._loop(self._send_step) for _ in range(max(1, n // 2))]
         log.info("worker %s running %d turn and %d send loops", self.worker_id, n, max(1, n // 2))
         await asyncio.gather(*loops)
 

@@ -31,8 +31,12 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
         finally:
             services.pipeline.stop()
             if worker is not None:
-                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                try:
                     await asyncio.wait_for(worker, 10)
+                except (asyncio.TimeoutError, asyncio.CancelledError):
+                    log.warning("embedded worker did not stop within 10 s")
+                except Exception:  # noqa: BLE001 - shutting down anyway
+                    log.exception("embedded worker ended with an error")
             await services.aclose()
 
     app = FastAPI(title="madoguchi", version="0.1.0", lifespan=lifespan)

@@ -1,0 +1,82 @@
+"""Shared fixtures: databases (SQLite; PostgreSQL when reachable), the fake LINE server, the bot served live."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.db.engine import upgrade
+from bot.settings import Settings
+from tests.fakes.line_server import ACCESS_TOKEN, CHANNEL_SECRET, FakeLine
+from tests.fakes.server import ThreadedServer
+
+POSTGRES_ADMIN_URL = os.environ.get("MADOGUCHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+POSTGRES = _postgres_reachable()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'madoguchi.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    if not POSTGRES:
+        pytest.skip("PostgreSQL is not reachable at " + POSTGRES_ADMIN_URL)
+    name = f"madoguchi_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Both databases: the test runs once on SQLite and once on PostgreSQL (skipped when unreachable)."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def fake_line() -> Iterator[FakeLine]:
+    fake = FakeLine()
+    with ThreadedServer(fake.app()) as server:
+        fake.url = server.url  # type: ignore[attr-defined]
+        yield fake
+    assert fake.violations == [], f"LINE platform limits broken: {fake.violations}"
+
+
+def make_settings(db_url: str, line_url: str | None = None, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": db_url, "secret_key": "test-secret", "poll_interval_seconds": 0.05,
+        "send_lease_seconds": 2.0, "embedded_worker": True,
+    }
+    if line_url:
+        values |= {"line_channel_secret": CHANNEL_SECRET, "line_channel_access_token": ACCESS_TOKEN,
+                   "line_api_base_url": line_url}
+    values |= overrides
+    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    upgrade(settings)
+    return settings

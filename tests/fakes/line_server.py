@@ -1,0 +1,181 @@
+"""A local fake of the LINE Messaging API that the real line-bot-sdk talks to (Configuration(host=…)).
+
+It records reply/push/loading calls, rejects reused or expired reply tokens (400), answers a repeated
+X-Line-Retry-Key with 409, and lists every platform-limit violation in `violations` (the test fixture fails
+the test when it is not empty). Faults can be injected: failures, and holding a response after acceptance
+(to let a test kill the bot between "LINE accepted it" and "the bot recorded it").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tests.fakes.line_limits import message_problems
+from tests.fakes.server import ThreadedServer
+
+ACCESS_TOKEN = "fake-line-access-token"
+CHANNEL_SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+TOKEN_LIFETIME = 60.0
+
+
+def _sent(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"sentMessages": [{"id": str(uuid.uuid4().int)[:18], "quoteToken": uuid.uuid4().hex} for _ in messages]}
+
+
+@dataclass
+class Call:
+    kind: str  # reply | push | loading
+    to: str
+    messages: list[dict[str, Any]]
+    at: float
+    retry_key: str | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.get("text") or m.get("altText") or "" for m in self.messages]
+
+
+@dataclass
+class FakeLine:
+    calls: list[Call] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    refused: Counter[str] = field(default_factory=Counter)
+    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (user, issued_at)
+    used_tokens: set[str] = field(default_factory=set)
+    retry_keys: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, list[int]] = field(default_factory=dict)  # kind -> statuses to answer next
+    hold_after_accept: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _loading_window: list[float] = field(default_factory=list)
+
+    # --- test helpers -------------------------------------------------------------------------------------
+    def issue_token(self, user: str, *, age: float = 0.0) -> str:
+        token = uuid.uuid4().hex
+        with self.lock:
+            self.tokens[token] = (user, time.time() - age)
+        return token
+
+    def fail_next(self, kind: str, *statuses: int) -> None:
+        with self.lock:
+            self.failures.setdefault(kind, []).extend(statuses)
+
+    def delivered(self, user: str | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.kind in ("reply", "push") and (user is None or c.to == user)]
+
+    def texts_to(self, user: str) -> list[str]:
+        return [t for c in self.delivered(user) for t in c.texts]
+
+    def loading(self, user: str | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.kind == "loading" and (user is None or c.to == user)]
+
+    # --- the API --------------------------------------------------------------------------------------
+    def _injected(self, kind: str) -> int | None:
+        with self.lock:
+            queue = self.failures.get(kind)
+            return queue.pop(0) if queue else None
+
+    def _refuse(self, kind: str, status: int, message: str, *, violation: bool = False) -> JSONResponse:
+        with self.lock:
+            self.refused[f"{kind}:{status}"] += 1
+            if violation:
+                self.violations.append(f"{kind}: {message}")
+        return JSONResponse({"message": message}, status_code=status)
+
+    async def _accept(self, call: Call, response: Response) -> Response:
+        with self.lock:
+            self.calls.append(call)
+            hold = call.kind in self.hold_after_accept
+        if hold:
+            await asyncio.sleep(3600)  # the bot is killed meanwhile
+        return response
+
+    async def reply(self, request: Request) -> Response:
+        body = await request.json()
+        if (status := self._injected("reply")) is not None:
+            return self._refuse("reply", status, "injected failure")
+        token = body.get("replyToken", "")
+        with self.lock:
+            known = self.tokens.get(token)
+            fresh = known is not None and time.time() - known[1] < TOKEN_LIFETIME and token not in self.used_tokens
+            if fresh:
+                self.used_tokens.add(token)
+        if not fresh or known is None:
+            return self._refuse("reply", 400, "Invalid reply token")
+        if problems := message_problems(body.get("messages")):
+            return self._refuse("reply", 400, "; ".join(problems), violation=True)
+        return await self._accept(Call("reply", known[0], body["messages"], time.time()),
+                                  JSONResponse(_sent(body["messages"])))
+
+    async def push(self, request: Request) -> Response:
+        body = await request.json()
+        key = request.headers.get("x-line-retry-key")
+        if key is not None and not UUID_RE.match(key):
+            return self._refuse("push", 400, f"retry key {key!r} is not a UUID", violation=True)
+        with self.lock:
+            accepted = self.retry_keys.get(key) if key else None
+        if accepted:
+            return JSONResponse({"message": "The retry key is already accepted"}, status_code=409,
+                                headers={"x-line-accepted-request-id": accepted})
+        if (status := self._injected("push")) is not None:
+            return self._refuse("push", status, "injected failure")
+        if problems := message_problems(body.get("messages")):
+            return self._refuse("push", 400, "; ".join(problems), violation=True)
+        if not body.get("to"):
+            return self._refuse("push", 400, "no 'to'", violation=True)
+        if key:
+            with self.lock:
+                self.retry_keys[key] = uuid.uuid4().hex
+        return await self._accept(Call("push", body["to"], body["messages"], time.time(), key),
+                                  JSONResponse(_sent(body["messages"]), headers={"x-line-request-id": key or ""}))
+
+    async def loading(self, request: Request) -> Response:
+        body = await request.json()
+        seconds = body.get("loadingSeconds", 20)
+        if not (isinstance(seconds, int) and 5 <= seconds <= 60 and seconds % 5 == 0):
+            return self._refuse("loading", 400, f"loadingSeconds {seconds!r}", violation=True)
+        now = time.time()
+        with self.lock:
+            self._loading_window = [t for t in self._loading_window if now - t < 1.0] + [now]
+            too_fast = len(self._loading_window) > 100
+        if too_fast:
+            return self._refuse("loading", 429, "loading rate over 100 req/s", violation=True)
+        with self.lock:
+            self.calls.append(Call("loading", body.get("chatId", ""), [], now))
+        return JSONResponse({}, status_code=202)
+
+    def app(self) -> Starlette:
+        async def guarded(request: Request) -> Response:
+            if request.headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
+                return self._refuse("auth", 401, "Authentication failed", violation=True)
+            handler = {
+                "/v2/bot/message/reply": self.reply,
+                "/v2/bot/message/push": self.push,
+                "/v2/bot/chat/loading/start": self.loading,
+            }.get(request.url.path)
+            if handler is None:
+                return self._refuse("unknown", 404, f"not faked: {request.url.path}", violation=True)
+            return await handler(request)
+
+        paths = ["/v2/bot/message/reply", "/v2/bot/message/push", "/v2/bot/chat/loading/start"]
+        return Starlette(routes=[Route(p, guarded, methods=["POST"]) for p in paths])
+
+
+def start_fake_line() -> tuple[FakeLine, ThreadedServer]:
+    fake = FakeLine()
+    server = ThreadedServer(fake.app()).__enter__()
+    return fake, server
