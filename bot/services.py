@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import dataclass
 
@@ -14,7 +15,6 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.pipeline.turns import Dialog
 from bot.pipeline.worker import Pipeline
 from bot.settings import Settings
-from dialogs.menu import step as default_dialog
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,19 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
     return channels
 
 
+def load_dialog(path: str) -> Dialog:
+    """'package.module:function' → the dialog step function."""
+    module_name, _, attr = path.partition(":")
+    dialog: Dialog = getattr(importlib.import_module(module_name), attr or "step")
+    return dialog
+
+
 def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Services:
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     channels = build_channels(settings)
     pipeline = Pipeline(
-        settings=settings, session_factory=session_factory, channels=channels, dialog=dialog or default_dialog
+        settings=settings, session_factory=session_factory, channels=channels,
+        dialog=dialog or load_dialog(settings.dialog),
     )
     return Services(settings, engine, session_factory, channels, pipeline)

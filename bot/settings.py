@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     line_api_base_url: str = LINE_API_DEFAULT
     secret_key: str = Field(default="", repr=False)
     embedded_worker: bool = True
+    dialog: str = "dialogs.menu:step"  # import path of the dialog step function
     # Pipeline tuning. Defaults suit production; tests shorten the lease.
     worker_concurrency: int = Field(default=4, ge=1, le=64)
     poll_interval_seconds: float = Field(default=0.2, gt=0)

@@ -29,8 +29,8 @@ class Outgoing:
     payload: Batch
     retry_key: str
     reply_token: str | None
-    reply_deadline_at: datetime | None
-    reply_attempted: bool
+    use_reply_token: bool  # decided and recorded at claim time: this attempt answers with the reply token
+    reply_attempted: bool  # an earlier attempt already tried the token (its outcome unknown)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 import aiohttp
@@ -55,18 +54,13 @@ class LineChannel:
         return self._api
 
     async def deliver(self, message: Outgoing, *, now: datetime) -> Delivery:
+        """Exactly one platform call: the reply when the claim chose it, else a push with the retry key."""
         try:
-            if message.reply_token and message.reply_deadline_at and now < message.reply_deadline_at:
-                replied = await self._reply(message)
-                if replied is not None:
-                    return replied
-                return replace(await self._push(message), reply_refused=True)
-            return await self._push(message)
+            return await (self._reply(message) if message.use_reply_token else self._push(message))
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             return Delivery(Outcome.RETRY, error=f"network: {type(exc).__name__}")
 
-    async def _reply(self, message: Outgoing) -> Delivery | None:
-        """The reply's outcome, or None when the token was refused and a push should follow."""
+    async def _reply(self, message: Outgoing) -> Delivery:
         request = ReplyMessageRequest.from_dict({"replyToken": message.reply_token, "messages": message.payload})
         try:
             await self._messaging().reply_message(request, _request_timeout=10)
@@ -74,10 +68,10 @@ class LineChannel:
         except ApiException as exc:
             if exc.status != 400:
                 return _failure(exc)
-            if message.reply_attempted:  # our earlier attempt (outcome unknown) used the token
+            if message.reply_attempted:  # our earlier attempt, whose answer we never saw, used the token
                 return Delivery(Outcome.SENT, via="reply", error="reply token used by the earlier attempt")
-            log.info("reply token refused for outbox %s; pushing instead", message.id)
-            return None
+            log.info("reply token refused for outbox %s; it will be pushed", message.id)
+            return Delivery(Outcome.RETRY, error="reply token refused", reply_refused=True)
 
     async def _push(self, message: Outgoing) -> Delivery:
         request = PushMessageRequest.from_dict({"to": message.recipient, "messages": message.payload})

@@ -53,16 +53,16 @@ def claim_next(
         row = session.scalars(stmt).first()
         if row is None:
             return None
+        use_reply = bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)
         claimed = Outgoing(
-            id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload, retry_key=row.retry_key,
-            reply_token=row.reply_token, reply_deadline_at=row.reply_deadline_at,
+            id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,
+            retry_key=row.retry_key, reply_token=row.reply_token, use_reply_token=use_reply,
             reply_attempted=row.reply_attempted,
         )
         row.lease_until = now + lease
         row.attempts += 1
         # Recorded before the call: after a crash we know a reply may have gone out with this token.
-        if row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at:
-            row.reply_attempted = True
+        row.reply_attempted = row.reply_attempted or use_reply
         return claimed
 
 
@@ -75,14 +75,14 @@ def settle(
         row = session.get(OutboxMessage, message_id, with_for_update=True)
         assert row is not None
         values: dict[str, Any] = {"lease_until": None, "last_error": delivery.error or None}
-        if delivery.reply_refused:
-            values["reply_token"] = None
+        if delivery.reply_refused:  # recorded before any push, so a crash cannot mistake it for delivered
+            values |= {"reply_token": None, "reply_attempted": False}
         if delivery.outcome is Outcome.SENT:
             values |= {"status": "sent", "sent_at": now, "via": delivery.via}
         elif delivery.outcome is Outcome.FAILED or row.attempts >= max_attempts:
             values |= {"status": "failed"}
         else:
-            values |= {"next_attempt_at": now + backoff(row.attempts)}
+            values |= {"next_attempt_at": now if delivery.reply_refused else now + backoff(row.attempts)}
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
         return str(values.get("status", "pending"))
 

@@ -87,7 +87,7 @@ class Pipeline:
                 outbox.settle, session_factory=self.session_factory, message_id=claimed.id, delivery=delivery,
                 max_attempts=self.settings.send_max_attempts,
             )
-            if status != "sent":
+            if status != "sent" and not delivery.reply_refused:
                 log.warning("outbox %s %s: %s", claimed.id, status, delivery.error)
                 if conversation_key is not None:
                     return settled  # the send loop retries it after the backoff

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import time
 
 import pytest
 
@@ -109,11 +110,14 @@ def test_expired_reply_token_falls_back_to_push_with_a_retry_key(bot: LiveBot, f
     assert call.kind == "push" and call.retry_key
     assert call.texts[0] == texts.FAQ_LIMITS
     assert fake_line.refused["reply:400"] == 1
+    with bot.engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT reply_token, via, attempts FROM outbox_message").one()
+    assert tuple(row) == (None, "push", 2)  # the refused token was forgotten before the push
 
 
 def test_old_event_is_pushed_without_trying_its_token(bot: LiveBot, fake_line: FakeLine) -> None:
     user = "Uold"
-    old_ms = int((__import__("time").time() - 300) * 1000)  # a redelivery, five minutes late
+    old_ms = int((time.time() - 300) * 1000)  # a redelivery, five minutes late
     bot.post(line_events.event("postback", user, token=fake_line.issue_token(user), ts_ms=old_ms,
                                postback__data="faq:apply"))
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="push")
@@ -164,7 +168,8 @@ def test_5000_characters_and_emoji_are_answered_and_nothing_breaks(bot: LiveBot,
 def test_transient_push_errors_are_retried_with_backoff(bot: LiveBot, fake_line: FakeLine) -> None:
     user = "Uretry"
     fake_line.fail_next("push", 500, 503)
-    bot.post(line_events.event("postback", user, token=fake_line.issue_token(user, age=120),
+    old_ms = int((time.time() - 300) * 1000)  # too old for its reply token: straight to push
+    bot.post(line_events.event("postback", user, token=fake_line.issue_token(user, age=300), ts_ms=old_ms,
                                postback__data="faq:eligible"))
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="push after retries")
     assert fake_line.refused["push:500"] == 1 and fake_line.refused["push:503"] == 1
@@ -177,4 +182,5 @@ def test_several_users_in_one_webhook_each_get_their_answer(bot: LiveBot, fake_l
     users = [f"Umany{i}" for i in range(5)]
     bot.post(*[text_event(fake_line, u, "よくある質問") for u in users])
     wait_until(lambda: all(len(fake_line.delivered(u)) == 1 for u in users), what="five answers")
+    wait_until(bot.settled, what="settled")
     assert bot.count(OutboxMessage, OutboxMessage.status == "sent") == 5

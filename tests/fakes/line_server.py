@@ -58,6 +58,8 @@ class FakeLine:
     retry_keys: dict[str, str] = field(default_factory=dict)
     failures: dict[str, list[int]] = field(default_factory=dict)  # kind -> statuses to answer next
     hold_after_accept: set[str] = field(default_factory=set)
+    hold_before_accept: set[str] = field(default_factory=set)
+    arrived: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _loading_window: list[float] = field(default_factory=list)
 
@@ -162,6 +164,12 @@ class FakeLine:
         async def guarded(request: Request) -> Response:
             if request.headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
                 return self._refuse("auth", 401, "Authentication failed", violation=True)
+            kind = request.url.path.rsplit("/", 1)[-1]
+            with self.lock:
+                self.arrived[kind] += 1
+                hold = kind in self.hold_before_accept
+            if hold:
+                await asyncio.sleep(3600)  # never accepted: the bot is killed meanwhile
             handler = {
                 "/v2/bot/message/reply": self.reply,
                 "/v2/bot/message/push": self.push,
