@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -57,7 +56,7 @@ class LineChannel:
         """Exactly one platform call: the reply when the claim chose it, else a push with the retry key."""
         try:
             return await (self._reply(message) if message.use_reply_token else self._push(message))
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return Delivery(Outcome.RETRY, error=f"network: {type(exc).__name__}")
 
     async def _reply(self, message: Outgoing) -> Delivery:
@@ -99,7 +98,7 @@ class LineChannel:
         request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=LOADING_SECONDS)
         try:
             await self._messaging().show_loading_animation(request, _request_timeout=5)
-        except (ApiException, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, ApiException, aiohttp.ClientError, OSError) as exc:
             log.info("loading animation not shown: %s", type(exc).__name__)
 
     async def aclose(self) -> None:

@@ -30,10 +30,16 @@ def make_engine(settings: Settings) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(conn: Any) -> None:
+        # Writers take the write lock up front (no deadlocking lock upgrades); readers stay concurrent (WAL).
+        conn.exec_driver_sql("BEGIN " + conn.get_execution_options().get("sqlite_begin", "IMMEDIATE"))
 
     return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for read-only work: on SQLite its transactions do not wait for writers."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -50,7 +56,7 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 
 def ping(engine: Engine) -> bool:
     try:
-        with engine.connect() as conn:
+        with reader(engine).connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
     except Exception:  # noqa: BLE001 - readiness reports any failure as not ready

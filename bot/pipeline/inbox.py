@@ -52,5 +52,5 @@ def store_events(*, session_factory: sessionmaker[Session], events: list[NewEven
         for e in events
     ]
     with session_factory.begin() as session:
-        insert_ignoring_duplicates(session, Conversation.__table__, list(conversations.values()), ["key"])
-        return insert_ignoring_duplicates(session, InboxEvent.__table__, rows, ["channel", "event_key"])
+        insert_ignoring_duplicates(session, Conversation, list(conversations.values()), ["key"])
+        return insert_ignoring_duplicates(session, InboxEvent, rows, ["channel", "event_key"])

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.channels.base import Delivery, Outcome, Outgoing
+from bot.db.engine import reader
 from bot.db.tables import OutboxMessage, utcnow
 
 BACKOFF_CAP_SECONDS = 60.0
@@ -45,12 +46,14 @@ def claim_next(
         )
         .order_by(OutboxMessage.id)
         .limit(1)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
     )
     if conversation_key is not None:
         stmt = stmt.where(OutboxMessage.conversation_key == conversation_key)
+    with Session(reader(session_factory.kw["bind"])) as session:  # idle polling takes no write lock
+        if session.scalar(stmt.with_only_columns(OutboxMessage.id)) is None:
+            return None
     with session_factory.begin() as session:
-        row = session.scalars(stmt).first()
+        row = session.scalars(stmt.with_for_update(skip_locked=True, of=OutboxMessage)).first()
         if row is None:
             return None
         use_reply = bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)

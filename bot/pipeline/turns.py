@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Channel
+from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
 from dialogs.model import Inbound, Reply, State, Text, Transition
 
@@ -105,8 +106,16 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
     return rows
 
 
+def _anything_pending(ctx: TurnContext) -> bool:
+    """A cheap read first, so idle polling never takes a write lock."""
+    with Session(reader(ctx.session_factory.kw["bind"])) as session:
+        return session.scalar(select(InboxEvent.id).where(InboxEvent.status == "pending").limit(1)) is not None
+
+
 def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> TurnDone | None:
     """Process the oldest pending event of one free conversation (or of `conversation_key`)."""
+    if conversation_key is None and not _anything_pending(ctx):
+        return None
     with ctx.session_factory.begin() as session:
         conversation = _claim(session, conversation_key)
         if conversation is None:

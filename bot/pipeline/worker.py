@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Channel, Delivery, Outcome, Outgoing
+from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.pipeline import outbox
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Pipeline:
@@ -39,9 +44,16 @@ class Pipeline:
             max_attempts=settings.turn_max_attempts,
         )
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
+        self.turn_loops = settings.worker_concurrency
+        self.send_loops = max(1, settings.worker_concurrency // 2)
+        # Our own threads: loops blocked on the database must not starve anything else in the process.
+        self._executor = ThreadPoolExecutor(self.turn_loops + self.send_loops + 2, thread_name_prefix="pipeline")
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
+
+    async def _run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, **kwargs))
 
     def wake(self) -> None:
         self._wake.set()
@@ -52,7 +64,7 @@ class Pipeline:
         self._wake.clear()
 
     async def _turn_step(self) -> bool:
-        done = await asyncio.to_thread(process_one, self.turns)
+        done = await self._run(process_one, ctx=self.turns)
         if done is not None and done.outbox_ids and done.channel in self._push_channels:
             await self.deliver(conversation_key=done.conversation_key)
         return done is not None
@@ -76,14 +88,14 @@ class Pipeline:
         settled = 0
         lease = timedelta(seconds=self.settings.send_lease_seconds)
         while True:
-            claimed = await asyncio.to_thread(
+            claimed = await self._run(
                 outbox.claim_next, session_factory=self.session_factory, channels=self._push_channels,
                 lease=lease, conversation_key=conversation_key,
             )
             if claimed is None:
                 return settled
             delivery = await self._deliver_one(claimed)
-            status = await asyncio.to_thread(
+            status = await self._run(
                 outbox.settle, session_factory=self.session_factory, message_id=claimed.id, delivery=delivery,
                 max_attempts=self.settings.send_max_attempts,
             )
@@ -110,11 +122,11 @@ class Pipeline:
 
     async def _loading_after(self, channel: str, user_id: str, event_keys: list[str]) -> None:
         await asyncio.sleep(self.settings.loading_after_seconds)
-        if await asyncio.to_thread(self._pending_count, channel, event_keys):
+        if await self._run(self._pending_count, channel=channel, event_keys=event_keys):
             await self.channels[channel].show_loading(user_id)
 
     def _pending_count(self, channel: str, event_keys: list[str]) -> int:
-        with self.session_factory() as session:
+        with Session(reader(self.session_factory.kw["bind"])) as session:
             return int(session.scalar(
                 select(func.count()).select_from(InboxEvent).where(
                     InboxEvent.channel == channel, InboxEvent.event_key.in_(event_keys),
@@ -124,10 +136,9 @@ class Pipeline:
 
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
-        n = self.settings.worker_concurrency
-        loops = [self._loop(self._turn_step) for _ in range(n)]
-        loops += [self._loop(self._send_step) for _ in range(max(1, n // 2))]
-        log.info("worker %s running %d turn and %d send loops", self.worker_id, n, max(1, n // 2))
+        loops = [self._loop(self._turn_step) for _ in range(self.turn_loops)]
+        loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
+        log.info("worker %s running %d turn and %d send loops", self.worker_id, self.turn_loops, self.send_loops)
         await asyncio.gather(*loops)
 
     def stop(self) -> None:
@@ -139,3 +150,4 @@ class Pipeline:
             task.cancel()
         for channel in self.channels.values():
             await channel.aclose()
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
             if worker is not None:
                 try:
                     await asyncio.wait_for(worker, 10)
-                except (asyncio.TimeoutError, asyncio.CancelledError):
+                except (TimeoutError, asyncio.CancelledError):
                     log.warning("embedded worker did not stop within 10 s")
                 except Exception:  # noqa: BLE001 - shutting down anyway
                     log.exception("embedded worker ended with an error")

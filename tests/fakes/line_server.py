@@ -106,7 +106,7 @@ class FakeLine:
             await asyncio.sleep(3600)  # the bot is killed meanwhile
         return response
 
-    async def reply(self, request: Request) -> Response:
+    async def api_reply(self, request: Request) -> Response:
         body = await request.json()
         if (status := self._injected("reply")) is not None:
             return self._refuse("reply", status, "injected failure")
@@ -123,7 +123,7 @@ class FakeLine:
         return await self._accept(Call("reply", known[0], body["messages"], time.time()),
                                   JSONResponse(_sent(body["messages"])))
 
-    async def push(self, request: Request) -> Response:
+    async def api_push(self, request: Request) -> Response:
         body = await request.json()
         key = request.headers.get("x-line-retry-key")
         if key is not None and not UUID_RE.match(key):
@@ -145,7 +145,7 @@ class FakeLine:
         return await self._accept(Call("push", body["to"], body["messages"], time.time(), key),
                                   JSONResponse(_sent(body["messages"]), headers={"x-line-request-id": key or ""}))
 
-    async def loading(self, request: Request) -> Response:
+    async def api_loading(self, request: Request) -> Response:
         body = await request.json()
         seconds = body.get("loadingSeconds", 20)
         if not (isinstance(seconds, int) and 5 <= seconds <= 60 and seconds % 5 == 0):
@@ -171,9 +171,9 @@ class FakeLine:
             if hold:
                 await asyncio.sleep(3600)  # never accepted: the bot is killed meanwhile
             handler = {
-                "/v2/bot/message/reply": self.reply,
-                "/v2/bot/message/push": self.push,
-                "/v2/bot/chat/loading/start": self.loading,
+                "/v2/bot/message/reply": self.api_reply,
+                "/v2/bot/message/push": self.api_push,
+                "/v2/bot/chat/loading/start": self.api_loading,
             }.get(request.url.path)
             if handler is None:
                 return self._refuse("unknown", 404, f"not faked: {request.url.path}", violation=True)

@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install  ## SQLite database + demo content + the bot on http://127.0.0.1:8000 (/try to chat)
+	$(BIN)/madoguchi db upgrade
+	$(BIN)/madoguchi serve --host $(HOST) --port $(PORT)
+
+test: install lint  ## the whole suite (PostgreSQL tests skip when no server answers)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check bot dialogs handoff knowledge tests bench migrations
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/webhook.py
+
+clean:
+	rm -rf $(VENV) madoguchi.db madoguchi.db-wal madoguchi.db-shm
