@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +17,70 @@ from bot.settings import Settings
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
+def _writer_queued_connection() -> type[sqlite3.Connection]:
+    """A sqlite3 connection class whose write transactions first queue on one Python lock per engine.
+
+    Writers of one process then hand over instantly instead of meeting SQLite's busy handler, which sleeps
+    1–100 ms per retry; other processes still meet SQLite's own lock and busy timeout.
+    """
+    writer = threading.Lock()
+
+    class Connection(sqlite3.Connection):
+        holds_writer = False
+
+        def begin(self, mode: str) -> None:
+            if mode == "IMMEDIATE" and not self.holds_writer:
+                writer.acquire()
+                self.holds_writer = True
+            try:
+                self.execute("BEGIN " + mode)  # writers lock up front: no deadlocking lock upgrades
+            except BaseException:
+                self._release()
+                raise
+
+        def _release(self) -> None:
+            if self.holds_writer:
+                self.holds_writer = False
+                writer.release()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._release()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._release()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._release()
+
+    return Connection
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url()
     if not settings.is_sqlite:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    connect_args = {"check_same_thread": False, "timeout": 30, "factory": _writer_queued_connection()}
+    engine = create_engine(url, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let the "begin" hook below issue BEGIN itself
-        cur = dbapi_conn.cursor()
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
-            cur.execute(f"PRAGMA {pragma}")
-        cur.close()
+            dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        # Writers take the write lock up front (no deadlocking lock upgrades); readers stay concurrent (WAL).
-        conn.exec_driver_sql("BEGIN " + conn.get_execution_options().get("sqlite_begin", "IMMEDIATE"))
+        # Readers (see `reader`) use deferred transactions and stay concurrent under WAL.
+        conn.connection.dbapi_connection.begin(conn.get_execution_options().get("sqlite_begin", "IMMEDIATE"))
 
     return engine
 

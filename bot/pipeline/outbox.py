@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select, update
@@ -21,6 +21,28 @@ def backoff(attempts: int) -> timedelta:
     """0.5 s, 1 s, 2 s … capped at a minute, with ±20 % jitter."""
     base = min(BACKOFF_CAP_SECONDS, 0.5 * 2 ** max(0, attempts - 1))
     return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def lease_row(row: OutboxMessage, *, now: datetime, lease: timedelta) -> Outgoing:
+    """Lease a row (inside the caller's transaction) and decide, durably, whether this attempt uses the token."""
+    use_reply = bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)
+    claimed = Outgoing(
+        id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload, retry_key=row.retry_key,
+        reply_token=row.reply_token, use_reply_token=use_reply, reply_attempted=bool(row.reply_attempted),
+    )
+    row.lease_until = now + lease
+    row.attempts = (row.attempts or 0) + 1
+    # Recorded before the call: after a crash we know a reply may have gone out with this token.
+    row.reply_attempted = bool(row.reply_attempted) or use_reply
+    return claimed
+
+
+def has_pending(session: Session, conversation_key: str) -> bool:
+    return session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.conversation_key == conversation_key, OutboxMessage.status == "pending")
+        .limit(1)
+    ) is not None
 
 
 def claim_next(
@@ -56,17 +78,7 @@ def claim_next(
         row = session.scalars(stmt.with_for_update(skip_locked=True, of=OutboxMessage)).first()
         if row is None:
             return None
-        use_reply = bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)
-        claimed = Outgoing(
-            id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,
-            retry_key=row.retry_key, reply_token=row.reply_token, use_reply_token=use_reply,
-            reply_attempted=row.reply_attempted,
-        )
-        row.lease_until = now + lease
-        row.attempts += 1
-        # Recorded before the call: after a crash we know a reply may have gone out with this token.
-        row.reply_attempted = row.reply_attempted or use_reply
-        return claimed
+        return lease_row(row, now=now, lease=lease)
 
 
 def settle(

@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
+from bot.pipeline import outbox
 from dialogs.model import Inbound, Reply, State, Text, Transition
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class TurnDone:
     event_id: int
     channel: str
     outbox_ids: tuple[int, ...]
+    claimed: Outgoing | None = None  # the first send, leased at birth: deliver it now, no claim needed
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class TurnContext:
     worker_id: str
     reply_token_max_age: timedelta
     max_attempts: int
+    send_lease: timedelta = timedelta(seconds=30)
 
 
 def _lock_conversation(session: Session, key: str, *, wait: bool) -> Conversation | None:
@@ -90,8 +93,10 @@ def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent)
 
 
 def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event: InboxEvent,
-           replies: tuple[Reply, ...], now: datetime) -> list[OutboxMessage]:
+           replies: tuple[Reply, ...], now: datetime) -> tuple[list[OutboxMessage], Outgoing | None]:
+    """Outbox rows for the replies; the first is leased at once when nothing earlier waits before it."""
     channel = ctx.channels[conversation.channel]
+    head = not channel.pull and not outbox.has_pending(session, conversation.key)
     rows = [
         OutboxMessage(
             conversation_key=conversation.key, inbox_event_id=event.id, channel=conversation.channel,
@@ -103,7 +108,9 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
         for i, batch in enumerate(channel.render(replies))
     ]
     session.add_all(rows)
-    return rows
+    session.flush()
+    claimed = outbox.lease_row(rows[0], now=now, lease=ctx.send_lease) if head and rows else None
+    return rows, claimed
 
 
 def _anything_pending(ctx: TurnContext) -> bool:
@@ -144,6 +151,6 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.last_error = error or None
         event.turn_no = conversation.turn_count
         event.processed_at = utcnow()
-        rows = _queue(ctx, session, conversation, event, replies, now)
+        rows, claimed = _queue(ctx, session, conversation, event, replies, now)
         session.flush()
-        return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows))
+        return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed)

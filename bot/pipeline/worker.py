@@ -8,6 +8,7 @@ import functools
 import logging
 import os
 import socket
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -27,6 +28,31 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class Waker:
+    """Wakes one sleeping loop per call; a wake with nobody asleep is kept for the next loop to sleep."""
+
+    def __init__(self) -> None:
+        self._sleepers: deque[asyncio.Future[None]] = deque()
+        self._kept = 0
+
+    def wake(self) -> None:
+        while self._sleepers:
+            sleeper = self._sleepers.popleft()
+            if not sleeper.done():
+                sleeper.set_result(None)
+                return
+        self._kept = min(self._kept + 1, 64)
+
+    async def wait(self, timeout: float) -> None:
+        if self._kept:
+            self._kept -= 1
+            return
+        sleeper: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sleepers.append(sleeper)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(sleeper, timeout)
+
+
 class Pipeline:
     """Takes pending events turn by turn (per conversation, in order) and delivers the outbox."""
 
@@ -41,14 +67,14 @@ class Pipeline:
         self.turns = TurnContext(
             session_factory=session_factory, dialog=dialog, channels=channels, worker_id=self.worker_id,
             reply_token_max_age=timedelta(seconds=settings.reply_token_max_age_seconds),
-            max_attempts=settings.turn_max_attempts,
+            max_attempts=settings.turn_max_attempts, send_lease=timedelta(seconds=settings.send_lease_seconds),
         )
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency
         self.send_loops = max(1, settings.worker_concurrency // 2)
         # Our own threads: loops blocked on the database must not starve anything else in the process.
         self._executor = ThreadPoolExecutor(self.turn_loops + self.send_loops + 2, thread_name_prefix="pipeline")
-        self._wake = asyncio.Event()
+        self._waker = Waker()
         self._stop = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
 
@@ -56,18 +82,21 @@ class Pipeline:
         return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, **kwargs))
 
     def wake(self) -> None:
-        self._wake.set()
+        """New events are stored: rouse one idle turn loop (the others keep sleeping)."""
+        self._waker.wake()
 
     async def _idle(self) -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval_seconds)
-        self._wake.clear()
+        await self._waker.wait(self.settings.poll_interval_seconds)
 
     async def _turn_step(self) -> bool:
         done = await self._run(process_one, ctx=self.turns)
-        if done is not None and done.outbox_ids and done.channel in self._push_channels:
+        if done is None:
+            return False
+        if done.claimed is not None:
+            await self._send(done.claimed)
+        if done.outbox_ids and done.channel in self._push_channels:
             await self.deliver(conversation_key=done.conversation_key)
-        return done is not None
+        return True
 
     async def _send_step(self) -> bool:
         return await self.deliver() > 0
@@ -94,16 +123,21 @@ class Pipeline:
             )
             if claimed is None:
                 return settled
-            delivery = await self._deliver_one(claimed)
-            status = await self._run(
-                outbox.settle, session_factory=self.session_factory, message_id=claimed.id, delivery=delivery,
-                max_attempts=self.settings.send_max_attempts,
-            )
-            if status != "sent" and not delivery.reply_refused:
-                log.warning("outbox %s %s: %s", claimed.id, status, delivery.error)
-                if conversation_key is not None:
-                    return settled  # the send loop retries it after the backoff
             settled += 1
+            if not await self._send(claimed) and conversation_key is not None:
+                return settled  # the send loop retries it after the backoff
+
+    async def _send(self, claimed: Outgoing) -> bool:
+        """Deliver one leased row and record the outcome; False when it must wait (backoff) or failed."""
+        delivery = await self._deliver_one(claimed)
+        status = await self._run(
+            outbox.settle, session_factory=self.session_factory, message_id=claimed.id, delivery=delivery,
+            max_attempts=self.settings.send_max_attempts,
+        )
+        if status != "sent" and not delivery.reply_refused:
+            log.warning("outbox %s %s: %s", claimed.id, status, delivery.error)
+            return False
+        return True
 
     async def _deliver_one(self, claimed: Outgoing) -> Delivery:
         try:
@@ -143,7 +177,6 @@ class Pipeline:
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
 
     async def aclose(self) -> None:
         for task in list(self._background):

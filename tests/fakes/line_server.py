@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ class Call:
     messages: list[dict[str, Any]]
     at: float
     retry_key: str | None = None
+    reply_token: str | None = None
 
     @property
     def texts(self) -> list[str]:
@@ -62,6 +64,7 @@ class FakeLine:
     arrived: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _loading_window: list[float] = field(default_factory=list)
+    on_delivery: Callable[[Call], None] | None = None  # benchmarks: told of every accepted reply/push
 
     # --- test helpers -------------------------------------------------------------------------------------
     def issue_token(self, user: str, *, age: float = 0.0) -> str:
@@ -102,6 +105,8 @@ class FakeLine:
         with self.lock:
             self.calls.append(call)
             hold = call.kind in self.hold_after_accept
+        if self.on_delivery is not None:
+            self.on_delivery(call)
         if hold:
             await asyncio.sleep(3600)  # the bot is killed meanwhile
         return response
@@ -120,7 +125,7 @@ class FakeLine:
             return self._refuse("reply", 400, "Invalid reply token")
         if problems := message_problems(body.get("messages")):
             return self._refuse("reply", 400, "; ".join(problems), violation=True)
-        return await self._accept(Call("reply", known[0], body["messages"], time.time()),
+        return await self._accept(Call("reply", known[0], body["messages"], time.time(), reply_token=token),
                                   JSONResponse(_sent(body["messages"])))
 
     async def api_push(self, request: Request) -> Response:
