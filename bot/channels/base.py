@@ -31,6 +31,7 @@ class Outgoing:
     reply_token: str | None
     use_reply_token: bool  # decided and recorded at claim time: this attempt answers with the reply token
     reply_attempted: bool  # an earlier attempt already tried the token (its outcome unknown)
+    attempts: int = 1  # including this one
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from pathlib import Path
@@ -85,6 +86,7 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
+@functools.lru_cache(maxsize=16)
 def reader(engine: Engine) -> Engine:
     """The same engine for read-only work: on SQLite its transactions do not wait for writers."""
     return engine.execution_options(sqlite_begin="DEFERRED")

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.channels.base import Delivery, Outcome, Outgoing
@@ -26,23 +26,51 @@ def backoff(attempts: int) -> timedelta:
 def lease_row(row: OutboxMessage, *, now: datetime, lease: timedelta) -> Outgoing:
     """Lease a row (inside the caller's transaction) and decide, durably, whether this attempt uses the token."""
     use_reply = bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)
+    row.lease_until = now + lease
+    row.attempts = (row.attempts or 0) + 1
     claimed = Outgoing(
         id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload, retry_key=row.retry_key,
         reply_token=row.reply_token, use_reply_token=use_reply, reply_attempted=bool(row.reply_attempted),
+        attempts=row.attempts,
     )
-    row.lease_until = now + lease
-    row.attempts = (row.attempts or 0) + 1
     # Recorded before the call: after a crash we know a reply may have gone out with this token.
     row.reply_attempted = bool(row.reply_attempted) or use_reply
     return claimed
 
 
+# Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
+_earlier = aliased(OutboxMessage)
+_DUE = (
+    select(OutboxMessage)
+    .where(
+        OutboxMessage.status == "pending",
+        OutboxMessage.channel.in_(bindparam("channels", expanding=True)),
+        OutboxMessage.next_attempt_at <= bindparam("now"),
+        OutboxMessage.lease_until.is_(None) | (OutboxMessage.lease_until < bindparam("now")),
+        ~exists().where(  # the head of its conversation's queue: nothing earlier still pending
+            _earlier.conversation_key == OutboxMessage.conversation_key,
+            _earlier.status == "pending",
+            _earlier.id < OutboxMessage.id,
+        ),
+    )
+    .order_by(OutboxMessage.id)
+    .limit(1)
+)
+_DUE_OF = _DUE.where(OutboxMessage.conversation_key == bindparam("key"))
+_PEEK = {False: _DUE.with_only_columns(OutboxMessage.id), True: _DUE_OF.with_only_columns(OutboxMessage.id)}
+_CLAIM = {
+    False: _DUE.with_for_update(skip_locked=True, of=OutboxMessage),
+    True: _DUE_OF.with_for_update(skip_locked=True, of=OutboxMessage),
+}
+_HAS_PENDING = (
+    select(OutboxMessage.id)
+    .where(OutboxMessage.conversation_key == bindparam("key"), OutboxMessage.status == "pending")
+    .limit(1)
+)
+
+
 def has_pending(session: Session, conversation_key: str) -> bool:
-    return session.scalar(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.conversation_key == conversation_key, OutboxMessage.status == "pending")
-        .limit(1)
-    ) is not None
+    return session.scalar(_HAS_PENDING, {"key": conversation_key}) is not None
 
 
 def claim_next(
@@ -51,55 +79,31 @@ def claim_next(
 ) -> Outgoing | None:
     """Lease the oldest due row that heads its conversation's queue (nothing earlier still pending)."""
     now = utcnow()
-    earlier = aliased(OutboxMessage)
-    head_of_queue = ~exists().where(
-        earlier.conversation_key == OutboxMessage.conversation_key,
-        earlier.status == "pending",
-        earlier.id < OutboxMessage.id,
-    )
-    stmt = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == "pending",
-            OutboxMessage.channel.in_(list(channels)),
-            OutboxMessage.next_attempt_at <= now,
-            (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
-            head_of_queue,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(1)
-    )
-    if conversation_key is not None:
-        stmt = stmt.where(OutboxMessage.conversation_key == conversation_key)
+    params = {"channels": list(channels), "now": now, "key": conversation_key}
+    one = conversation_key is not None
     with Session(reader(session_factory.kw["bind"])) as session:  # idle polling takes no write lock
-        if session.scalar(stmt.with_only_columns(OutboxMessage.id)) is None:
+        if session.scalar(_PEEK[one], params) is None:
             return None
     with session_factory.begin() as session:
-        row = session.scalars(stmt.with_for_update(skip_locked=True, of=OutboxMessage)).first()
-        if row is None:
-            return None
-        return lease_row(row, now=now, lease=lease)
+        row = session.scalars(_CLAIM[one], params).first()
+        return None if row is None else lease_row(row, now=now, lease=lease)
 
 
-def settle(
-    *, session_factory: sessionmaker[Session], message_id: int, delivery: Delivery, max_attempts: int
-) -> str:
-    """Record what happened to a claimed row; returns its new status."""
+def settle(*, session_factory: sessionmaker[Session], sent: Outgoing, delivery: Delivery, max_attempts: int) -> str:
+    """Record what happened to a leased row, in one UPDATE; returns its new status."""
     now = utcnow()
+    values: dict[str, Any] = {"lease_until": None, "last_error": delivery.error or None}
+    if delivery.reply_refused:  # recorded before any push, so a crash cannot mistake it for delivered
+        values |= {"reply_token": None, "reply_attempted": False}
+    if delivery.outcome is Outcome.SENT:
+        values |= {"status": "sent", "sent_at": now, "via": delivery.via}
+    elif delivery.outcome is Outcome.FAILED or sent.attempts >= max_attempts:
+        values |= {"status": "failed"}
+    else:
+        values |= {"next_attempt_at": now if delivery.reply_refused else now + backoff(sent.attempts)}
     with session_factory.begin() as session:
-        row = session.get(OutboxMessage, message_id, with_for_update=True)
-        assert row is not None
-        values: dict[str, Any] = {"lease_until": None, "last_error": delivery.error or None}
-        if delivery.reply_refused:  # recorded before any push, so a crash cannot mistake it for delivered
-            values |= {"reply_token": None, "reply_attempted": False}
-        if delivery.outcome is Outcome.SENT:
-            values |= {"status": "sent", "sent_at": now, "via": delivery.via}
-        elif delivery.outcome is Outcome.FAILED or row.attempts >= max_attempts:
-            values |= {"status": "failed"}
-        else:
-            values |= {"next_attempt_at": now if delivery.reply_refused else now + backoff(row.attempts)}
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
-        return str(values.get("status", "pending"))
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == sent.id).values(**values))
+    return str(values.get("status", "pending"))
 
 
 def take_pulled(*, session_factory: sessionmaker[Session], conversation_key: str) -> list[dict[str, Any]]:

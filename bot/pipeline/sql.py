@@ -1,14 +1,23 @@
-"""Dialect helpers: INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike."""
+"""Dialect helpers: INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike, built once per table."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.tables import Base
+
+
+@functools.lru_cache(maxsize=32)
+def _insert_ignoring(dialect: str, model: type[Base], keys: tuple[str, ...]) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    pk = next(iter(model.__table__.primary_key.columns))
+    return insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(pk)
 
 
 def insert_ignoring_duplicates(
@@ -17,6 +26,5 @@ def insert_ignoring_duplicates(
     """Insert rows, skipping any whose `keys` already exist. Returns how many were inserted."""
     if not rows:
         return 0
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
-    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    stmt = _insert_ignoring(session.get_bind().dialect.name, model, tuple(keys))
+    return len(session.execute(stmt, list(rows)).all())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Channel, Outgoing
@@ -49,38 +49,38 @@ class TurnContext:
     send_lease: timedelta = timedelta(seconds=30)
 
 
-def _lock_conversation(session: Session, key: str, *, wait: bool) -> Conversation | None:
-    stmt = select(Conversation).where(Conversation.key == key)
-    stmt = stmt.with_for_update() if wait else stmt.with_for_update(skip_locked=True)
-    return session.scalars(stmt).one_or_none()
+# Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
+_ANY_PENDING = select(InboxEvent.id).where(InboxEvent.status == "pending").limit(1)
+_CANDIDATES = (
+    select(InboxEvent.conversation_key)
+    .where(InboxEvent.status == "pending")
+    .group_by(InboxEvent.conversation_key)
+    .order_by(func.min(InboxEvent.id))
+    .limit(CANDIDATES)
+)
+_CONVERSATION = select(Conversation).where(Conversation.key == bindparam("key"))
+_LOCK = {True: _CONVERSATION.with_for_update(), False: _CONVERSATION.with_for_update(skip_locked=True)}
+_NEXT_EVENT = (
+    select(InboxEvent)
+    .where(InboxEvent.conversation_key == bindparam("key"), InboxEvent.status == "pending")
+    .order_by(InboxEvent.event_at, InboxEvent.id)
+    .limit(1)
+)
 
 
 def _claim(session: Session, key: str | None) -> Conversation | None:
     """The conversation to work on, locked; None when there is no free conversation with pending events."""
     if key is not None:
-        return _lock_conversation(session, key, wait=True)
-    first = func.min(InboxEvent.id)
-    candidates = session.execute(
-        select(InboxEvent.conversation_key)
-        .where(InboxEvent.status == "pending")
-        .group_by(InboxEvent.conversation_key)
-        .order_by(first)
-        .limit(CANDIDATES)
-    ).scalars()
-    for candidate in candidates:
-        conversation = _lock_conversation(session, candidate, wait=False)
+        return session.scalars(_LOCK[True], {"key": key}).one_or_none()
+    for candidate in session.execute(_CANDIDATES).scalars():
+        conversation = session.scalars(_LOCK[False], {"key": candidate}).one_or_none()
         if conversation is not None:
             return conversation
     return None
 
 
 def _next_event(session: Session, key: str) -> InboxEvent | None:
-    return session.scalars(
-        select(InboxEvent)
-        .where(InboxEvent.conversation_key == key, InboxEvent.status == "pending")
-        .order_by(InboxEvent.event_at, InboxEvent.id)
-        .limit(1)
-    ).first()
+    return session.scalars(_NEXT_EVENT, {"key": key}).first()
 
 
 def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> tuple[Transition | None, str]:
@@ -116,7 +116,7 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
 def _anything_pending(ctx: TurnContext) -> bool:
     """A cheap read first, so idle polling never takes a write lock."""
     with Session(reader(ctx.session_factory.kw["bind"])) as session:
-        return session.scalar(select(InboxEvent.id).where(InboxEvent.status == "pending").limit(1)) is not None
+        return session.scalar(_ANY_PENDING) is not None
 
 
 def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> TurnDone | None:

@@ -131,7 +131,7 @@ class Pipeline:
         """Deliver one leased row and record the outcome; False when it must wait (backoff) or failed."""
         delivery = await self._deliver_one(claimed)
         status = await self._run(
-            outbox.settle, session_factory=self.session_factory, message_id=claimed.id, delivery=delivery,
+            outbox.settle, session_factory=self.session_factory, sent=claimed, delivery=delivery,
             max_attempts=self.settings.send_max_attempts,
         )
         if status != "sent" and not delivery.reply_refused:

@@ -44,8 +44,8 @@ def claim(factory: sessionmaker[Session], lease: timedelta = LEASE):
     return claim_next(session_factory=factory, channels=["line"], lease=lease)
 
 
-def sent(factory: sessionmaker[Session], message_id: int) -> None:
-    settle(session_factory=factory, message_id=message_id, delivery=Delivery(Outcome.SENT, "push"), max_attempts=3)
+def sent(factory: sessionmaker[Session], claimed) -> None:
+    settle(session_factory=factory, sent=claimed, delivery=Delivery(Outcome.SENT, "push"), max_attempts=3)
 
 
 def test_only_the_head_of_a_conversation_is_claimed_and_others_run_in_parallel(factory) -> None:
@@ -54,7 +54,7 @@ def test_only_the_head_of_a_conversation_is_claimed_and_others_run_in_parallel(f
     first, second = claim(factory), claim(factory)
     assert {first.id, second.id} == {a[0], b[0]}
     assert claim(factory) is None  # A's second row waits for its first
-    sent(factory, a[0])
+    sent(factory, first if first.id == a[0] else second)
     assert claim(factory).id == a[1]
 
 
@@ -75,8 +75,8 @@ def test_the_reply_token_is_used_once_then_remembered_as_tried(factory) -> None:
 
 def test_a_refused_token_is_forgotten_and_the_retry_is_due_at_once(factory) -> None:
     [row] = add(factory, "line:E", 1, token="tok")
-    claim(factory)
-    status = settle(session_factory=factory, message_id=row,
+    claimed = claim(factory)
+    status = settle(session_factory=factory, sent=claimed,
                     delivery=Delivery(Outcome.RETRY, error="refused", reply_refused=True), max_attempts=3)
     assert status == "pending"
     pushed = claim(factory)
@@ -90,12 +90,13 @@ def test_an_expired_token_is_not_tried(factory) -> None:
 
 def test_transient_failures_back_off_and_give_up_after_max_attempts(factory) -> None:
     [row] = add(factory, "line:G", 1)
-    for expected in ["pending", "pending", "failed"]:
+    for attempt, expected in enumerate(["pending", "pending", "failed"], 1):
         with factory.begin() as session:
             session.get(OutboxMessage, row).next_attempt_at = utcnow()
         claimed = claim(factory)
         assert claimed is not None
-        status = settle(session_factory=factory, message_id=row, delivery=Delivery(Outcome.RETRY, error="503"),
+        assert claimed.attempts == attempt
+        status = settle(session_factory=factory, sent=claimed, delivery=Delivery(Outcome.RETRY, error="503"),
                         max_attempts=3)
         assert status == expected
     with factory() as session:
