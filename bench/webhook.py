@@ -59,20 +59,28 @@ class Waiter:
 
 
 @contextmanager
-def bot_process(kind: str, fake_url: str, db_url: str | None) -> Iterator[str]:
+def bot_process(kind: str, fake_url: str, db_url: str | None, workers: int = 0) -> Iterator[str]:
+    """The bot on a free port; `workers` > 0 runs `serve` without its embedded worker plus that many workers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")} | {
         "PYTHONPATH": str(REPO), "LINE_CHANNEL_SECRET": CHANNEL_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
         "LINE_API_BASE_URL": fake_url, "MADOGUCHI_LINE_CHANNEL_SECRET": CHANNEL_SECRET,
         "MADOGUCHI_LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "MADOGUCHI_LINE_API_BASE_URL": fake_url,
         "MADOGUCHI_DATABASE_URL": db_url or "", "MADOGUCHI_POLL_INTERVAL_SECONDS": "0.05",
+        "MADOGUCHI_EMBEDDED_WORKER": "false" if workers else "true",
     }
     if kind == "echo":
         args, path = [sys.executable, str(REPO / "bench" / "echo_bot.py"), str(port)], "/callback"
     else:
         subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True, capture_output=True)
         args, path = [sys.executable, "-m", "bot", "serve", "--port", str(port)], "/webhooks/line"
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = [subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs += [
+        subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]
+    proc = procs[0]
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -85,14 +93,24 @@ def bot_process(kind: str, fake_url: str, db_url: str | None) -> Iterator[str]:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}{path}"
     finally:
-        proc.terminate()
-        proc.wait(15)
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(15)
 
 
 def signed_event(fake: FakeLine, user: str, text: str) -> tuple[bytes, dict[str, str], str]:
     token = fake.issue_token(user)
     raw = line_events.body(line_events.event("text", user, token=token, message__text=text))
     return raw, line_events.headers(CHANNEL_SECRET, raw), token
+
+
+async def post(client: httpx.AsyncClient, url: str, raw: bytes, headers: dict[str, str]) -> httpx.Response:
+    """One webhook; a connection the server closed while idle is retried once (the event id dedupes it)."""
+    try:
+        return await client.post(url, content=raw, headers=headers)
+    except (httpx.ReadError, httpx.RemoteProtocolError):
+        return await client.post(url, content=raw, headers=headers)
 
 
 async def ack_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter: Waiter, users: int,
@@ -105,7 +123,7 @@ async def ack_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter:
             raw, headers, token = signed_event(fake, f"U{tag}a{u}", "こんにちは")
             tokens.append(token)
             t0 = time.perf_counter()
-            response = await client.post(url, content=raw, headers=headers)
+            response = await post(client, url, raw, headers)
             acks.append(time.perf_counter() - t0)
             assert response.status_code == 200, response.text
 
@@ -129,7 +147,7 @@ async def turn_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter
             raw, headers, token = signed_event(fake, f"U{tag}t{u}", "よくある質問" if m % 2 else "こんにちは")
             answered = waiter.expect(token)
             t0 = time.time()
-            response = await client.post(url, content=raw, headers=headers)
+            response = await post(client, url, raw, headers)
             assert response.status_code == 200
             turns.append(await asyncio.wait_for(answered, 60) - t0)
 
@@ -138,14 +156,16 @@ async def turn_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter
     return turns, len(turns) / (time.perf_counter() - start)
 
 
-async def measure(kind: str, fake: FakeLine, fake_url: str, db_url: str | None, users: int, messages: int) -> dict:
+async def measure(kind: str, fake: FakeLine, fake_url: str, db_url: str | None, users: int, messages: int,
+                  workers: int = 0) -> dict:
     waiter = Waiter(fake, asyncio.get_running_loop())
-    with bot_process(kind, fake_url, db_url) as url:
+    with bot_process(kind, fake_url, db_url, workers) as url:
         limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
         async with httpx.AsyncClient(limits=limits, timeout=60) as client:
             await ack_phase(client, url, fake, waiter, 5, 4, kind + "w")  # warm-up
-            acks, ack_rate = await ack_phase(client, url, fake, waiter, users, messages, kind)
-            turns, turn_rate = await turn_phase(client, url, fake, waiter, users, messages, kind)
+            tag = f"{kind}{workers}{len(db_url or '')}"
+            acks, ack_rate = await ack_phase(client, url, fake, waiter, users, messages, tag)
+            turns, turn_rate = await turn_phase(client, url, fake, waiter, users, messages, tag)
     return {"ack_p50": pct(acks, 50) * 1000, "ack_p99": pct(acks, 99) * 1000, "events_s": ack_rate,
             "turn_p50": pct(turns, 50) * 1000, "turn_p99": pct(turns, 99) * 1000, "turns_s": turn_rate}
 
@@ -179,6 +199,9 @@ async def main() -> None:
             with postgres.fresh_database() as url:
                 results["madoguchi, PostgreSQL"] = await measure(
                     "madoguchi", fake, server.url, url, args.users, args.messages)
+            with postgres.fresh_database() as url:
+                results["madoguchi, PG, web + 2 workers"] = await measure(
+                    "madoguchi", fake, server.url, url, args.users, args.messages, workers=2)
     if fake.violations:
         raise SystemExit(f"platform limits broken: {fake.violations}")
     report(results, args.users, args.messages)
