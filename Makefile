@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Browser tests use Debian's chromium (and a Japanese font for readable screenshots); installed when missing and
+# when we may (root with apt). Elsewhere those tests skip.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+	      >/dev/null || echo "browser: apt-get failed; browser tests will skip"; \
+	  else echo "browser: no chromium and no apt as root; browser tests will skip"; fi; \
+	fi
+
 run: install  ## SQLite database + demo content + the bot on http://127.0.0.1:8000 (/try to chat)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi serve --host $(HOST) --port $(PORT)
 
-test: install lint  ## the whole suite (PostgreSQL tests skip when no server answers)
+test: install browser lint  ## the whole suite (PostgreSQL tests skip when no server answers)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: install
