@@ -24,7 +24,9 @@ from linebot.v3.messaging import (
 from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import MessageEvent, TextMessageContent
 
-configuration = Configuration(access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"], host=os.environ["LINE_API_BASE_URL"])
+configuration = Configuration(
+    access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"], host=os.environ["LINE_API_BASE_URL"]
+)
 parser = WebhookParser(os.environ["LINE_CHANNEL_SECRET"])
 api: dict[str, AsyncMessagingApi] = {}
 

@@ -119,7 +119,7 @@ async def ack_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter:
     tokens: list[str] = []
 
     async def user(u: int) -> None:
-        for m in range(messages):
+        for _ in range(messages):
             raw, headers, token = signed_event(fake, f"U{tag}a{u}", "こんにちは")
             tokens.append(token)
             t0 = time.perf_counter()
@@ -173,7 +173,8 @@ async def measure(kind: str, fake: FakeLine, fake_url: str, db_url: str | None, 
 def report(results: dict[str, dict], users: int, messages: int) -> None:
     base = results["echo bot (baseline)"]
     print(f"\n{users} concurrent users × {messages} messages each; ratio = madoguchi / echo bot\n")
-    head = f"{'':28} {'ack p50 ms':>11} {'ack p99 ms':>11} {'events/s':>9} {'turn p50 ms':>12} {'turn p99 ms':>12} {'turns/s':>8}"
+    head = (f"{'':28} {'ack p50 ms':>11} {'ack p99 ms':>11} {'events/s':>9} {'turn p50 ms':>12} "
+            f"{'turn p99 ms':>12} {'turns/s':>8}")
     print(head)
     for name, r in results.items():
         print(f"{name:28} {r['ack_p50']:11.1f} {r['ack_p99']:11.1f} {r['events_s']:9.0f} "

@@ -16,7 +16,7 @@ from bot.db.tables import Base
 @functools.lru_cache(maxsize=32)
 def _insert_ignoring(dialect: str, model: type[Base], keys: tuple[str, ...]) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    pk = next(iter(model.__table__.primary_key.columns))
+    pk = next(iter(model.__mapper__.primary_key))
     return insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(pk)
 
 

@@ -1,0 +1,144 @@
+"""The program's eligibility rules, each decision with its trace (rule, seed clause, values used).
+
+Sources: seed 001 = 令和7年度 実施要領 (熊本県商工会連合会); seed 004 = 中小企業・小規模事業者の範囲 (the size table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the size table: SME ceilings (capital OR headcount) and the small-business headcount."""
+
+    label: str
+    capital_max: int
+    employees_max: int
+    small_max: int
+    clause: str
+
+
+OKU, MAN = 100_000_000, 10_000
+INDUSTRIES: dict[str, Row] = {
+    "manufacturing": Row("製造業", 3 * OKU, 300, 20, "004 中小企業の範囲①・小規模事業者（製造業その他）"),
+    "construction": Row("建設業", 3 * OKU, 300, 20, "004 中小企業の範囲①・小規模事業者（製造業その他）"),
+    "transport": Row("運輸業", 3 * OKU, 300, 20, "004 中小企業の範囲①・小規模事業者（製造業その他）"),
+    "wholesale": Row("卸売業", 1 * OKU, 100, 5, "004 中小企業の範囲②・小規模事業者（商業・サービス業）"),
+    "service": Row("サービス業", 5000 * MAN, 100, 5, "004 中小企業の範囲③・小規模事業者（商業・サービス業）"),
+    "retail": Row("小売業", 5000 * MAN, 50, 5, "004 中小企業の範囲④・小規模事業者（商業・サービス業）"),
+    "rubber": Row("ゴム製品製造業", 3 * OKU, 900, 20, "004 中小企業の範囲⑤・小規模事業者（製造業その他）"),
+    "software": Row("ソフトウェア業・情報処理サービス業", 3 * OKU, 300, 5,
+                    "004 中小企業の範囲⑥・小規模事業者（商業・サービス業）"),
+    "accommodation": Row("旅館業・宿泊業", 5000 * MAN, 200, 20, "004 中小企業の範囲⑦・小規模事業者（宿泊業・娯楽業）"),
+    "entertainment": Row("娯楽業", 5000 * MAN, 100, 20, "004 中小企業の範囲③・小規模事業者（宿泊業・娯楽業）"),
+    "other": Row("その他の業種", 3 * OKU, 300, 20, "004 中小企業の範囲⑧・小規模事業者（製造業その他）"),
+}
+
+
+def size_class(industry: str, employees: int | None, capital_yen: int | None) -> str:
+    """'small', 'medium', 'large' or 'unknown' per the size table (boundaries inclusive, 以下).
+
+    Small business (小規模事業者) is decided by headcount alone. An SME holds if capital OR headcount is within its
+    row; 'large' needs both known and both over; anything else undecided is 'unknown'.
+    """
+    row = INDUSTRIES.get(industry)
+    if row is None:
+        raise ValueError(f"unknown industry {industry!r}; one of {sorted(INDUSTRIES)}")
+    if (employees is not None and employees < 0) or (capital_yen is not None and capital_yen < 0):
+        raise ValueError("employees and capital cannot be negative")
+    if employees is not None and employees <= row.small_max:
+        return "small"
+    if (employees is not None and employees <= row.employees_max) or (
+        capital_yen is not None and capital_yen <= row.capital_max
+    ):
+        return "medium"
+    if employees is not None and capital_yen is not None:
+        return "large"
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One rule applied: what it decided, from which clause, on which values."""
+
+    rule: str
+    outcome: str  # eligible | not_eligible | needs_review | info
+    clause: str
+    values: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "outcome": self.outcome, "clause": self.clause, "values": dict(self.values),
+                "note": self.note}
+
+
+def decide_size(industry: str, employees: int | None, capital_yen: int | None,
+                *, sole_proprietor: bool = False) -> Decision:
+    """The size decision; a sole proprietor has no capital, so over the headcount ceiling means large."""
+    row = INDUSTRIES[industry]
+    cls = size_class(industry, employees, capital_yen)
+    if cls == "unknown" and sole_proprietor and employees is not None:
+        cls = "large"
+    outcome = {"small": "eligible", "medium": "eligible", "large": "not_eligible"}.get(cls, "needs_review")
+    values = {"industry": industry, "employees": employees, "capital_yen": capital_yen, "size_class": cls,
+              "employees_max": row.employees_max, "capital_max": row.capital_max, "small_max": row.small_max}
+    return Decision("size_class", outcome, row.clause + "; 001 4(1)ウ", values)
+
+
+# Organisation types (001 4(1)ウ and its ※1).
+ORG_TYPES: dict[str, tuple[str, str]] = {
+    "company": ("会社", "eligible"),
+    "sole_proprietor": ("個人事業主", "eligible"),
+    "cooperative": ("企業組合・協同組合", "eligible"),
+    "excluded_corporation": ("一般社団法人・公益社団法人・医療法人・社会福祉法人", "not_eligible"),
+    "other": ("NPO法人・その他", "needs_review"),
+}
+
+
+def decide_org_type(org_type: str) -> Decision:
+    label, outcome = ORG_TYPES[org_type]
+    note = {"cooperative": "営利を目的とする複数連携事業者として対象", "excluded_corporation": "※1 により対象外",
+            "other": "要領に明記がないため担当者が確認"}.get(org_type, "")
+    return Decision("org_type", outcome, "001 4(1)ウ ※1", {"org_type": org_type, "label": label}, note)
+
+
+def decide_location(municipality: str | None, in_kumamoto: bool) -> Decision:
+    return Decision("location", "eligible" if in_kumamoto else "not_eligible",
+                    "001 4(1)ウ（熊本県内の中小企業・小規模の商工業者）",
+                    {"municipality": municipality, "in_kumamoto": in_kumamoto})
+
+
+MAX_VISITS, MAX_HOURS_PER_VISIT, MAX_HOURS = 5, 3, 15
+
+
+def decide_past_usage(visits: int | None, hours: float | None) -> Decision:
+    """Caps per application (001 4(1)ク①): 5 visits, ≤3 h each, 15 h in all."""
+    reached = (visits or 0) >= MAX_VISITS or (hours or 0) >= MAX_HOURS
+    return Decision("past_usage", "needs_review" if reached else "eligible", "001 4(1)ク①",
+                    {"past_visits": visits, "past_hours": hours, "max_visits": MAX_VISITS, "max_hours": MAX_HOURS},
+                    "前回の申請で上限に達しています" if reached else "")
+
+
+EXPERT_RELATIONS: dict[str, str] = {
+    "employee": "推薦専門家が支援対象者に所属している",
+    "advisory": "顧問契約またはそれと同等の関係にある",
+    "solicited": "専門家から派遣を働きかけられた",
+    "none": "",
+}
+
+
+def decide_expert(relation: str | None) -> Decision:
+    """A named expert who works for, advises, or solicited the business may be refused (001 4(1)ク②)."""
+    conflict = relation in ("employee", "advisory", "solicited")
+    return Decision("expert_conflict", "needs_review" if conflict else "eligible", "001 4(1)ク②",
+                    {"relation": relation}, EXPERT_RELATIONS.get(relation or "none", ""))
+
+
+def overall(decisions: list[Decision]) -> str:
+    """not_eligible if any rule says so, else needs_review if any does, else eligible."""
+    outcomes = {d.outcome for d in decisions}
+    if "not_eligible" in outcomes:
+        return "not_eligible"
+    return "needs_review" if "needs_review" in outcomes else "eligible"

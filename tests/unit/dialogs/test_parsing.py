@@ -1,0 +1,95 @@
+"""Parsers: typed Japanese amounts and counts, as owners write them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialogs.parsing import parse_email, parse_headcount, parse_phone, parse_usage, parse_yen, parse_yes_no
+
+KANJI = "〇一二三四五六七八九"
+
+
+def kanji(n: int) -> str:
+    """An integer in 漢数字 with units (e.g. 12,300,000 → 千二百三十万)."""
+    if n == 0:
+        return "〇"
+
+    def below_10000(m: int) -> str:
+        out = ""
+        for unit, size in (("千", 1000), ("百", 100), ("十", 10)):
+            q, m = divmod(m, size)
+            if q:
+                out += ("" if q == 1 else KANJI[q]) + unit
+        return out + (KANJI[m] if m else "")
+
+    out = ""
+    for unit, size in (("兆", 10**12), ("億", 10**8), ("万", 10**4)):
+        q, n = divmod(n, size)
+        if q:
+            out += below_10000(q) + unit
+    return out + below_10000(n)
+
+
+def zenkaku(s: str) -> str:
+    return s.translate(str.maketrans("0123456789,", "０１２３４５６７８９，"))
+
+
+amounts = st.integers(0, 10**12)
+
+
+@given(amounts)
+def test_yen_in_arabic_with_commas_full_width_and_kanji(n: int) -> None:
+    assert parse_yen(f"{n}円") == n
+    assert parse_yen(f"資本金は{n:,}円です") == n
+    assert parse_yen(zenkaku(f"{n:,}円")) == n
+    assert parse_yen(f"資本金は{kanji(n)}円") == n
+
+
+@given(st.integers(1, 9999), st.sampled_from([("万", 10**4), ("億", 10**8), ("千万", 10**7)]))
+def test_yen_with_units(n: int, unit: tuple[str, int]) -> None:
+    word, size = unit
+    assert parse_yen(f"約{n}{word}円くらい") == n * size
+    assert parse_yen(zenkaku(f"{n}") + word) == n * size
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("資本金は五千万円", 50_000_000), ("1,000万円", 10_000_000), ("１．５億", 150_000_000), ("3千5百万", 35_000_000),
+    ("1億2000万円", 120_000_000), ("二億円です", 200_000_000), ("一般社団法人で資本金は三百万円", 3_000_000),
+    ("資本金はありません", None), ("わかりません", None), ("", None), ("🙂", None),
+])
+def test_yen_examples(text: str, expected: int | None) -> None:
+    assert parse_yen(text) == expected
+
+
+@given(st.integers(0, 100_000), st.sampled_from(["人", "名", "人です", "名くらい"]))
+def test_headcount_in_every_writing(n: int, unit: str) -> None:
+    assert parse_headcount(f"{n}{unit}") == n
+    assert parse_headcount(zenkaku(str(n)) + unit) == n
+    assert parse_headcount(f"従業員は{kanji(n)}{unit}") == n
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("２５名", 25), ("二十五人", 25), ("約30人くらい", 30), ("5〜6人", 6), ("5-6名", 6), ("従業員はいません", 0),
+    ("ひとり", 1), ("ふたりです", 2), ("パート含めて10人", 10), ("自分だけです", 0), ("十人", 10), ("わからない", None),
+    ("たくさん", None),
+])
+def test_headcount_examples(text: str, expected: int | None) -> None:
+    assert parse_headcount(text) == expected
+
+
+def test_usage_visits_and_hours() -> None:
+    assert parse_usage("2回 6時間") == (2, 6.0)
+    assert parse_usage("３回、９時間くらい") == (3, 9.0)
+    assert parse_usage("五回で十五時間") == (5, 15.0)
+    assert parse_usage("覚えていません") == (None, None)
+
+
+def test_phone_email_yes_no() -> None:
+    assert parse_phone("096-223-5568") == "0962235568"
+    assert parse_phone("０９０ー１２３４ー５６７８") == "09012345678"
+    assert parse_phone("12345") is None
+    assert parse_email("taro@example.jp") == "taro@example.jp" and parse_email("taro@") is None
+    assert parse_yes_no("はい、お願いします") is True and parse_yes_no("いいえ") is False
+    assert parse_yes_no("うーん") is None
