@@ -13,6 +13,8 @@ from bot.settings import Settings, get_settings
 app = typer.Typer(help="madoguchi: the LINE front desk of くまもと中小企業デジタル相談窓口", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+cases_app = typer.Typer(help="Cases: draft applications and requests for a person.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
 
 
 def _logging() -> None:
@@ -60,6 +62,28 @@ def db_upgrade(revision: str = "head") -> None:
 
     upgrade(get_settings(), revision)
     typer.echo("database is up to date")
+
+
+@cases_app.command("list")
+def cases_list(as_json: bool = typer.Option(False, "--json", help="print a JSON array")) -> None:
+    """List the cases, newest first."""
+    import json
+
+    from sqlalchemy.orm import Session
+
+    from bot.db.engine import make_engine, reader
+    from handoff.cases import list_cases
+
+    engine = make_engine(get_settings())
+    with Session(reader(engine)) as session:
+        rows = list_cases(session=session)
+    engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        typer.echo(f"{r['reference']}  {r['status']:8} {r['kind']:12} {r['outcome']:13} {r['size_class'] or '-':7} "
+                   f"{r['theme'] or '-':10} {','.join(r['flags']) or '-'}")
 
 
 @app.command()

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     line_api_base_url: str = LINE_API_DEFAULT
     secret_key: str = Field(default="", repr=False)
     embedded_worker: bool = True
-    dialog: str = "dialogs.menu:step"  # import path of the dialog step function
+    dialog: str = "dialogs.main:step"  # import path of the dialog step function
     # Pipeline tuning. Defaults suit production; tests shorten the lease.
     worker_concurrency: int = Field(default=4, ge=1, le=64)
     poll_interval_seconds: float = Field(default=0.2, gt=0)
@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     turn_max_attempts: int = Field(default=3, ge=1)
     reply_token_max_age_seconds: float = Field(default=50.0, gt=0)
     loading_after_seconds: float = Field(default=1.0, ge=0)
-    conversation_resume_after_hours: float = Field(default=72.0, gt=0)
+    reply_within_business_days: int = Field(default=3, ge=1)  # told to owners when a case is submitted
 
     @property
     def line_enabled(self) -> bool:

@@ -53,7 +53,6 @@ INTENT_HANDLERS: dict[str, Step] = {
     "restart": lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.RESTARTED))),
     "cancel": lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.CANCELLED))),
     "menu": lambda s, i: Transition(_at(Node.MENU, s), menu()),
-    "consult": lambda s, i: Transition(_at(Node.MENU, s), menu(Text(texts.CONSULT_PENDING))),
     "faq": lambda s, i: Transition(_at(Node.FAQ, s), (Choices(texts.FAQ_PROMPT, FAQ_CHOICES),)),
     "faq_eligible": _answer(texts.FAQ_ELIGIBLE),
     "faq_limits": _answer(texts.FAQ_LIMITS),

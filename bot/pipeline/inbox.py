@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.sql import insert_ignoring_duplicates
 from bot.db.tables import Conversation, InboxEvent, utcnow
-from bot.pipeline.sql import insert_ignoring_duplicates
 from dialogs.model import Inbound
 
 

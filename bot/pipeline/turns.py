@@ -11,7 +11,7 @@ import logging
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
@@ -21,6 +21,7 @@ from bot.channels.base import Channel, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
 from bot.pipeline import outbox
+from bot.pipeline.effects import Handler, fill
 from dialogs.model import Inbound, Reply, State, Text, Transition
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class TurnContext:
     reply_token_max_age: timedelta
     max_attempts: int
     send_lease: timedelta = timedelta(seconds=30)
+    effects: Mapping[str, Handler] = field(default_factory=dict)
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -113,6 +115,20 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
     return rows, claimed
 
 
+def _apply_effects(ctx: TurnContext, session: Session, conversation: Conversation, transition: Transition,
+                   now: datetime) -> dict[str, str]:
+    """Run each effect's handler in this transaction; record it (the payload only when nobody handled it)."""
+    values: dict[str, str] = {}
+    for effect in transition.effects:
+        handler = ctx.effects.get(effect.kind)
+        result = handler(session=session, conversation=conversation, payload=effect.payload, now=now) if handler else {}
+        values |= result
+        session.add(DialogEffect(conversation_key=conversation.key, kind=effect.kind,
+                                 payload=dict(result) if handler else effect.payload, created_at=now,
+                                 handled_at=now if handler else None))
+    return values
+
+
 def _anything_pending(ctx: TurnContext) -> bool:
     """A cheap read first, so idle polling never takes a write lock."""
     with Session(reader(ctx.session_factory.kw["bind"])) as session:
@@ -138,13 +154,10 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error
             return TurnDone(conversation.key, event.id, conversation.channel, ())
-        replies = transition.replies if transition else (APOLOGY,)
+        replies: tuple[Reply, ...] = (APOLOGY,)
         if transition is not None:
             conversation.state = transition.state.to_dict()
-            session.add_all(
-                DialogEffect(conversation_key=conversation.key, kind=e.kind, payload=e.payload, created_at=now)
-                for e in transition.effects
-            )
+            replies = fill(transition.replies, _apply_effects(ctx, session, conversation, transition, now))
         conversation.turn_count += 1
         conversation.updated_at = now
         event.status = "done" if transition else "failed"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
-from bot.pipeline import outbox
+from bot.pipeline import effects, outbox
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
 
@@ -68,6 +68,7 @@ class Pipeline:
             session_factory=session_factory, dialog=dialog, channels=channels, worker_id=self.worker_id,
             reply_token_max_age=timedelta(seconds=settings.reply_token_max_age_seconds),
             max_attempts=settings.turn_max_attempts, send_lease=timedelta(seconds=settings.send_lease_seconds),
+            effects=effects.handlers(reply_days=settings.reply_within_business_days),
         )
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency

@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+import handoff.tables  # noqa: F401  (the handoff tables share the metadata)
 from bot.db.tables import Base
 from tests.conftest import make_settings
 

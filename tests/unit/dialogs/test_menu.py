@@ -44,8 +44,6 @@ def test_first_message_without_follow_is_greeted() -> None:
         (typed("よくある質問"), texts.FAQ_PROMPT),
         (typed("ＦＡＱ"), texts.FAQ_PROMPT),
         (typed("質問です。"), texts.FAQ_PROMPT),
-        (tapped("menu:consult"), texts.CONSULT_PENDING),
-        (typed("相談したいです"), texts.CONSULT_PENDING),
         (typed(" 担当者と話したい！"), texts.HUMAN_ACK),
         (tapped("faq:limits"), texts.FAQ_LIMITS),
         (typed("最初から"), texts.RESTARTED),

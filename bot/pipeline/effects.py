@@ -1,0 +1,61 @@
+"""What the shell does for a dialog's effects, inside the turn's transaction. A handler returns values that the
+turn's replies may refer to as {name} (e.g. the reference number the owner is told)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db.tables import Conversation
+from dialogs.model import Reply, Text
+from handoff import cases
+
+Handler = Callable[..., dict[str, str]]
+
+
+def case_submitted(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                   reply_days: int) -> dict[str, str]:
+    """A finished pre-screening becomes a draft application in the queue."""
+    fields = {k: v for k, v in payload.items() if k not in ("decisions", "flags", "outcome", "kind")}
+    case = cases.create_case(
+        session=session, conversation_key=conversation.key, channel=conversation.channel, kind="application",
+        outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=payload["flags"], now=now)
+    return {"reference": case.reference, "reply_days": str(reply_days)}
+
+
+def handoff_requested(*, session: Session, conversation: Conversation, payload: dict[str, Any],
+                      now: datetime, **_: Any) -> dict[str, str]:
+    """'担当者と話したい' opens one callback case (not one per tap)."""
+    case = cases.open_case_of(session=session, conversation_key=conversation.key, kind="callback")
+    if case is None:
+        case = cases.create_case(
+            session=session, conversation_key=conversation.key, channel=conversation.channel, kind="callback",
+            outcome="needs_review", fields={"reason": payload.get("reason")}, decisions=[], flags=[], now=now)
+    return {"reference": case.reference}
+
+
+def handlers(*, reply_days: int) -> Mapping[str, Handler]:
+    return {
+        "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days),
+        "handoff_requested": handoff_requested,
+    }
+
+
+def fill(replies: tuple[Reply, ...], values: Mapping[str, str]) -> tuple[Reply, ...]:
+    """Put effect values into our own texts' {name} places (only known names; nothing else is formatted)."""
+    if not values:
+        return replies
+
+    def filled(reply: Reply) -> Reply:
+        if not isinstance(reply, Text):
+            return reply
+        text = reply.text
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return replace(reply, text=text)
+
+    return tuple(filled(r) for r in replies)

@@ -1,0 +1,28 @@
+"""The bot's dialog: the main menu, and the pre-screening flow when the owner asks to consult.
+
+`step(state, inbound)` is the function the pipeline runs (MADOGUCHI_DIALOG=dialogs.main:step). Commands work
+everywhere: やめる ends the pre-screening, 最初から starts it again (or returns to the menu outside it).
+"""
+
+from __future__ import annotations
+
+from dialogs import menu, texts
+from dialogs.intents import command_of, intent_of
+from dialogs.model import Inbound, State, Text, Transition
+from dialogs.prescreen import flow
+from knowledge.answers import InterimAnswers
+
+DEFAULT_ANSWERS: flow.Answers = InterimAnswers()
+
+
+def step(state: State, inbound: Inbound, answers: flow.Answers = DEFAULT_ANSWERS) -> Transition:
+    command = command_of(inbound)
+    if state.node == flow.NODE:
+        if command == "cancel":
+            return Transition(State(menu.Node.MENU.value), menu.menu(Text(texts.CANCELLED)))
+        if command == "restart":
+            return flow.start(inbound, restarted=True)
+        return flow.step(state, inbound, answers, menu.menu())
+    if command is None and intent_of(inbound) == "consult":
+        return flow.start(inbound)
+    return menu.step(state, inbound)

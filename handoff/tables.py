@@ -1,0 +1,40 @@
+"""Tables of the handoff: cases (draft applications and requests for a person) and their reference counter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.tables import Base, BigId, UTCDateTime, utcnow
+
+
+class Case(Base):
+    """A draft application (様式1) or a request to talk to a person, waiting in the coordinators' queue."""
+
+    __tablename__ = "handoff_case"
+    __table_args__ = (Index("ix_handoff_case_status", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)  # KD-2026-0001
+    kind: Mapped[str] = mapped_column(String(20))  # application | callback | question
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    outcome: Mapped[str] = mapped_column(String(20))  # eligible | needs_review
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
+    channel: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReferenceCounter(Base):
+    """The last reference number handed out per year; its row lock makes numbering gap-free and unique."""
+
+    __tablename__ = "reference_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)

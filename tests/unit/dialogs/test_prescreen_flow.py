@@ -1,0 +1,73 @@
+"""The pre-screening flow as pure functions: no database, no SDK."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dialogs.main import step
+from dialogs.model import Card, Choices, Inbound, Kind, State, Transition
+from dialogs.prescreen import flow, texts
+from dialogs.prescreen.summary import GROUP_KEYS
+
+NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
+
+
+def run(*inputs: str, state: State | None = None) -> Transition:
+    t = Transition(state or State())
+    for x in inputs:
+        kind, text, data = (Kind.POSTBACK, "", x) if x.startswith(("ps:", "cmd:", "menu:")) else (Kind.TEXT, x, "")
+        t = step(t.state, Inbound(kind, NOW, text=text, data=data))
+    return t
+
+
+BASE = ("相談したい", "玉名市", "個人事業主", "小売業")
+
+
+def test_the_first_missing_slot_is_asked_and_capital_only_when_needed() -> None:
+    assert texts.ASK_KAI in run(*BASE, "30人").replies[-1].text  # 6〜50: medium, capital not needed
+    assert texts.ASK_CAPITAL in run("相談したい", "玉名市", "会社", "小売業", "80人").replies[-1].text
+
+
+def test_a_sole_proprietor_over_the_ceiling_is_large_without_a_capital_question() -> None:
+    t = run(*BASE, "80人")
+    assert any(texts.LARGE in getattr(r, "text", "") for r in t.replies) and t.state.node == "menu"
+
+
+def test_boundary_headcount_typed_exactly() -> None:
+    t = run(*BASE, "５人")
+    assert t.state.slots["employees"] == 5 and t.state.slots["employees_range"] == [5, 5]
+
+
+def test_unreadable_answers_get_help_and_the_same_question() -> None:
+    t = run(*BASE, "たくさん")
+    assert [r.text for r in t.replies][0] == texts.NOT_UNDERSTOOD  # type: ignore[union-attr]
+    assert texts.ASK_EMPLOYEES in t.replies[-1].text  # type: ignore[union-attr]
+    long = run(*BASE, "あ" * 5000)
+    assert long.replies[0].text == texts.TOO_LONG  # type: ignore[union-attr]
+    assert long.state.slots.get("employees_range") is None
+
+
+def test_editing_a_group_clears_it_and_what_depends_on_it() -> None:
+    assert set(GROUP_KEYS["業種・規模"]) >= {"industry", "employees", "employees_range", "capital_yen", "capital_over"}
+    slots = {"in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
+             "employees": 30, "employees_range": [30, 30], "_stage": "edit", "_at": NOW.isoformat()}
+    t = step(State(flow.NODE, slots), Inbound(Kind.POSTBACK, NOW, data="ps:edit:2"))  # 業種・規模
+    assert "industry" not in t.state.slots and "employees" not in t.state.slots
+    assert t.state.slots["org_type"] == "company"
+    assert isinstance(t.replies[-1], Choices) and t.replies[-1].text == texts.ASK_INDUSTRY
+
+
+def test_the_confirmation_is_a_card_then_the_choices() -> None:
+    slots = {"in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
+             "employees": 3, "employees_range": [3, 3], "shokokai": None, "shokokai_status": "none",
+             "theme": "sns", "problem": "インスタで集客したい", "expert": "none", "usage": "none",
+             "business": "雑貨店", "situation": "横ばい", "consent": True, "business_name": "玉名雑貨",
+             "representative": "玉名一郎", "phone": "0968123456", "email": None}
+    t = step(State(flow.NODE, slots), Inbound(Kind.TEXT, NOW, text="どちらでも"))
+    card, question = t.replies[-2], t.replies[-1]
+    assert isinstance(card, Card) and ("相談方法", "どちらでも") in card.rows
+    assert isinstance(question, Choices) and [c.label for c in question.choices] == ["送信する", "修正する", "やめる"]
+    sent = step(t.state, Inbound(Kind.POSTBACK, NOW, data="ps:confirm:send"))
+    [effect] = sent.effects
+    assert effect.kind == "case_submitted" and effect.payload["size_class"] == "small"
+    assert sent.state == State("menu")  # nothing personal stays in the conversation state
