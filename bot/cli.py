@@ -13,6 +13,8 @@ from bot.settings import Settings, get_settings
 app = typer.Typer(help="madoguchi: the LINE front desk of くまもと中小企業デジタル相談窓口", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+staff_app = typer.Typer(help="Staff accounts of the web app.", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
 cases_app = typer.Typer(help="Cases: draft applications and requests for a person.", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
 
@@ -62,6 +64,95 @@ def db_upgrade(revision: str = "head") -> None:
 
     upgrade(get_settings(), revision)
     typer.echo("database is up to date")
+
+
+def _staff_session():  # type: ignore[no-untyped-def]
+    from bot.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(get_settings())
+    return engine, make_session_factory(engine)
+
+
+def _password(prompt: str) -> str:
+    import sys
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+@staff_app.command("add")
+def staff_add(email: str, role: str = typer.Option(..., help="admin | coordinator | editor | advisor"),
+              org: str = typer.Option(None, help="organisation name (required for advisors)")) -> None:
+    """Add a staff account; the password comes from a prompt (or the first line of stdin)."""
+    from bot.db.tables import utcnow
+    from bot.staff.auth import StaffError, create_user
+
+    engine, factory = _staff_session()
+    try:
+        with factory.begin() as session:
+            create_user(session=session, email=email, password=_password("パスワード"), role=role,
+                        organisation=org, now=utcnow())
+    except StaffError as exc:
+        typer.echo(f"できませんでした：{exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"{email} を {role} として登録しました")
+
+
+@staff_app.command("passwd")
+def staff_passwd(email: str) -> None:
+    """Set a new password (prompt or stdin); the account's sessions end."""
+    from bot.db.tables import utcnow
+    from bot.staff.auth import StaffError, set_password
+    from bot.staff.service import find_user
+
+    engine, factory = _staff_session()
+    try:
+        with factory.begin() as session:
+            user = find_user(session=session, email=email)
+            set_password(session=session, user=user, password=_password("新しいパスワード"), now=utcnow())
+    except StaffError as exc:
+        typer.echo(f"できませんでした：{exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo("パスワードを変更しました")
+
+
+@staff_app.command("disable")
+def staff_disable(email: str) -> None:
+    """Disable an account and end its sessions."""
+    from bot.db.tables import utcnow
+    from bot.staff.auth import StaffError
+    from bot.staff.service import disable, find_user
+
+    engine, factory = _staff_session()
+    try:
+        with factory.begin() as session:
+            disable(session=session, user=find_user(session=session, email=email), actor=None, now=utcnow())
+    except StaffError as exc:
+        typer.echo(f"できませんでした：{exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"{email} を無効にしました")
+
+
+@staff_app.command("bootstrap")
+def staff_bootstrap() -> None:
+    """Demo organisations if there are none, and the first admin (random password, shown once) if no staff."""
+    from bot.db.tables import utcnow
+    from bot.staff.service import bootstrap
+
+    engine, factory = _staff_session()
+    with factory.begin() as session:
+        password = bootstrap(session=session, now=utcnow())
+    engine.dispose()
+    if password:
+        typer.echo("最初の管理者を作成しました（このパスワードは一度だけ表示されます）")
+        typer.echo(f"  メール: admin@localhost\n  パスワード: {password}")
 
 
 @cases_app.command("list")

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.sql import insert_ignoring_duplicates
+from bot.staff.tables import Organisation
 from handoff.tables import Case, ReferenceCounter
 
 PREFIX = "KD"
@@ -26,14 +27,22 @@ def next_reference(*, session: Session, now: datetime) -> str:
 
 
 def create_case(*, session: Session, conversation_key: str, channel: str, kind: str, outcome: str,
-                fields: dict[str, Any], decisions: list[Any], flags: list[str], now: datetime) -> Case:
-    """Open a new case in the queue."""
+                fields: dict[str, Any], decisions: list[Any], flags: list[str], now: datetime,
+                organisation_id: int | None = None) -> Case:
+    """Open a new case in the queue (routed to the owner's 商工会/商工会議所 when it is one we know)."""
     case = Case(reference=next_reference(session=session, now=now), kind=kind, status="new", outcome=outcome,
                 conversation_key=conversation_key, channel=channel, fields=fields, decisions=decisions,
-                flags=flags, created_at=now, updated_at=now)
+                flags=flags, created_at=now, updated_at=now, organisation_id=organisation_id)
     session.add(case)
     session.flush()
     return case
+
+
+def organisation_named(*, session: Session, name: str | None) -> int | None:
+    """The id of the organisation with this name (as the owner typed it), if we know it."""
+    if not name:
+        return None
+    return session.scalar(select(Organisation.id).where(Organisation.name == name.strip()))
 
 
 def open_case_of(*, session: Session, conversation_key: str, kind: str) -> Case | None:
@@ -60,3 +69,29 @@ def public(case: Case) -> dict[str, Any]:
 def list_cases(*, session: Session) -> list[dict[str, Any]]:
     """Every case, newest first."""
     return [public(c) for c in session.scalars(select(Case).order_by(Case.created_at.desc(), Case.id.desc()))]
+
+
+def queue(*, session: Session, organisation_id: int | None = None) -> list[Case]:
+    """Cases for the queue; an advisor's view is limited to their organisation."""
+    stmt = select(Case).order_by(Case.created_at.desc(), Case.id.desc())
+    if organisation_id is not None:
+        stmt = stmt.where(Case.organisation_id == organisation_id)
+    return list(session.scalars(stmt))
+
+
+def get_for(*, session: Session, reference: str, organisation_id: int | None = None) -> Case | None:
+    """One case, or None when it does not exist or lies outside the given organisation."""
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or (organisation_id is not None and case.organisation_id != organisation_id):
+        return None
+    return case
+
+
+def counts(*, session: Session) -> dict[str, dict[str, int]]:
+    """How many cases by status, outcome, kind and theme."""
+    out: dict[str, dict[str, int]] = {"status": {}, "outcome": {}, "kind": {}, "theme": {}}
+    for case in session.scalars(select(Case)):
+        for key, value in (("status", case.status), ("outcome", case.outcome), ("kind", case.kind),
+                           ("theme", case.fields.get("theme") or "—")):
+            out[key][value] = out[key].get(value, 0) + 1
+    return out

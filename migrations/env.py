@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from bot.db.tables import Base
+import bot.staff.tables  # noqa: F401  (registers the staff tables)
 import handoff.tables  # noqa: F401  (registers the handoff tables)
 from bot.settings import Settings
 

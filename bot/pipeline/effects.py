@@ -23,7 +23,8 @@ def case_submitted(*, session: Session, conversation: Conversation, payload: dic
     fields = {k: v for k, v in payload.items() if k not in ("decisions", "flags", "outcome", "kind")}
     case = cases.create_case(
         session=session, conversation_key=conversation.key, channel=conversation.channel, kind="application",
-        outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=payload["flags"], now=now)
+        outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=payload["flags"], now=now,
+        organisation_id=cases.organisation_named(session=session, name=fields.get("shokokai")))
     return {"reference": case.reference, "reply_days": str(reply_days)}
 
 

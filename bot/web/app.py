@@ -6,15 +6,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from bot.pipeline.turns import Dialog
 from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, line, trial
+from bot.web.staff import admin, errors, pages
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None) -> FastAPI:
@@ -43,4 +47,8 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(health.router)
     app.include_router(line.router)
     app.include_router(trial.router)
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    errors.install(app)
     return app

@@ -1,0 +1,1 @@
+"""Staff accounts: organisations, roles, password hashes, sessions, login throttling and the audit log."""

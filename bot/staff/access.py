@@ -1,0 +1,32 @@
+"""Who may see what: one table, checked on the server for every route, and the navigation it implies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    path: str
+    roles: frozenset[str]
+    in_nav: bool = True
+
+
+PAGES = {
+    "dashboard": Page("dashboard", "ホーム", "/", frozenset({"admin", "coordinator", "editor", "advisor"}), False),
+    "cases": Page("cases", "ケース一覧", "/cases", frozenset({"admin", "coordinator", "advisor"})),
+    "cases_export": Page("cases_export", "CSV出力", "/cases.csv", frozenset({"admin", "coordinator"}), False),
+    "faq": Page("faq", "FAQ", "/faq", frozenset({"admin", "editor"})),
+    "stats": Page("stats", "統計", "/stats", frozenset({"admin", "coordinator"})),
+    "admin": Page("admin", "管理", "/admin", frozenset({"admin"})),
+}
+
+
+def allowed(role: str, page: str) -> bool:
+    return role in PAGES[page].roles
+
+
+def navigation(role: str) -> list[Page]:
+    return [p for p in PAGES.values() if p.in_nav and role in p.roles]

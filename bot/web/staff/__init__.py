@@ -1,0 +1,1 @@
+"""The staff web app: login, navigation by role, cases, FAQ, statistics, administration."""

@@ -1,0 +1,122 @@
+"""Administration (admins only): staff accounts, roles, organisations and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.engine import reader
+from bot.db.tables import utcnow
+from bot.services import Services
+from bot.staff import audit, auth, service
+from bot.staff.tables import Organisation, StaffUser
+from bot.web.deps import ServicesDep
+from bot.web.staff.render import render
+from bot.web.staff.security import Staff, address_of, csrf, flash, page, user_of
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+Admin = Annotated[Staff, Depends(page("admin"))]
+
+
+async def admin_csrf(staff: Admin, checked: Annotated[Staff, Depends(csrf)]) -> Staff:
+    return checked
+
+
+AdminWrite = Annotated[Staff, Depends(admin_csrf)]
+
+
+@router.get("", response_class=HTMLResponse)
+async def admin_page(request: Request, staff: Admin, services: ServicesDep) -> HTMLResponse:
+    def load() -> tuple[list[StaffUser], list[Organisation]]:
+        with Session(reader(services.engine)) as session:
+            return list(session.scalars(select(StaffUser).order_by(StaffUser.email))), service.organisations(
+                session=session)
+
+    users, orgs = await run_in_threadpool(load)
+    return render(request, "admin.html", staff, users=users, organisations=orgs, roles=auth.ROLES)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, staff: Admin, services: ServicesDep) -> HTMLResponse:
+    def load() -> list[object]:
+        with Session(reader(services.engine)) as session:
+            return list(audit.recent(session=session))
+
+    return render(request, "audit.html", staff, rows=await run_in_threadpool(load))
+
+
+async def _change(request: Request, services: Services, staff: Staff, work: Callable[[Session, StaffUser, str], str]
+                  ) -> RedirectResponse:
+    """Run one admin change in a transaction; its message (or the refusal) is flashed."""
+    def run() -> str:
+        with services.session_factory.begin() as session:
+            return work(session, user_of(session, staff), address_of(request))
+
+    try:
+        message = await run_in_threadpool(run)
+    except auth.StaffError as exc:
+        message = f"できませんでした：{exc}"
+    await run_in_threadpool(flash, services, staff, message)
+    return RedirectResponse("/admin", status_code=303)
+
+
+def _target(session: Session, user_id: int) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise HTTPException(404, "職員が見つかりません")
+    return user
+
+
+@router.post("/staff", responses={303: {"description": "done"}})
+async def add_staff(request: Request, staff: AdminWrite, services: ServicesDep,
+                    email: Annotated[str, Form(max_length=254)], password: Annotated[str, Form(max_length=200)],
+                    role: Annotated[str, Form(max_length=20)],
+                    organisation: Annotated[str, Form(max_length=100)] = "") -> RedirectResponse:
+    def work(session: Session, actor: StaffUser, address: str) -> str:
+        auth.create_user(session=session, email=email, password=password, role=role,
+                         organisation=organisation or None, now=utcnow(), actor=actor)
+        return f"{email} を登録しました"
+
+    return await _change(request, services, staff, work)
+
+
+@router.post("/staff/{user_id}/role", responses={303: {"description": "done"}})
+async def change_role(user_id: int, request: Request, staff: AdminWrite, services: ServicesDep,
+                      role: Annotated[str, Form(max_length=20)]) -> RedirectResponse:
+    def work(session: Session, actor: StaffUser, address: str) -> str:
+        target = _target(session, user_id)
+        service.set_role(session=session, user=target, role=role, actor=actor, now=utcnow(), address=address)
+        return f"{target.email} の役割を変更しました"
+
+    return await _change(request, services, staff, work)
+
+
+@router.post("/staff/{user_id}/disable", responses={303: {"description": "done"}})
+async def disable_staff(user_id: int, request: Request, staff: AdminWrite, services: ServicesDep) -> RedirectResponse:
+    def work(session: Session, actor: StaffUser, address: str) -> str:
+        target = _target(session, user_id)
+        if target.id == actor.id:
+            raise auth.StaffError("自分自身は無効にできません")
+        service.disable(session=session, user=target, actor=actor, now=utcnow(), address=address)
+        return f"{target.email} を無効にしました"
+
+    return await _change(request, services, staff, work)
+
+
+@router.post("/organisations/{organisation_id}/delete", responses={303: {"description": "done"}})
+async def delete_organisation(organisation_id: int, request: Request, staff: AdminWrite,
+                              services: ServicesDep) -> RedirectResponse:
+    def work(session: Session, actor: StaffUser, address: str) -> str:
+        org = session.get(Organisation, organisation_id)
+        if org is None:
+            raise HTTPException(404, "組織が見つかりません")
+        service.delete_organisation(session=session, organisation=org, actor=actor, now=utcnow(), address=address)
+        return f"{org.name} を削除しました"
+
+    return await _change(request, services, staff, work)

@@ -1,0 +1,145 @@
+"""Login, logout and the pages every role starts from. Routes stay thin: the work is in bot.staff and handoff."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from bot.db.engine import reader
+from bot.db.tables import utcnow
+from bot.staff import audit, auth
+from bot.web.deps import ServicesDep
+from bot.web.staff.render import render
+from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, page, same_origin
+from handoff import cases
+from knowledge.answers import ENTRIES
+
+router = APIRouter(tags=["staff"])
+Cases = Annotated[Staff, Depends(page("cases"))]
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html", None)
+
+
+@router.post("/login", response_class=HTMLResponse, responses={303: {"description": "logged in"}})
+async def login(request: Request, services: ServicesDep, email: Annotated[str, Form(max_length=254)] = "",
+                password: Annotated[str, Form(max_length=200)] = "") -> Response:
+    same_origin(request)
+    address = address_of(request)
+
+    def attempt() -> tuple[str | None, str]:
+        now = utcnow()
+        with services.session_factory.begin() as session:
+            if auth.throttled(session=session, email=email.strip().lower(), address=address, now=now):
+                return None, "throttled"
+            user = auth.authenticate(session=session, email=email, password=password, address=address, now=now)
+            if user is None:
+                return None, "failed"
+            return auth.start_session(session=session, user=user, now=now,
+                                      replacing=request.cookies.get(COOKIE)).token, "ok"
+
+    token, result = await run_in_threadpool(attempt)
+    if token is None:
+        message = ("ログインの失敗が続いたため、しばらく（15分）ログインできません。" if result == "throttled"
+                   else "メールアドレスまたはパスワードが違います。")
+        return render(request, "login.html", None, status_code=429 if result == "throttled" else 401, error=message)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=int(auth.ABSOLUTE.total_seconds()), path="/")
+    return response
+
+
+@router.post("/logout", responses={303: {"description": "logged out"}})
+async def logout(request: Request, staff: CsrfDep, services: ServicesDep) -> RedirectResponse:
+    def end() -> None:
+        now = utcnow()
+        with services.session_factory.begin() as session:
+            auth.end_session(session=session, token=request.cookies.get(COOKIE, ""), now=now)
+            audit.record(session=session, action="logout", actor=None, actor_label=staff.email, target=staff.email,
+                         address=address_of(request), now=now)
+
+    await run_in_threadpool(end)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def dashboard(request: Request, staff: Annotated[Staff, Depends(page("dashboard"))],
+                    services: ServicesDep) -> HTMLResponse:
+    def load() -> dict[str, dict[str, int]]:
+        with Session(reader(services.engine)) as session:
+            return cases.counts(session=session)
+
+    return render(request, "dashboard.html", staff, counts=await run_in_threadpool(load))
+
+
+def _scope(staff: Staff) -> int | None:
+    """Advisors see their organisation's cases only (-1: an advisor without one sees none)."""
+    return (staff.organisation_id or -1) if staff.role == "advisor" else None
+
+
+@router.get("/cases", response_class=HTMLResponse)
+async def case_list(request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    def load() -> list[cases.Case]:
+        with Session(reader(services.engine)) as session:
+            return cases.queue(session=session, organisation_id=_scope(staff))
+
+    return render(request, "cases.html", staff, cases=await run_in_threadpool(load))
+
+
+@router.get("/cases/{reference}", response_class=HTMLResponse)
+async def case_page(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    def load() -> cases.Case | None:
+        with Session(reader(services.engine)) as session:
+            return cases.get_for(session=session, reference=reference, organisation_id=_scope(staff))
+
+    case = await run_in_threadpool(load)
+    if case is None:
+        raise HTTPException(404, "ケースが見つかりません")
+    return render(request, "case.html", staff, case=case)
+
+
+@router.get("/cases.csv")
+async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("cases_export"))],
+                    services: ServicesDep) -> Response:
+    def export() -> str:
+        now = utcnow()
+        with services.session_factory.begin() as session:
+            rows = cases.list_cases(session=session)
+            audit.record(session=session, action="export", actor=None, actor_label=staff.email, target="cases.csv",
+                         address=address_of(request), now=now, detail={"rows": len(rows)})
+        out = io.StringIO()
+        columns = ["reference", "status", "kind", "outcome", "size_class", "industry", "theme", "employees",
+                   "municipality", "shokokai", "business_name", "created_at", "flags"]
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows([[",".join(r[c]) if c == "flags" else r[c] for c in columns] for r in rows])
+        return out.getvalue()
+
+    body = await run_in_threadpool(export)
+    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="cases.csv"'})
+
+
+@router.get("/faq", response_class=HTMLResponse)
+async def faq(request: Request, staff: Annotated[Staff, Depends(page("faq"))]) -> HTMLResponse:
+    return render(request, "faq.html", staff, entries=ENTRIES)
+
+
+@router.get("/stats", response_class=HTMLResponse)
+async def stats(request: Request, staff: Annotated[Staff, Depends(page("stats"))],
+                services: ServicesDep) -> HTMLResponse:
+    def load() -> dict[str, dict[str, int]]:
+        with Session(reader(services.engine)) as session:
+            return cases.counts(session=session)
+
+    return render(request, "stats.html", staff, counts=await run_in_threadpool(load))
