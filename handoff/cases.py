@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.sql import insert_ignoring_duplicates
-from bot.staff.tables import Organisation
+from bot.staff import audit
+from bot.staff.tables import Organisation, StaffUser
 from handoff.tables import Case, ReferenceCounter
 
 PREFIX = "KD"
@@ -69,6 +70,19 @@ def public(case: Case) -> dict[str, Any]:
 def list_cases(*, session: Session) -> list[dict[str, Any]]:
     """Every case, newest first."""
     return [public(c) for c in session.scalars(select(Case).order_by(Case.created_at.desc(), Case.id.desc()))]
+
+
+STATUSES = ("new", "claimed", "person", "approved", "rejected", "routed", "closed")
+
+
+def set_status(*, session: Session, case: Case, status: str, actor: StaffUser | None, now: datetime,
+               address: str = "", reason: str = "") -> None:
+    """Every status change of a case writes an audit row."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown case status {status!r}")
+    before, case.status, case.updated_at = case.status, status, now
+    audit.record(session=session, action="case.status", actor=actor, target=case.reference, address=address,
+                 now=now, detail={"from": before, "to": status, "reason": reason})
 
 
 def queue(*, session: Session, organisation_id: int | None = None) -> list[Case]:
