@@ -24,13 +24,6 @@ ROLE_LABELS = {
     "small": "小規模", "medium": "中小", "large": "大企業", "unknown": "不明",
     "it_tools": "ITツール", "d2c_ec": "EC・D2C", "sns": "SNS", "cashless": "キャッシュレス", "dx_other": "その他DX",
 }
-LABELS = {
-    "new": "新規", "claimed": "対応中", "person": "担当者対応中", "approved": "承認", "rejected": "否決",
-    "routed": "窓口相談へ", "closed": "完了", "eligible": "対象", "needs_review": "要確認", "not_eligible": "対象外", "application": "派遣申請",
-    "callback": "担当者と話したい", "question": "質問", "small": "小規模", "medium": "中小",
-    "large": "大企業", "unknown": "不明", "it_tools": "ITツール", "d2c_ec": "EC・D2C", "sns": "SNS", "cashless": "キャッシュレス",
-    "dx_other": "その他DX",
-}
 templates.env.globals |= {"role_labels": ROLE_LABELS}
 templates.env.filters["ja"] = lambda value: LABELS.get(value, value) if isinstance(value, str) else value
 
