@@ -13,7 +13,8 @@ from bot.staff import access
 from bot.web.staff.security import Staff
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
-ROLE_LABELS = {
+ROLE_LABELS = {"admin": "管理者", "coordinator": "コーディネーター", "editor": "FAQ編集者", "advisor": "経営指導員"}
+LABELS = {
     # case status
     "new": "新規", "claimed": "対応中", "person": "担当者対応中", "approved": "承認", "rejected": "否決",
     "routed": "窓口相談へ", "closed": "完了",
