@@ -178,6 +178,31 @@ def cases_list(as_json: bool = typer.Option(False, "--json", help="print a JSON 
 
 
 @app.command()
+def ask(question: str = typer.Argument(..., help="the question, or - to read one question per line from stdin"),
+        as_json: bool = typer.Option(False, "--json", help="print JSON (one object per line with -)")) -> None:
+    """Ask the knowledge base, as an owner would."""
+    import json
+    import sys
+
+    from knowledge.content import default_index
+
+    index = default_index()
+    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else iter([question])
+    for q in questions:
+        if not q.strip():
+            continue
+        result = index.search(q)
+        if as_json:
+            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        elif result.matched and result.best:
+            typer.echo(f"[{result.best.entry.id} {result.best.score:.2f}] {result.best.entry.answer}")
+            for alt in result.alternatives:
+                typer.echo(f"  ほかの候補: [{alt.entry.id} {alt.score:.2f}] {alt.entry.question}")
+        else:
+            typer.echo("お答えできません（該当するFAQがありません）")
+
+
+@app.command()
 def chat(user: str = typer.Option("local", help="who you are in this conversation (state is kept per user)")) -> None:
     """Talk to the bot in this terminal, as a LINE user would. Ctrl-D to leave."""
     from bot.channels.terminal import format_replies, pick

@@ -17,9 +17,6 @@ DATA_INTENTS: dict[str, str] = {
     "menu:consult": "consult",
     "menu:faq": "faq",
     "menu:human": "human",
-    "faq:eligible": "faq_eligible",
-    "faq:limits": "faq_limits",
-    "faq:apply": "faq_apply",
 }
 # Typed words (after normalisation and dropping です/ます) → intent; matched whole.
 WORD_INTENTS: dict[str, tuple[str, ...]] = {

@@ -10,19 +10,20 @@ from dialogs import menu, texts
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Inbound, State, Text, Transition
 from dialogs.prescreen import flow
-from knowledge.answers import InterimAnswers
+from knowledge.answers import IndexKnowledge
+from knowledge.content import default_index
 
-DEFAULT_ANSWERS: flow.Answers = InterimAnswers()
+DEFAULT_KNOWLEDGE = IndexKnowledge(default_index)
 
 
-def step(state: State, inbound: Inbound, answers: flow.Answers = DEFAULT_ANSWERS) -> Transition:
+def step(state: State, inbound: Inbound, knowledge: IndexKnowledge = DEFAULT_KNOWLEDGE) -> Transition:
     command = command_of(inbound)
     if state.node == flow.NODE:
         if command == "cancel":
             return Transition(State(menu.Node.MENU.value), menu.menu(Text(texts.CANCELLED)))
         if command == "restart":
             return flow.start(inbound, restarted=True)
-        return flow.step(state, inbound, answers, menu.menu())
+        return flow.step(state, inbound, knowledge, menu.menu())
     if command is None and intent_of(inbound) == "consult":
         return flow.start(inbound)
-    return menu.step(state, inbound)
+    return menu.step(state, inbound, knowledge)

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from dialogs import texts
+from dialogs import faq, texts
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
+from dialogs.ports import Knowledge
 
 
 class Node(StrEnum):
     START = "start"
     MENU = "menu"
-    FAQ = "faq"
+    FAQ = "faq"  # an answer was shown; "はい/いいえ" expected
     UNFOLLOWED = "unfollowed"
 
 
@@ -25,12 +26,6 @@ MENU_CHOICES = (
     Choice(texts.LABEL_CONSULT, "menu:consult"),
     Choice(texts.LABEL_FAQ, "menu:faq"),
     Choice(texts.LABEL_HUMAN, "menu:human"),
-)
-FAQ_CHOICES = (
-    Choice("対象になる事業者", "faq:eligible"),
-    Choice("派遣の回数・時間", "faq:limits"),
-    Choice("申し込み方法", "faq:apply"),
-    Choice(texts.LABEL_RESTART, "cmd:restart"),
 )
 
 
@@ -45,18 +40,11 @@ def _at(node: Node, state: State) -> State:
 Step = Callable[[State, Inbound], Transition]
 
 
-def _answer(text: str) -> Step:
-    return lambda s, i: Transition(_at(Node.FAQ, s), (Text(text), Choices(texts.FAQ_PROMPT, FAQ_CHOICES)))
-
-
 INTENT_HANDLERS: dict[str, Step] = {
     "restart": lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.RESTARTED))),
     "cancel": lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.CANCELLED))),
     "menu": lambda s, i: Transition(_at(Node.MENU, s), menu()),
-    "faq": lambda s, i: Transition(_at(Node.FAQ, s), (Choices(texts.FAQ_PROMPT, FAQ_CHOICES),)),
-    "faq_eligible": _answer(texts.FAQ_ELIGIBLE),
-    "faq_limits": _answer(texts.FAQ_LIMITS),
-    "faq_apply": _answer(texts.FAQ_APPLY),
+    "faq": lambda s, i: Transition(_at(Node.MENU, s), (faq.ask(),)),
     "human": lambda s, i: Transition(
         _at(Node.MENU, s), menu(Text(texts.HUMAN_ACK)), (Effect("handoff_requested", {"reason": "user_asked"}),)
     ),
@@ -79,8 +67,14 @@ def _not_understood(state: State, inbound: Inbound) -> Transition:
     return Transition(state, menu(Text(texts.NOT_UNDERSTOOD)))
 
 
-def step(state: State, inbound: Inbound) -> Transition:
-    """One turn of the foundation dialog."""
+def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
+    """One turn at the menu: commands, menu choices, FAQ taps, and typed questions for the knowledge base."""
     intent = command_of(inbound) or intent_of(inbound)
+    if intent is None and knowledge is not None:
+        answered = faq.tapped(state, inbound, knowledge, menu())
+        if answered is not None:
+            return answered
+        if inbound.kind is Kind.TEXT and state.node not in (Node.START, Node.UNFOLLOWED):
+            return faq.question(inbound, knowledge)
     handler = INTENT_HANDLERS.get(intent or "") or KIND_FALLBACKS.get(inbound.kind) or _not_understood
     return handler(state, inbound)

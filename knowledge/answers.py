@@ -1,40 +1,48 @@
-"""Interim answers for questions asked mid-flow, until the knowledge-base issue brings retrieval and an editor.
-
-Each entry: words that must all appear (after normalisation), the answer, and its source clause in seed 001.
-"""
+"""The dialogs' knowledge port over the retrieval index."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
 
-from dialogs.normalize import normalize
+from dialogs.ports import Found, Lookup
+from knowledge.index import Entry, Index
 
-
-@dataclass(frozen=True)
-class Entry:
-    any_of: tuple[str, ...]
-    answer: str
+SEEDS = {"001": "実施要領", "004": "中小企業の範囲"}
 
 
-ENTRIES = (
-    Entry(("オンライン", "zoom", "リモート", "ウェブ会議", "web会議"),
-          "はい、オンラインでの相談もできます。専門家の派遣にはオンライン相談も含まれます（実施要領 4(1)エ）。"),
-    Entry(("何回", "回数", "何時間", "時間まで"),
-          "専門家の派遣は、原則1申請につき5回まで（1回3時間以内）、合計15時間が上限です（実施要領 4(1)ク①）。"),
-    Entry(("いつまで", "期間", "締め切り", "締切"),
-          "専門家派遣の実施期間は、令和7年4月1日から令和8年2月27日までです（実施要領 4(1)ア）。"),
-    Entry(("同行", "指導員", "商工会の人"),
-          "専門家の訪問には、原則として地域の商工会・商工会議所の経営指導員が同行します（実施要領 4(1)キ）。"),
-    Entry(("どこで", "場所", "来てもらえ", "訪問"),
-          "相談は、窓口（熊本県商工会館7階）、県内の商工会・商工会議所、または事業所で受けられます（実施要領 4(1)イ）。"),
-    Entry(("報告", "報告書"),
-          "支援の後、専門家の「専門家支援報告書」を当会が受け取り、地域の商工会・商工会議所にお伝えします（実施要領 3(2)イ）。"),
-)
+def cited(entry: Entry) -> str:
+    """The answer with its source clause, in words an owner can follow: 「…（実施要領 4(1)エ）」."""
+    if not entry.source:
+        return entry.answer
+    source = re.sub(r"\b(001|004)\s*", lambda m: SEEDS[m.group(1)] + " ", entry.source)
+    source = source.replace("中小企業の範囲 中小企業の範囲", "中小企業の範囲").strip()
+    return f"{entry.answer}（{source}）"
 
 
-class InterimAnswers:
-    """The `Answers` port of the pre-screening flow, from the table above."""
+def _found(entry: Entry) -> Found:
+    return Found(entry.id, entry.question, cited(entry), entry.next)
+
+
+class IndexKnowledge:
+    """Answers from an index; `current` returns the index to use now (it may be rebuilt after edits)."""
+
+    def __init__(self, current: Callable[[], Index]) -> None:
+        self._current = current
+
+    def lookup(self, question: str) -> Lookup:
+        result = self._current().search(question)
+        if not result.matched or result.best is None:
+            return Lookup(None)
+        return Lookup(_found(result.best.entry), tuple(_found(m.entry) for m in result.alternatives))
+
+    def get(self, faq_id: str) -> Found | None:
+        entry = next((e for e in self._current().entries if e.id == faq_id), None)
+        return _found(entry) if entry else None
 
     def answer(self, question: str) -> str | None:
-        text = normalize(question)
-        return next((e.answer for e in ENTRIES if any(normalize(w) in text for w in e.any_of)), None)
+        """The pre-screening's port: one answer or nothing."""
+        found = self.lookup(question).best
+        return found.answer if found else None
+
+

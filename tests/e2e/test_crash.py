@@ -40,7 +40,7 @@ def test_worker_killed_mid_turn_after_the_inbox_commit_answers_once_after_restar
     try:
         user = "Ukilled"
         assert post(web.url, line_events.event("postback", user, token=fake_line.issue_token(user),
-                                               postback__data="faq:limits")) == 200
+                                               postback__data="faq:show:limits")) == 200
         assert rows(db_url, "SELECT status FROM inbox_event") == [("pending",)]  # committed before the 200
         marker = tmp_path / "turns"
         worker = BotProcess(settings, "worker", tmp_path, MADOGUCHI_TEST_TURN_SECONDS="5",
@@ -69,7 +69,7 @@ def test_killed_while_the_reply_is_in_flight_the_reply_is_sent_once_after_restar
     bot = BotProcess(settings, "serve", tmp_path).start()
     user = "Uinflight"
     assert post(bot.url, line_events.event("postback", user, token=fake_line.issue_token(user),
-                                           postback__data="faq:apply")) == 200
+                                           postback__data="faq:show:apply-how")) == 200
     wait_until(lambda: fake_line.arrived["reply"] == 1, what="the reply call")
     bot.kill()
     fake_line.hold_before_accept.clear()
@@ -91,7 +91,7 @@ def test_crash_after_line_accepted_a_push_sends_no_duplicate(
     bot = BotProcess(settings, "serve", tmp_path).start()
     user = "Upushed"
     assert post(bot.url, line_events.event("postback", user, token=fake_line.issue_token(user, age=120),
-                                           postback__data="faq:eligible")) == 200
+                                           postback__data="faq:show:eligible-who")) == 200
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="the accepted push")
     bot.kill()
     assert rows(db_url, "SELECT status FROM outbox_message") == [("pending",)]  # the bot never recorded it

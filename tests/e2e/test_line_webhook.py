@@ -14,6 +14,7 @@ from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot, wait_until
 from tests.fakes import line_events
 from tests.fakes.line_server import CHANNEL_SECRET, FakeLine
+from tests.kb import ANSWERS as KB
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_same_event_posted_20_times_concurrently_is_one_turn_and_one_reply(bot: 
 
 def test_twenty_quick_messages_are_answered_in_order(bot: LiveBot, fake_line: FakeLine) -> None:
     user = "Uorder"
-    taps = ["menu:faq", "faq:eligible", "faq:limits", "faq:apply"] * 5
+    taps = ["menu:faq", "faq:show:eligible-who", "faq:show:limits", "faq:show:apply-how"] * 5
     events = [
         line_events.event("postback", user, token=fake_line.issue_token(user), postback__data=data)
         for data in taps
@@ -95,8 +96,8 @@ def test_twenty_quick_messages_are_answered_in_order(bot: LiveBot, fake_line: Fa
     for ev in events:  # quick succession, one webhook each, as LINE sends them
         assert bot.post(ev).status_code == 200
     wait_until(lambda: len(fake_line.delivered(user)) == 20, what="20 replies")
-    expected = {"menu:faq": texts.FAQ_PROMPT, "faq:eligible": texts.FAQ_ELIGIBLE,
-                "faq:limits": texts.FAQ_LIMITS, "faq:apply": texts.FAQ_APPLY}
+    expected = {"menu:faq": texts.FAQ_PROMPT, "faq:show:eligible-who": KB["eligible-who"],
+                "faq:show:limits": KB["limits"], "faq:show:apply-how": KB["apply-how"]}
     assert [c.texts[0] for c in fake_line.delivered(user)] == [expected[t] for t in taps]
     assert all(c.kind == "reply" for c in fake_line.delivered(user))
 
@@ -104,11 +105,11 @@ def test_twenty_quick_messages_are_answered_in_order(bot: LiveBot, fake_line: Fa
 def test_expired_reply_token_falls_back_to_push_with_a_retry_key(bot: LiveBot, fake_line: FakeLine) -> None:
     user = "Uexpired"
     token = fake_line.issue_token(user, age=120)  # LINE would refuse it: older than a minute
-    bot.post(line_events.event("postback", user, token=token, postback__data="faq:limits"))
+    bot.post(line_events.event("postback", user, token=token, postback__data="faq:show:limits"))
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="push")
     call = fake_line.delivered(user)[0]
     assert call.kind == "push" and call.retry_key
-    assert call.texts[0] == texts.FAQ_LIMITS
+    assert call.texts[0] == KB["limits"]
     assert fake_line.refused["reply:400"] == 1
     with bot.engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT reply_token, via, attempts FROM outbox_message").one()
@@ -119,7 +120,7 @@ def test_old_event_is_pushed_without_trying_its_token(bot: LiveBot, fake_line: F
     user = "Uold"
     old_ms = int((time.time() - 300) * 1000)  # a redelivery, five minutes late
     bot.post(line_events.event("postback", user, token=fake_line.issue_token(user), ts_ms=old_ms,
-                               postback__data="faq:apply"))
+                               postback__data="faq:show:apply-how"))
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="push")
     assert fake_line.delivered(user)[0].kind == "push"
     assert fake_line.refused["reply:400"] == 0
@@ -158,7 +159,7 @@ def test_5000_characters_and_emoji_are_answered_and_nothing_breaks(bot: LiveBot,
     bot.post(line_events.event("follow", user, token=fake_line.issue_token(user)))
     bot.post(text_event(fake_line, user, "あ🙂" * 2500))
     wait_until(lambda: len(fake_line.delivered(user)) == 2, what="answer")
-    assert fake_line.delivered(user)[1].texts == [texts.NOT_UNDERSTOOD, texts.MENU_PROMPT]
+    assert fake_line.delivered(user)[1].texts == [texts.FAQ_DECLINE, texts.FAQ_DECLINE_NEXT]
     with bot.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT inbound FROM inbox_event WHERE id = 2").scalar_one()
     inbound = stored if isinstance(stored, dict) else json.loads(stored)
@@ -170,7 +171,7 @@ def test_transient_push_errors_are_retried_with_backoff(bot: LiveBot, fake_line:
     fake_line.fail_next("push", 500, 503)
     old_ms = int((time.time() - 300) * 1000)  # too old for its reply token: straight to push
     bot.post(line_events.event("postback", user, token=fake_line.issue_token(user, age=300), ts_ms=old_ms,
-                               postback__data="faq:eligible"))
+                               postback__data="faq:show:eligible-who"))
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="push after retries")
     assert fake_line.refused["push:500"] == 1 and fake_line.refused["push:503"] == 1
     with bot.engine.connect() as conn:

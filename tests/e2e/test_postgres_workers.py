@@ -15,12 +15,13 @@ from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.processes import BotProcess
 from tests.fakes import line_events
 from tests.fakes.line_server import FakeLine
+from tests.kb import ANSWERS as KB
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 USERS, MESSAGES = 20, 10
-TAPS = ["menu:faq", "faq:eligible", "faq:limits", "faq:apply"]
-ANSWERS = {"menu:faq": texts.FAQ_PROMPT, "faq:eligible": texts.FAQ_ELIGIBLE, "faq:limits": texts.FAQ_LIMITS,
-           "faq:apply": texts.FAQ_APPLY}
+TAPS = ["menu:faq", "faq:show:eligible-who", "faq:show:limits", "faq:show:apply-how"]
+ANSWERS = {"menu:faq": texts.FAQ_PROMPT, "faq:show:eligible-who": KB["eligible-who"], "faq:show:limits": KB["limits"],
+           "faq:show:apply-how": KB["apply-how"]}
 
 
 def run_load(postgres_url: str, fake_line: FakeLine, tmp_path: Path, workers: int) -> tuple[float, dict]:

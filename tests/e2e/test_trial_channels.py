@@ -10,6 +10,7 @@ from dialogs import texts
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.processes import REPO, env_for
+from tests.kb import ANSWERS as KB
 
 
 def test_try_page_and_api_follow_the_same_dialog(db_url: str) -> None:
@@ -46,7 +47,7 @@ def test_madoguchi_chat_in_a_terminal(sqlite_url: str) -> None:
     out = run.stdout
     assert texts.GREETING.splitlines()[0] in out
     assert "[2] よくある質問" in out
-    assert texts.FAQ_ELIGIBLE in out  # 全角 ２ picked the FAQ, then 1 picked the first topic
+    assert KB["eligible-who"] in out  # 全角 ２ picked the FAQ, then 1 picked the first topic
     assert texts.CANCELLED in out
     again = subprocess.run(  # state persisted: the same user comes back to the same database
         [sys.executable, "-m", "bot", "chat", "--user", "tester"], input="", capture_output=True, text=True,

@@ -18,7 +18,7 @@ from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, page, same_origin
 from handoff import cases
-from knowledge.answers import ENTRIES
+from knowledge.content import default_index
 
 router = APIRouter(tags=["staff"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -132,7 +132,7 @@ async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("case
 
 @router.get("/faq", response_class=HTMLResponse)
 async def faq(request: Request, staff: Annotated[Staff, Depends(page("faq"))]) -> HTMLResponse:
-    return render(request, "faq.html", staff, entries=ENTRIES)
+    return render(request, "faq.html", staff, entries=default_index().entries)
 
 
 @router.get("/stats", response_class=HTMLResponse)

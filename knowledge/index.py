@@ -1,0 +1,148 @@
+"""Japanese FAQ retrieval: three channels fused — Sudachi content words, character n-grams, and readings (for
+kana-only input) — TF-IDF with inverted postings; an entry scores as its best phrasing. Below THRESHOLD the
+bot declines; entries scoring at least CLOSE × the best are offered as alternatives."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from knowledge.morph import analyse
+from knowledge.text import is_kana_only, ngrams, normalize
+
+THRESHOLD = 0.22  # calibrated on development data (knowledge/calibration.py), not on the held-out set
+CLOSE = 0.85  # an entry scoring at least this share of the best is offered too
+UNKNOWN_PENALTY = 0.6
+WEIGHTS = {"words": 0.5, "chars": 0.3, "reading": 0.2}
+KANA_WEIGHTS = {"words": 0.2, "chars": 0.3, "reading": 0.5}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    question: str
+    phrasings: tuple[str, ...]
+    answer: str
+    source: str
+    tags: tuple[str, ...] = ()
+    next: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entry:
+        return cls(str(d["id"]), d["question"], tuple(d.get("phrasings") or ()), d["answer"], d.get("source", ""),
+                   tuple(d.get("tags") or ()), d.get("next"))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "question": self.question, "phrasings": list(self.phrasings),
+                               "answer": self.answer, "source": self.source, "tags": list(self.tags)}
+        if self.next:
+            out["next"] = self.next
+        return out
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Result:
+    question: str
+    best: Match | None
+    alternatives: tuple[Match, ...]
+
+    @property
+    def matched(self) -> bool:
+        return self.best is not None and self.best.score >= THRESHOLD
+
+    def to_json(self) -> dict[str, Any]:
+        best = self.best if self.matched else None
+        return {
+            "question": self.question, "matched": self.matched, "faq_id": best.entry.id if best else None,
+            "answer": best.entry.answer if best else None, "score": round(self.best.score, 4) if self.best else 0.0,
+            "alternatives": [{"faq_id": m.entry.id, "question": m.entry.question, "score": round(m.score, 4)}
+                             for m in self.alternatives],
+        }
+
+
+def features(text: str) -> dict[str, Counter[str]]:
+    normal = normalize(text)
+    words, reading = analyse(normal)
+    return {"words": Counter(words), "chars": Counter(ngrams(normal)), "reading": Counter(ngrams(reading, (2,)))}
+
+
+class Index:
+    """An immutable index over entries (a sparse TF-IDF matrix per channel); build a new one when content changes."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = list(entries)
+        docs: list[tuple[int, dict[str, Counter[str]]]] = [
+            (i, features(text)) for i, e in enumerate(self.entries) for text in (e.question, *e.phrasings)
+        ]
+        self.doc_entry = np.array([i for i, _ in docs], dtype=np.int64)
+        # docs are grouped by entry: the first doc of each entry, for the per-entry maximum
+        self.entry_starts = np.flatnonzero(np.r_[True, self.doc_entry[1:] != self.doc_entry[:-1]])
+        self.idf: dict[str, dict[str, float]] = {}
+        self.vocab: dict[str, dict[str, int]] = {}
+        self.matrix: dict[str, sparse.csr_matrix] = {}
+        n = max(len(docs), 1)
+        self.unknown_idf = math.log(n + 1) + 1  # a query word no entry uses: rarer than any known one
+        for channel in WEIGHTS:
+            df: Counter[str] = Counter(term for _, f in docs for term in f[channel])
+            self.idf[channel] = {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()}
+            self.vocab[channel] = {t: j for j, t in enumerate(df)}
+            rows, cols, vals = [], [], []
+            for d, (_, f) in enumerate(docs):
+                for term, w in _weights(f[channel], self.idf[channel], unknown=0.0).items():
+                    rows.append(d)
+                    cols.append(self.vocab[channel][term])
+                    vals.append(w)
+            self.matrix[channel] = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(df)))
+
+    def _channel_scores(self, channel: str, counts: Counter[str]) -> np.ndarray:
+        vec = _weights(counts, self.idf[channel], unknown=self.unknown_idf)
+        vocab = self.vocab[channel]
+        known = [(vocab[t], w) for t, w in vec.items() if t in vocab]
+        if not known:
+            return np.zeros(len(self.doc_entry))
+        query = np.zeros(len(vocab))
+        for j, w in known:
+            query[j] = w
+        return np.asarray(self.matrix[channel] @ query)
+
+    def search(self, question: str, *, limit: int = 3) -> Result:
+        if not self.entries:
+            return Result(question, None, ())
+        query = features(question)
+        weights = KANA_WEIGHTS if is_kana_only(question) else WEIGHTS
+        doc_scores = sum(weight * self._channel_scores(channel, query[channel]) for channel, weight in weights.items())
+        entry_scores = np.maximum.reduceat(doc_scores, self.entry_starts)
+        words = query["words"]
+        unknown = sum(1 for w in words if w not in self.idf["words"]) / len(words) if words else 0.0
+        entry_scores = entry_scores * (1.0 - UNKNOWN_PENALTY * unknown)  # mostly about things no entry mentions
+        order = np.argsort(-entry_scores)[:limit]
+        if entry_scores[order[0]] <= 0:
+            return Result(question, None, ())
+        ranked = [(int(self.doc_entry[self.entry_starts[k]]), float(entry_scores[k])) for k in order]
+        best = Match(self.entries[ranked[0][0]], ranked[0][1])
+        close = tuple(Match(self.entries[e], sc) for e, sc in ranked[1:] if sc >= max(THRESHOLD, best.score * CLOSE))
+        return Result(question, best, close)
+
+
+def _weights(counts: Counter[str], idf: dict[str, float], *, unknown: float) -> dict[str, float]:
+    """Sublinear TF × IDF, L2-normalised. Unknown query terms weigh in (they match nothing, so they lower the
+    cosine of a question that is mostly about something else)."""
+    raw = {t: (1 + math.log(c)) * idf.get(t, unknown) for t, c in counts.items()}
+    norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
+    return {t: w / norm for t, w in raw.items() if w}
+
+
+def load(rows: Sequence[dict[str, Any]]) -> list[Entry]:
+    return [Entry.from_dict(r) for r in rows]

@@ -1,0 +1,70 @@
+"""Japanese FAQ retrieval: held-out accuracy and decline, and the pieces it is made of."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.content import DEFAULT, default_index, read_yaml
+from knowledge.index import THRESHOLD, Entry, Index
+from knowledge.text import is_kana_only, ngrams, normalize
+
+HELD_OUT = yaml.safe_load((Path(__file__).parents[2] / "data" / "faq_heldout.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_content_is_complete_and_within_limits() -> None:
+    entries = read_yaml(DEFAULT)
+    assert len(entries) >= 45 and len({e.id for e in entries}) == len(entries)
+    for e in entries:
+        assert len(e.answer) <= 400 and e.source and len(e.phrasings) >= 4, e.id
+        assert e.next in (None, "prescreen", "person"), e.id
+
+
+def test_held_out_set_accuracy_and_decline() -> None:
+    index = default_index()
+    inside = [q for q in HELD_OUT if not q.get("decline")]
+    outside = [q for q in HELD_OUT if q.get("decline")]
+    assert len(inside) + len(outside) >= 80 and len(outside) >= 15
+    right = [q["q"] for q in inside if (r := index.search(q["q"])).matched and q["fact"] in r.best.entry.answer]
+    declined = [q["q"] for q in outside if not index.search(q["q"]).matched]
+    accuracy, decline = len(right) / len(inside), len(declined) / len(outside)
+    print(f"\nin-scope accuracy {accuracy:.3f} ({len(right)}/{len(inside)}), "
+          f"out-of-scope decline {decline:.3f} ({len(declined)}/{len(outside)})")
+    assert accuracy >= 0.9 and decline >= 0.9
+
+
+@pytest.mark.parametrize(("typed", "entry"), [
+    ("Zoomでもいい？", "online"), ("ＨＰを作ってほしい", "not-covered-production"), ("インスタで集客したい", "theme-sns"),
+    ("起業したいです", "startup"), ("何回まで来てもらえますか", "limits"),
+])
+def test_synonyms_and_full_width_reach_the_entry(typed: str, entry: str) -> None:
+    result = default_index().search(typed)
+    assert result.matched and result.best.entry.id == entry
+
+
+def test_kana_only_questions_use_the_reading_channel() -> None:
+    assert is_kana_only("おんらいんでもいいですか") and not is_kana_only("オンライン相談")
+    result = default_index().search("おんらいんでもそうだんできる")
+    assert result.matched and result.best.entry.id == "online"
+
+
+def test_normalisation_and_ngrams() -> None:
+    assert normalize("ＺＯＯＭ 会議") == "オンライン会議".lower()
+    assert ngrams("あいう") == ["アイ", "イウ", "アイウ"]
+
+
+def test_close_entries_are_offered_as_alternatives_and_json_shape() -> None:
+    a = Entry("a", "講習会の申し込み方法", ("講習会を申し込みたい",), "講習会の申し込みは様式2です。", "001")
+    b = Entry("b", "個別相談会の申し込み方法", ("個別相談会を申し込みたい",), "個別相談会は様式3です。", "001")
+    c = Entry("c", "窓口の電話番号", ("電話番号を教えて",), "096-223-5568 です。", "001")
+    result = Index([a, b, c]).search("申し込み方法を教えて")
+    data = result.to_json()
+    assert set(data) == {"question", "matched", "faq_id", "answer", "score", "alternatives"}
+    assert data["matched"] and {data["faq_id"], *(x["faq_id"] for x in data["alternatives"])} == {"a", "b"}
+
+
+def test_out_of_scope_is_declined_with_a_low_score() -> None:
+    result = default_index().search("明日の天気はどうですか")
+    assert not result.matched and result.to_json()["faq_id"] is None and result.to_json()["score"] < THRESHOLD
