@@ -30,6 +30,7 @@ browser:
 run: install  ## SQLite database + demo content + the bot on http://127.0.0.1:8000 (/try to chat, /login for staff)
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi staff bootstrap
+	$(BIN)/madoguchi faq seed
 	$(BIN)/madoguchi serve --host $(HOST) --port $(PORT)
 
 test: install browser lint  ## the whole suite (PostgreSQL tests skip when no server answers)

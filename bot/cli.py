@@ -15,6 +15,8 @@ db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 staff_app = typer.Typer(help="Staff accounts of the web app.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
+faq_app = typer.Typer(help="The knowledge base (FAQ).", no_args_is_help=True)
+app.add_typer(faq_app, name="faq")
 cases_app = typer.Typer(help="Cases: draft applications and requests for a person.", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
 
@@ -153,6 +155,62 @@ def staff_bootstrap() -> None:
     if password:
         typer.echo("最初の管理者を作成しました（このパスワードは一度だけ表示されます）")
         typer.echo(f"  メール: admin@localhost\n  パスワード: {password}")
+
+
+@faq_app.command("seed")
+def faq_seed() -> None:
+    """Load the default FAQ content into a database that never had one."""
+    from bot.db.tables import utcnow
+    from knowledge.store import seed
+
+    engine, factory = _staff_session()
+    with factory.begin() as session:
+        count = seed(session=session, now=utcnow())
+    engine.dispose()
+    if count:
+        typer.echo(f"FAQを{count}件登録しました")
+
+
+@faq_app.command("export")
+def faq_export(path: str) -> None:
+    """Write every entry (retired ones too) to a YAML file."""
+    from pathlib import Path
+
+    import yaml
+    from sqlalchemy.orm import Session
+
+    from bot.db.engine import reader
+    from knowledge.store import export_rows
+
+    engine, _ = _staff_session()
+    with Session(reader(engine)) as session:
+        rows = export_rows(session=session)
+    engine.dispose()
+    Path(path).write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    typer.echo(f"{len(rows)}件を {path} に書き出しました")
+
+
+@faq_app.command("import")
+def faq_import(path: str) -> None:
+    """Create or update entries from a YAML file (as written by `faq export`)."""
+    from pathlib import Path
+
+    import yaml
+
+    from bot.db.tables import utcnow
+    from knowledge.store import FaqError, import_rows
+
+    rows = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    engine, factory = _staff_session()
+    try:
+        with factory.begin() as session:
+            changed = import_rows(session=session, rows=rows, actor="cli", now=utcnow())
+    except FaqError as exc:
+        typer.echo(f"できませんでした：{exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"{changed}件を更新しました（{len(rows)}件中）")
 
 
 @cases_app.command("list")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 import logging
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +18,8 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.pipeline.turns import Dialog
 from bot.pipeline.worker import Pipeline
 from bot.settings import Settings
+from knowledge.answers import IndexKnowledge
+from knowledge.live import LiveIndex
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,7 @@ class Services:
     session_factory: sessionmaker[Session]
     channels: dict[str, Channel]
     pipeline: Pipeline
+    knowledge: LiveIndex
 
     async def aclose(self) -> None:
         await self.pipeline.aclose()
@@ -49,12 +55,22 @@ def load_dialog(path: str) -> Dialog:
     return dialog
 
 
+def with_knowledge(dialog: Dialog, knowledge: IndexKnowledge) -> Dialog:
+    """Give a dialog that asks for one the live knowledge base (edits are answered within a second)."""
+    if "knowledge" in inspect.signature(dialog).parameters:
+        bound: Dialog = functools.partial(cast(Any, dialog), knowledge=knowledge)
+        return bound
+    return dialog
+
+
 def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Services:
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     channels = build_channels(settings)
+    live = LiveIndex(session_factory)
+    knowledge = IndexKnowledge(live.current)
     pipeline = Pipeline(
         settings=settings, session_factory=session_factory, channels=channels,
-        dialog=dialog or load_dialog(settings.dialog),
+        dialog=with_knowledge(dialog or load_dialog(settings.dialog), knowledge),
     )
-    return Services(settings, engine, session_factory, channels, pipeline)
+    return Services(settings, engine, session_factory, channels, pipeline, live)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from bot.db.tables import Base
-import bot.staff.tables  # noqa: F401  (registers the staff tables)
-import handoff.tables  # noqa: F401  (registers the handoff tables)
+from bot.db.models import metadata
 from bot.settings import Settings
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or Settings().sqlalchemy_url()
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_offline() -> None:

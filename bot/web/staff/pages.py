@@ -18,7 +18,6 @@ from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, page, same_origin
 from handoff import cases
-from knowledge.content import default_index
 
 router = APIRouter(tags=["staff"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -128,11 +127,6 @@ async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("case
     body = await run_in_threadpool(export)
     return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": 'attachment; filename="cases.csv"'})
-
-
-@router.get("/faq", response_class=HTMLResponse)
-async def faq(request: Request, staff: Annotated[Staff, Depends(page("faq"))]) -> HTMLResponse:
-    return render(request, "faq.html", staff, entries=default_index().entries)
 
 
 @router.get("/stats", response_class=HTMLResponse)

@@ -6,8 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-import handoff.tables  # noqa: F401  (the handoff tables share the metadata)
-from bot.db.tables import Base
+from bot.db.models import metadata
 from tests.conftest import make_settings
 
 
@@ -15,7 +14,7 @@ def test_migrations_match_the_models(db_url: str) -> None:
     settings = make_settings(db_url)  # runs `upgrade head`
     engine = create_engine(settings.sqlalchemy_url())
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
     engine.dispose()
     assert diff == []
 

@@ -1,0 +1,45 @@
+"""The index a process answers with: rebuilt when the database's content version changes (checked at most every
+REFRESH_SECONDS, so an edit is live everywhere within a second, without a restart)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.engine import reader
+from knowledge import store
+from knowledge.content import default_index
+from knowledge.index import Index
+
+REFRESH_SECONDS = 0.5
+
+
+class LiveIndex:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._engine = session_factory.kw["bind"]
+        self._lock = threading.Lock()
+        self._index: Index | None = None
+        self._version: int | None = None
+        self._checked = 0.0
+
+    def _load(self) -> tuple[int | None, Index | None]:
+        with Session(reader(self._engine)) as session:
+            current = store.version(session=session)
+            if current is None:  # never seeded: the default content, straight from the YAML file
+                return None, None
+            if current == self._version and self._index is not None:
+                return current, self._index
+            return current, Index(store.entry_of(r) for r in store.entries(session=session))
+
+    def current(self) -> Index:
+        now = time.monotonic()
+        if now - self._checked >= REFRESH_SECONDS or self._index is None:
+            with self._lock:
+                if now - self._checked >= REFRESH_SECONDS or self._index is None:
+                    version, index = self._load()
+                    self._version, self._index = version, index or default_index()
+                    self._checked = now
+        assert self._index is not None
+        return self._index
