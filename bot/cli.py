@@ -17,6 +17,8 @@ staff_app = typer.Typer(help="Staff accounts of the web app.", no_args_is_help=T
 app.add_typer(staff_app, name="staff")
 faq_app = typer.Typer(help="The knowledge base (FAQ).", no_args_is_help=True)
 app.add_typer(faq_app, name="faq")
+telegram_app = typer.Typer(help="The Telegram channel.", no_args_is_help=True)
+app.add_typer(telegram_app, name="telegram")
 cases_app = typer.Typer(help="Cases: draft applications and requests for a person.", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
 
@@ -211,6 +213,27 @@ def faq_import(path: str) -> None:
     finally:
         engine.dispose()
     typer.echo(f"{changed}件を更新しました（{len(rows)}件中）")
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook(url: str) -> None:
+    """Point Telegram at https://…/webhooks/telegram, with the configured secret token."""
+    from bot.channels.telegram import TelegramChannel
+
+    settings = get_settings()
+    if not settings.telegram_enabled or not settings.telegram_bot_token or not settings.telegram_secret_token:
+        typer.echo("MADOGUCHI_TELEGRAM_BOT_TOKEN と MADOGUCHI_TELEGRAM_SECRET_TOKEN を設定してください", err=True)
+        raise typer.Exit(1)
+    token, secret = settings.telegram_bot_token, settings.telegram_secret_token
+
+    async def run() -> bool:
+        channel = TelegramChannel(token=token, base_url=settings.telegram_api_base_url)
+        try:
+            return await channel.set_webhook(url, secret)
+        finally:
+            await channel.aclose()
+
+    typer.echo("webhook を設定しました" if asyncio.run(run()) else "webhook を設定できませんでした")
 
 
 @cases_app.command("list")

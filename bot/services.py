@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Channel, PullChannel
 from bot.channels.line import LineChannel
+from bot.channels.telegram import TelegramChannel
 from bot.db.engine import make_engine, make_session_factory
 from bot.pipeline.turns import Dialog
 from bot.pipeline.worker import Pipeline
@@ -45,6 +46,10 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         channels["line"] = LineChannel(
             access_token=settings.line_channel_access_token, base_url=settings.line_api_base_url
         )
+    if settings.telegram_enabled:
+        assert settings.telegram_bot_token is not None
+        channels["telegram"] = TelegramChannel(token=settings.telegram_bot_token,
+                                               base_url=settings.telegram_api_base_url)
     return channels
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LINE_API_DEFAULT = "https://api.line.me"
+TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 log = logging.getLogger(__name__)
 
 
@@ -21,6 +22,9 @@ class Settings(BaseSettings):
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str = LINE_API_DEFAULT
+    telegram_bot_token: str | None = Field(default=None, repr=False)
+    telegram_secret_token: str | None = Field(default=None, repr=False, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    telegram_api_base_url: str = TELEGRAM_API_DEFAULT
     secret_key: str = Field(default="", repr=False)
     embedded_worker: bool = True
     dialog: str = "dialogs.main:step"  # import path of the dialog step function
@@ -37,6 +41,10 @@ class Settings(BaseSettings):
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token and self.telegram_secret_token)
 
     @property
     def is_sqlite(self) -> bool:
@@ -56,6 +64,9 @@ class Settings(BaseSettings):
                 "LINE is disabled: set MADOGUCHI_LINE_CHANNEL_SECRET and MADOGUCHI_LINE_CHANNEL_ACCESS_TOKEN "
                 "to enable POST /webhooks/line (the /try page and `madoguchi chat` work without them)."
             )
+        if not self.telegram_enabled:
+            log.info("Telegram is disabled: set MADOGUCHI_TELEGRAM_BOT_TOKEN and MADOGUCHI_TELEGRAM_SECRET_TOKEN "
+                     "to enable POST /webhooks/telegram.")
 
 
 @lru_cache

@@ -12,6 +12,9 @@ from bot.settings import Settings
 from tests.fakes import postgres
 from tests.fakes.line_server import ACCESS_TOKEN, CHANNEL_SECRET, FakeLine
 from tests.fakes.server import ThreadedServer
+from tests.fakes.telegram_server import SECRET as TELEGRAM_SECRET
+from tests.fakes.telegram_server import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram_server import FakeTelegram
 
 POSTGRES = postgres.reachable()
 POSTGRES_ADMIN_URL = postgres.ADMIN_URL
@@ -48,7 +51,8 @@ def fake_line() -> Iterator[FakeLine]:
     assert fake.violations == [], f"LINE platform limits broken: {fake.violations}"
 
 
-def make_settings(db_url: str, line_url: str | None = None, **overrides: object) -> Settings:
+def make_settings(db_url: str, line_url: str | None = None, *, telegram_url: str | None = None,
+                  **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": db_url, "secret_key": "test-secret", "poll_interval_seconds": 0.05,
         "send_lease_seconds": 2.0, "embedded_worker": True,
@@ -56,7 +60,19 @@ def make_settings(db_url: str, line_url: str | None = None, **overrides: object)
     if line_url:
         values |= {"line_channel_secret": CHANNEL_SECRET, "line_channel_access_token": ACCESS_TOKEN,
                    "line_api_base_url": line_url}
+    if telegram_url:
+        values |= {"telegram_bot_token": TELEGRAM_TOKEN, "telegram_secret_token": TELEGRAM_SECRET,
+                   "telegram_api_base_url": telegram_url}
     values |= overrides
     settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
     upgrade(settings)
     return settings
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram()
+    with ThreadedServer(fake.app()) as server:
+        fake.url = server.url
+        yield fake
+    assert fake.violations == [], f"Telegram limits broken: {fake.violations}"

@@ -13,6 +13,14 @@ from dialogs.model import Reply, reply_to_dict
 Batch = list[dict[str, Any]]  # one platform call's worth of messages, JSON-serialisable
 
 
+class Unauthenticated(Exception):
+    """A webhook whose signature or secret does not check out: refused, nothing stored."""
+
+
+class Malformed(Exception):
+    """An authenticated webhook whose body is not what the platform sends."""
+
+
 class Outcome(StrEnum):
     SENT = "sent"  # the platform has it (or had it already: a duplicate retry key)
     RETRY = "retry"  # transient: try again later
@@ -52,6 +60,10 @@ class Channel(Protocol):
 
     async def show_loading(self, user_id: str) -> None: ...
 
+    async def acknowledge(self, raw: dict[str, Any]) -> None:
+        """Whatever the platform needs at once for a received event (Telegram: answer a callback query)."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -70,6 +82,9 @@ class PullChannel:
         raise RuntimeError("pull channels are read by their client, not delivered")
 
     async def show_loading(self, user_id: str) -> None:
+        return None
+
+    async def acknowledge(self, raw: dict[str, Any]) -> None:
         return None
 
     async def aclose(self) -> None:

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import aiohttp
 from linebot.v3.messaging import (
@@ -100,6 +101,9 @@ class LineChannel:
             await self._messaging().show_loading_animation(request, _request_timeout=5)
         except (TimeoutError, ApiException, aiohttp.ClientError, OSError) as exc:
             log.info("loading animation not shown: %s", type(exc).__name__)
+
+    async def acknowledge(self, raw: dict[str, Any]) -> None:
+        return None  # LINE needs nothing: the webhook's 200 is the acknowledgement
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -31,6 +31,7 @@ from linebot.v3.webhooks import (
     VideoMessageContent,
 )
 
+from bot.channels.base import Malformed, Unauthenticated
 from bot.pipeline.inbox import NewEvent
 from dialogs.model import Inbound, Kind
 
@@ -38,11 +39,11 @@ log = logging.getLogger(__name__)
 CHANNEL = "line"
 
 
-class BadSignature(Exception):
+class BadSignature(Unauthenticated):
     """Missing or wrong x-line-signature."""
 
 
-class BadBody(Exception):
+class BadBody(Malformed):
     """Signed, but not a webhook body."""
 
 

@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.pipeline import effects, outbox
+from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
 
@@ -147,11 +148,18 @@ class Pipeline:
             log.exception("delivery of outbox %s raised", claimed.id)
             return Delivery(Outcome.RETRY, error=f"unexpected: {type(exc).__name__}")
 
-    def expect_replies(self, channel: str, user_id: str, event_keys: list[str]) -> None:
-        """Show the channel's loading animation if these events are still unanswered after ~1 s."""
-        if self.channels.get(channel) is None or self.channels[channel].pull:
-            return
-        task = asyncio.get_running_loop().create_task(self._loading_after(channel, user_id, event_keys))
+    def received(self, events: list[NewEvent]) -> None:
+        """After a webhook stored events: the channel's acknowledgement at once, and its loading indicator if
+        an event is still unanswered after ~1 s."""
+        for event in events:
+            channel = self.channels.get(event.channel)
+            if channel is None or channel.pull or event.inbound is None:
+                continue
+            self._spawn(channel.acknowledge(event.raw))
+            self._spawn(self._loading_after(event.channel, event.user_id, [event.event_key]))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.pipeline.turns import Dialog
 from bot.services import build_services
 from bot.settings import Settings, get_settings
-from bot.web import health, line, trial
+from bot.web import health, trial, webhooks
 from bot.web.staff import admin, errors, faq, pages
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
 
     app = FastAPI(title="madoguchi", version="0.1.0", lifespan=lifespan)
     app.include_router(health.router)
-    app.include_router(line.router)
+    app.include_router(webhooks.router)
     app.include_router(trial.router)
     app.include_router(pages.router)
     app.include_router(admin.router)

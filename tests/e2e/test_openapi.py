@@ -15,15 +15,17 @@ from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.staff_fixtures import World, populate
 from tests.fakes.line_server import FakeLine
+from tests.fakes.telegram_server import FakeTelegram
 
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/try"), ("POST", "/try/say"), ("GET", "/login"),
           ("POST", "/login")}
-SIGNED = {("POST", "/webhooks/line")}  # protected by the LINE signature instead of a session
+SIGNED = {("POST", "/webhooks/line"): 401, ("POST", "/webhooks/telegram"): 403}  # signature / secret, not a session
 
 
 @pytest.fixture
-def world(sqlite_url: str, fake_line: FakeLine):
-    with LiveBot(make_settings(sqlite_url, fake_line.url)) as bot:  # type: ignore[attr-defined]
+def world(sqlite_url: str, fake_line: FakeLine, fake_telegram: FakeTelegram):
+    settings = make_settings(sqlite_url, fake_line.url, telegram_url=fake_telegram.url)  # type: ignore[attr-defined]
+    with LiveBot(settings) as bot:
         yield populate(bot)
 
 
@@ -41,7 +43,7 @@ def test_every_non_public_operation_needs_a_session(world: World) -> None:
         if (method, template) in PUBLIC:
             assert status < 500, (method, template, status)
         elif (method, template) in SIGNED:
-            assert status == 401, (method, template, status)
+            assert status == SIGNED[(method, template)], (method, template, status)
         else:
             assert status in (401, 403), (method, template, status)
 

@@ -1,0 +1,78 @@
+"""Telegram delivery with python-telegram-bot: sendMessage per outbox row; callback queries answered at once.
+
+Telegram has no retry key: a process killed after Telegram accepted a message but before we recorded it may
+send that message again after the restart (LINE's pushes do not have this window)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.channels import telegram_render
+from bot.channels.base import Batch, Delivery, Outcome, Outgoing
+from dialogs.model import Reply
+
+log = logging.getLogger(__name__)
+
+
+class TelegramChannel:
+    name = "telegram"
+    pull = False
+
+    def __init__(self, *, token: str, base_url: str) -> None:
+        self._bot = Bot(token, base_url=base_url.rstrip("/") + "/bot")
+        self._ready = False
+
+    async def _api(self) -> Bot:
+        if not self._ready:  # getMe, inside the running loop
+            await self._bot.initialize()
+            self._ready = True
+        return self._bot
+
+    def render(self, replies: Sequence[Reply]) -> list[Batch]:
+        return telegram_render.render(replies)
+
+    async def deliver(self, message: Outgoing, *, now: datetime) -> Delivery:
+        [payload] = message.payload
+        keyboard = json.loads(payload["reply_markup"]) if "reply_markup" in payload else None
+        markup = InlineKeyboardMarkup.de_json(keyboard, None) if keyboard else None
+        try:
+            await (await self._api()).send_message(chat_id=int(message.recipient), text=payload["text"],
+                                                   reply_markup=markup)
+            return Delivery(Outcome.SENT, via="send")
+        except (RetryAfter, TimedOut, NetworkError) as exc:  # RetryAfter and TimedOut are NetworkErrors too
+            return Delivery(Outcome.RETRY, error=f"telegram: {type(exc).__name__}")
+        except (BadRequest, Forbidden) as exc:
+            return Delivery(Outcome.FAILED, error=f"telegram: {exc.message[:200]}")
+        except TelegramError as exc:
+            return Delivery(Outcome.RETRY, error=f"telegram: {exc.message[:200]}")
+
+    async def show_loading(self, user_id: str) -> None:
+        try:
+            await (await self._api()).send_chat_action(chat_id=int(user_id), action="typing")
+        except TelegramError as exc:
+            log.info("typing action not shown: %s", type(exc).__name__)
+
+    async def acknowledge(self, raw: dict[str, Any]) -> None:
+        """Answer a callback query so the client stops its spinner (best effort)."""
+        query = raw.get("callback_query")
+        if not isinstance(query, dict) or "id" not in query:
+            return
+        try:
+            await (await self._api()).answer_callback_query(str(query["id"]))
+        except TelegramError as exc:
+            log.info("callback query not answered: %s", type(exc).__name__)
+
+    async def set_webhook(self, url: str, secret_token: str) -> bool:
+        return bool(await (await self._api()).set_webhook(url, secret_token=secret_token))
+
+    async def aclose(self) -> None:
+        if self._ready:
+            await self._bot.shutdown()
+            self._ready = False

@@ -1,0 +1,44 @@
+"""What every webhook does after its own authentication and parsing: store the events (a duplicate is a no-op),
+wake a worker, and let the channel acknowledge them (answers to Telegram's callback queries, LINE's loading)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+
+from bot.channels.base import Malformed, Unauthenticated
+from bot.pipeline.inbox import NewEvent, store_events
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1_000_000
+Parse = Callable[[bytes, Request], list[NewEvent]]
+
+
+async def receive(request: Request, services: Services, *, channel: str, enabled: bool, parse: Parse,
+                  refused: int) -> dict[str, int]:
+    """A webhook: configured? → authenticate and parse (the channel's `parse`) → store → 200."""
+    if not enabled:
+        raise HTTPException(404, f"{channel} is not configured")
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise HTTPException(413, "body too large")
+    try:
+        events = parse(body, request)
+    except Unauthenticated:
+        log.warning("%s webhook refused: its signature or secret does not check out", channel)
+        raise HTTPException(refused, "not authenticated") from None
+    except Malformed:
+        raise HTTPException(400, f"not a {channel} webhook body") from None
+    return await ingest(services, events)
+
+
+async def ingest(services: Services, events: list[NewEvent]) -> dict[str, int]:
+    stored = await run_in_threadpool(store_events, session_factory=services.session_factory, events=events)
+    if stored:
+        services.pipeline.wake()
+    services.pipeline.received(events)
+    return {"received": len(events), "stored": stored}

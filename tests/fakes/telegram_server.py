@@ -1,0 +1,114 @@
+"""A local fake of the Telegram Bot API for the real python-telegram-bot client (base_url=…/bot).
+
+It answers getMe, sendMessage, sendChatAction, answerCallbackQuery and setWebhook in the Bot API's envelope
+({"ok": true, "result": …}), records calls, and lists every limit violation (text ≤ 4,096, callback data ≤ 64
+bytes, a callback query answered once) in `violations`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+TOKEN = "123456:fake-telegram-token"
+SECRET = "fake-secret_token-1"
+
+
+@dataclass
+class Sent:
+    chat_id: int
+    text: str
+    buttons: list[dict[str, str]]
+
+
+@dataclass
+class FakeTelegram:
+    sent: list[Sent] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+    webhooks: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[int] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    open_queries: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    url: str = ""
+
+    def query_id(self) -> str:
+        """A callback query id as Telegram would send one (it must be answered once)."""
+        qid = f"cq{next(self._ids)}"
+        with self.lock:
+            self.open_queries.add(qid)
+        return qid
+
+    def to(self, chat_id: int) -> list[Sent]:
+        with self.lock:
+            return [s for s in self.sent if s.chat_id == chat_id]
+
+    def _bad(self, problem: str) -> JSONResponse:
+        with self.lock:
+            self.violations.append(problem)
+        return JSONResponse({"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, 400)
+
+    def _send_message(self, params: dict[str, Any]) -> JSONResponse:
+        text = str(params.get("text", ""))
+        if not 1 <= len(text.encode("utf-16-le")) // 2 <= 4096:
+            return self._bad(f"message text is empty or too long ({len(text)})")
+        buttons: list[dict[str, str]] = []
+        if params.get("reply_markup"):
+            markup = params["reply_markup"]
+            markup = json.loads(markup) if isinstance(markup, str) else markup
+            buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+            for b in buttons:
+                if not b.get("text") or not 1 <= len(b.get("callback_data", "").encode()) <= 64:
+                    return self._bad(f"BUTTON_DATA_INVALID {b}")
+        chat_id = int(params["chat_id"])
+        with self.lock:
+            self.sent.append(Sent(chat_id, text, buttons))
+            message_id = len(self.sent)
+        return JSONResponse({"ok": True, "result": {"message_id": message_id, "date": int(time.time()),
+                                                    "chat": {"id": chat_id, "type": "private"}, "text": text}})
+
+    def _answer(self, params: dict[str, Any]) -> JSONResponse:
+        qid = str(params.get("callback_query_id"))
+        with self.lock:
+            known = qid in self.open_queries
+            self.open_queries.discard(qid)
+            if known:
+                self.answered.append(qid)
+        return JSONResponse({"ok": True, "result": True}) if known else self._bad(f"query {qid} is too old or unknown")
+
+    def app(self) -> Starlette:
+        async def method(request: Request) -> JSONResponse:
+            token, name = request.path_params["token"], request.path_params["method"]
+            if token != TOKEN:
+                return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+            if request.headers.get("content-type", "").startswith("application/json"):
+                params = await request.json()
+            else:
+                params = dict(await request.form())
+            if name == "getMe":
+                return JSONResponse({"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "madoguchi",
+                                                            "username": "madoguchi_bot"}})
+            if name == "sendMessage":
+                return self._send_message(params)
+            if name == "answerCallbackQuery":
+                return self._answer(params)
+            if name == "sendChatAction":
+                with self.lock:
+                    self.actions.append(int(params["chat_id"]))
+                return JSONResponse({"ok": True, "result": True})
+            if name == "setWebhook":
+                with self.lock:
+                    self.webhooks.append(params)
+                return JSONResponse({"ok": True, "result": True})
+            return self._bad(f"method {name} is not faked")
+
+        return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["POST", "GET"])])
