@@ -158,6 +158,13 @@ class Pipeline:
             self._spawn(channel.acknowledge(event.raw))
             self._spawn(self._loading_after(event.channel, event.user_id, [event.event_key]))
 
+    def deliver_soon(self, conversation_key: str) -> None:
+        """Deliver a conversation's queued sends now (e.g. a coordinator's reply) instead of at the next poll."""
+        self._spawn(self._deliver_quietly(conversation_key))
+
+    async def _deliver_quietly(self, conversation_key: str) -> None:
+        await self.deliver(conversation_key=conversation_key)
+
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)

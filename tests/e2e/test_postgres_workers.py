@@ -59,6 +59,7 @@ def run_load(postgres_url: str, fake_line: FakeLine, tmp_path: Path, workers: in
 
 def test_two_workers_never_overlap_one_user_and_beat_one(postgres_url: str, fake_line: FakeLine,
                                                          tmp_path: Path) -> None:
+    fake_line.latency = 0.02  # LINE answers in tens of milliseconds: the work is waiting, which workers share
     one, _ = run_load(postgres_url, fake_line, tmp_path, workers=1)
     with fresh_postgres_database() as other_url:
         two, by_user = run_load(other_url, fake_line, tmp_path, workers=2)

@@ -65,6 +65,7 @@ class FakeLine:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _loading_window: list[float] = field(default_factory=list)
     on_delivery: Callable[[Call], None] | None = None  # benchmarks: told of every accepted reply/push
+    latency: float = 0.0  # seconds each reply/push takes, like the real API's round trip
 
     # --- test helpers -------------------------------------------------------------------------------------
     def issue_token(self, user: str, *, age: float = 0.0) -> str:
@@ -102,6 +103,8 @@ class FakeLine:
         return JSONResponse({"message": message}, status_code=status)
 
     async def _accept(self, call: Call, response: Response) -> Response:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         with self.lock:
             self.calls.append(call)
             hold = call.kind in self.hold_after_accept

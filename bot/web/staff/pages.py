@@ -16,8 +16,8 @@ from bot.db.tables import utcnow
 from bot.staff import audit, auth
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
-from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, page, same_origin
-from handoff import cases
+from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, flash, page, same_origin, user_of
+from handoff import cases, relay
 
 router = APIRouter(tags=["staff"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -105,6 +105,29 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
     if case is None:
         raise HTTPException(404, "ケースが見つかりません")
     return render(request, "case.html", staff, case=case)
+
+
+@router.post("/cases/{reference}/reply", responses={303: {"description": "queued"}})
+async def case_reply(reference: str, request: Request, staff: Annotated[Staff, Depends(page("cases_reply"))],
+                     checked: CsrfDep, services: ServicesDep,
+                     text: Annotated[str, Form(max_length=relay.MAX_REPLY)]) -> RedirectResponse:
+    def send() -> str:
+        with services.session_factory.begin() as session:
+            case = cases.get_for(session=session, reference=reference)
+            if case is None:
+                raise HTTPException(404, "ケースが見つかりません")
+            relay.reply_to_owner(session=session, case=case, text=text, actor=user_of(session, staff),
+                                 channels=services.channels, now=utcnow(), address=address_of(request))
+            return case.conversation_key
+
+    try:
+        conversation_key = await run_in_threadpool(send)
+        services.pipeline.deliver_soon(conversation_key)
+        message = "事業者に送信しました"
+    except relay.RelayError as exc:
+        message = f"送れませんでした：{exc}"
+    await run_in_threadpool(flash, services, staff, message)
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
 
 
 @router.get("/cases.csv")

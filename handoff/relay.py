@@ -1,0 +1,47 @@
+"""Coordinator → owner: a reply is queued in the same outbox as the bot's answers and delivered on the owner's
+channel (LINE: push with a retry key; Telegram: sendMessage). Audited, without the message itself."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.channels.base import Channel
+from bot.db.tables import Conversation, OutboxMessage
+from bot.staff import audit
+from bot.staff.tables import StaffUser
+from dialogs.model import Text
+from handoff.tables import Case
+
+MAX_REPLY = 2000
+
+
+class RelayError(ValueError):
+    """A reply that cannot be sent, with a message for the coordinator."""
+
+
+def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser, channels: Mapping[str, Channel],
+                   now: datetime, address: str = "") -> list[int]:
+    """Queue the coordinator's message for the case's owner; returns the outbox ids."""
+    text = text.strip()
+    if not text or len(text) > MAX_REPLY:
+        raise RelayError(f"メッセージは1〜{MAX_REPLY}文字にしてください")
+    conversation = session.get(Conversation, case.conversation_key)
+    if conversation is None or conversation.channel not in channels:
+        raise RelayError("この事業者には、いま使えるチャネルで送れません")
+    channel = channels[conversation.channel]
+    rows = [
+        OutboxMessage(conversation_key=conversation.key, inbox_event_id=None, channel=conversation.channel,
+                      recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()), reply_token=None,
+                      reply_deadline_at=None, reply_attempted=False, status="pending", attempts=0,
+                      next_attempt_at=now, created_at=now)
+        for batch in channel.render((Text(text),))
+    ]
+    session.add_all(rows)
+    session.flush()
+    audit.record(session=session, action="case.reply", actor=actor, target=case.reference, address=address,
+                 now=now, detail={"characters": len(text), "channel": conversation.channel})
+    return [r.id for r in rows]
