@@ -85,6 +85,43 @@ def set_status(*, session: Session, case: Case, status: str, actor: StaffUser | 
                  now=now, detail={"from": before, "to": status, "reason": reason})
 
 
+class Claimed(ValueError):
+    """Someone else owns the case."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(f"{owner} さんが担当しています")
+        self.owner = owner
+
+
+def claim(*, session: Session, reference: str, coordinator: StaffUser, now: datetime, address: str = "") -> Case:
+    """Take an unowned case. One conditional UPDATE decides, so exactly one of any number of claimants wins."""
+    won = session.execute(
+        update(Case).where(Case.reference == reference, Case.owner_id.is_(None))
+        .values(owner_id=coordinator.id, status="claimed", updated_at=now).returning(Case.id)
+    ).scalar_one_or_none()
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        raise LookupError(reference)
+    if won is None:
+        session.refresh(case)
+        owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
+        raise Claimed(owner.email if owner else "ほかの方")
+    audit.record(session=session, action="case.claim", actor=coordinator, target=reference, address=address,
+                 now=now, detail={"from": "new", "to": "claimed"})
+    return case
+
+
+def release(*, session: Session, case: Case, actor: StaffUser, now: datetime, to: StaffUser | None = None,
+            address: str = "") -> None:
+    """Release a case (or hand it to another coordinator): an admin's decision, audited."""
+    before = case.owner_id
+    case.owner_id, case.updated_at = (to.id if to else None), now
+    case.status = "claimed" if to else "new"
+    audit.record(session=session, action="case.reassign" if to else "case.release", actor=actor,
+                 target=case.reference, address=address, now=now,
+                 detail={"from_owner": before, "to_owner": to.id if to else None})
+
+
 def queue(*, session: Session, organisation_id: int | None = None) -> list[Case]:
     """Cases for the queue; an advisor's view is limited to their organisation."""
     stmt = select(Case).order_by(Case.created_at.desc(), Case.id.desc())

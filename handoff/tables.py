@@ -25,6 +25,7 @@ class Case(Base):
     conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
     channel: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)  # the coordinator
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -107,6 +107,24 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
     return render(request, "case.html", staff, case=case)
 
 
+@router.post("/cases/{reference}/claim", responses={303: {"description": "claimed or refused"}})
+async def case_claim(reference: str, request: Request, staff: Annotated[Staff, Depends(page("cases_reply"))],
+                     checked: CsrfDep, services: ServicesDep) -> RedirectResponse:
+    def take() -> str:
+        try:
+            with services.session_factory.begin() as session:
+                cases.claim(session=session, reference=reference, coordinator=user_of(session, staff), now=utcnow(),
+                            address=address_of(request))
+            return "このケースの担当になりました"
+        except cases.Claimed as exc:
+            return f"担当になれませんでした：{exc}"
+        except LookupError:
+            raise HTTPException(404, "ケースが見つかりません") from None
+
+    await run_in_threadpool(flash, services, staff, await run_in_threadpool(take))
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
+
+
 @router.post("/cases/{reference}/reply", responses={303: {"description": "queued"}})
 async def case_reply(reference: str, request: Request, staff: Annotated[Staff, Depends(page("cases_reply"))],
                      checked: CsrfDep, services: ServicesDep,
