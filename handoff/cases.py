@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.db.sql import insert_ignoring_duplicates
 from bot.staff import audit
 from bot.staff.tables import Organisation, StaffUser
-from handoff.tables import Case, ReferenceCounter
+from handoff.tables import Case, CaseMessage, ReferenceCounter
 
 PREFIX = "KD"
 OPEN = ("new", "claimed", "person")
@@ -128,6 +128,14 @@ def queue(*, session: Session, organisation_id: int | None = None) -> list[Case]
     if organisation_id is not None:
         stmt = stmt.where(Case.organisation_id == organisation_id)
     return list(session.scalars(stmt))
+
+
+def by_reference(*, session: Session, reference: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.reference == reference))
+
+
+def thread(*, session: Session, case: Case) -> list[CaseMessage]:
+    return list(session.scalars(select(CaseMessage).where(CaseMessage.case_id == case.id).order_by(CaseMessage.id)))
 
 
 def get_for(*, session: Session, reference: str, organisation_id: int | None = None) -> Case | None:

@@ -14,7 +14,7 @@ from bot.db.tables import Conversation, OutboxMessage
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs.model import Text
-from handoff.tables import Case
+from handoff.tables import Case, CaseMessage
 
 MAX_REPLY = 2000
 
@@ -23,12 +23,9 @@ class RelayError(ValueError):
     """A reply that cannot be sent, with a message for the coordinator."""
 
 
-def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser, channels: Mapping[str, Channel],
-                   now: datetime, address: str = "") -> list[int]:
-    """Queue the coordinator's message for the case's owner; returns the outbox ids."""
-    text = text.strip()
-    if not text or len(text) > MAX_REPLY:
-        raise RelayError(f"メッセージは1〜{MAX_REPLY}文字にしてください")
+def queue_text(*, session: Session, case: Case, text: str, channels: Mapping[str, Channel],
+               now: datetime) -> list[OutboxMessage]:
+    """Queue a text for the case's owner on their channel (delivered in order with the bot's own answers)."""
     conversation = session.get(Conversation, case.conversation_key)
     if conversation is None or conversation.channel not in channels:
         raise RelayError("この事業者には、いま使えるチャネルで送れません")
@@ -42,6 +39,23 @@ def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser,
     ]
     session.add_all(rows)
     session.flush()
+    return rows
+
+
+def note(*, session: Session, case: Case, direction: str, text: str, now: datetime, kind: str = "text",
+         actor: str = "") -> None:
+    """Add a line to the case thread."""
+    session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor))
+
+
+def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser, channels: Mapping[str, Channel],
+                   now: datetime, address: str = "") -> list[int]:
+    """Queue the coordinator's message for the case's owner; returns the outbox ids."""
+    text = text.strip()
+    if not text or len(text) > MAX_REPLY:
+        raise RelayError(f"メッセージは1〜{MAX_REPLY}文字にしてください")
+    rows = queue_text(session=session, case=case, text=text, channels=channels, now=now)
+    note(session=session, case=case, direction="out", text=text, now=now, actor=actor.email)
     audit.record(session=session, action="case.reply", actor=actor, target=case.reference, address=address,
-                 now=now, detail={"characters": len(text), "channel": conversation.channel})
+                 now=now, detail={"characters": len(text), "channel": case.channel})
     return [r.id for r in rows]

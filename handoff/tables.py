@@ -40,3 +40,18 @@ class ReferenceCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseMessage(Base):
+    """The case thread: what the owner sent in person mode, what the desk sent, and what happened."""
+
+    __tablename__ = "case_message"
+    __table_args__ = (Index("ix_case_message_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_case.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    direction: Mapped[str] = mapped_column(String(10))  # in | out | system
+    kind: Mapped[str] = mapped_column(String(20), default="text")
+    text: Mapped[str] = mapped_column(String(4000), default="")
+    actor: Mapped[str] = mapped_column(String(254), default="")

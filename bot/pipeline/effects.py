@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
 from dialogs.model import Reply, Text
-from handoff import cases
+from handoff import cases, relay
 
 Handler = Callable[..., dict[str, str]]
 
@@ -39,10 +39,34 @@ def handoff_requested(*, session: Session, conversation: Conversation, payload: 
     return {"reference": case.reference}
 
 
+def relay_in(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+             **_: Any) -> dict[str, str]:
+    """In person mode, what the owner sends goes into the case thread."""
+    case = cases.by_reference(session=session, reference=str(payload.get("case")))
+    if case is not None:
+        shown = payload.get("text") or {"sticker": "（スタンプ）", "image": "（画像）", "file": "（ファイル）"}.get(
+            str(payload.get("kind")), f"（{payload.get('kind')}）")
+        relay.note(session=session, case=case, direction="in", kind=str(payload.get("kind")), text=str(shown), now=now)
+    return {}
+
+
+def person_ended(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                 **_: Any) -> dict[str, str]:
+    """The owner said 「ボットに戻る」: the dialog already switched back; the case records it."""
+    case = cases.by_reference(session=session, reference=str(payload.get("case")))
+    if case is not None:
+        relay.note(session=session, case=case, direction="system", text="ボットに戻る（事業者から）", now=now)
+        if case.status == "person":
+            cases.set_status(session=session, case=case, status="claimed", actor=None, now=now)
+    return {}
+
+
 def handlers(*, reply_days: int) -> Mapping[str, Handler]:
     return {
         "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days),
         "handoff_requested": handoff_requested,
+        "relay_in": relay_in,
+        "person_ended": person_ended,
     }
 
 

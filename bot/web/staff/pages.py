@@ -17,7 +17,7 @@ from bot.staff import audit, auth
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, flash, page, same_origin, user_of
-from handoff import cases, relay
+from handoff import cases, person, relay
 
 router = APIRouter(tags=["staff"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -123,6 +123,47 @@ async def case_claim(reference: str, request: Request, staff: Annotated[Staff, D
 
     await run_in_threadpool(flash, services, staff, await run_in_threadpool(take))
     return RedirectResponse(f"/cases/{reference}", status_code=303)
+
+
+@router.post("/cases/{reference}/person/{action}", responses={303: {"description": "switched"}})
+async def case_person(reference: str, action: str, request: Request,
+                      staff: Annotated[Staff, Depends(page("cases_reply"))], checked: CsrfDep,
+                      services: ServicesDep) -> RedirectResponse:
+    """Start talking to the owner in person (the bot falls silent), or hand the conversation back to the bot."""
+    if action not in ("start", "end"):
+        raise HTTPException(404, "ありません")
+
+    def switch() -> str:
+        with services.session_factory.begin() as session:
+            case = cases.get_for(session=session, reference=reference)
+            if case is None:
+                raise HTTPException(404, "ケースが見つかりません")
+            switcher = person.start if action == "start" else person.end
+            switcher(session=session, case=case, actor=user_of(session, staff), channels=services.channels,
+                     now=utcnow(), address=address_of(request))
+            return case.conversation_key
+
+    try:
+        services.pipeline.deliver_soon(await run_in_threadpool(switch))
+        message = "担当者対応を始めました（ボットは応答しません）" if action == "start" else "ボットに戻しました"
+    except relay.RelayError as exc:
+        message = f"できませんでした：{exc}"
+    await run_in_threadpool(flash, services, staff, message)
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
+
+
+@router.get("/cases/{reference}/thread", response_class=HTMLResponse)
+async def case_thread(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    """The case thread alone (the case page polls it)."""
+    def load() -> list[object] | None:
+        with Session(reader(services.engine)) as session:
+            case = cases.get_for(session=session, reference=reference, organisation_id=_scope(staff))
+            return None if case is None else list(cases.thread(session=session, case=case))
+
+    messages = await run_in_threadpool(load)
+    if messages is None:
+        raise HTTPException(404, "ケースが見つかりません")
+    return render(request, "thread.html", staff, messages=messages)
 
 
 @router.post("/cases/{reference}/reply", responses={303: {"description": "queued"}})
