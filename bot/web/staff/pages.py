@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import reader
 from bot.db.tables import utcnow
+from bot.services import Services
 from bot.staff import audit, auth
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
@@ -20,6 +22,7 @@ from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, flash, pa
 from handoff import cases, person, relay
 
 router = APIRouter(tags=["staff"])
+T = TypeVar("T")
 Cases = Annotated[Staff, Depends(page("cases"))]
 
 
@@ -71,14 +74,20 @@ async def logout(request: Request, staff: CsrfDep, services: ServicesDep) -> Red
     return response
 
 
+async def read(services: Services, query: Callable[[Session], T]) -> T:
+    """Run a read-only query in a worker thread (it never waits for the pipeline's writers)."""
+    def run() -> T:
+        with Session(reader(services.engine)) as session:
+            return query(session)
+
+    return await run_in_threadpool(run)
+
+
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(request: Request, staff: Annotated[Staff, Depends(page("dashboard"))],
                     services: ServicesDep) -> HTMLResponse:
-    def load() -> dict[str, dict[str, int]]:
-        with Session(reader(services.engine)) as session:
-            return cases.counts(session=session)
-
-    return render(request, "dashboard.html", staff, counts=await run_in_threadpool(load))
+    counts = await read(services, lambda session: cases.counts(session=session))
+    return render(request, "dashboard.html", staff, counts=counts)
 
 
 def _scope(staff: Staff) -> int | None:
@@ -88,20 +97,14 @@ def _scope(staff: Staff) -> int | None:
 
 @router.get("/cases", response_class=HTMLResponse)
 async def case_list(request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
-    def load() -> list[cases.Case]:
-        with Session(reader(services.engine)) as session:
-            return cases.queue(session=session, organisation_id=_scope(staff))
-
-    return render(request, "cases.html", staff, cases=await run_in_threadpool(load))
+    queue = await read(services, lambda session: cases.queue(session=session, organisation_id=_scope(staff)))
+    return render(request, "cases.html", staff, cases=queue)
 
 
 @router.get("/cases/{reference}", response_class=HTMLResponse)
 async def case_page(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
-    def load() -> cases.Case | None:
-        with Session(reader(services.engine)) as session:
-            return cases.get_for(session=session, reference=reference, organisation_id=_scope(staff))
-
-    case = await run_in_threadpool(load)
+    case = await read(services, lambda session: cases.get_for(session=session, reference=reference,
+                                                              organisation_id=_scope(staff)))
     if case is None:
         raise HTTPException(404, "ケースが見つかりません")
     return render(request, "case.html", staff, case=case)
@@ -155,12 +158,11 @@ async def case_person(reference: str, action: str, request: Request,
 @router.get("/cases/{reference}/thread", response_class=HTMLResponse)
 async def case_thread(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
     """The case thread alone (the case page polls it)."""
-    def load() -> list[object] | None:
-        with Session(reader(services.engine)) as session:
-            case = cases.get_for(session=session, reference=reference, organisation_id=_scope(staff))
-            return None if case is None else list(cases.thread(session=session, case=case))
+    def load(session: Session) -> list[object] | None:
+        case = cases.get_for(session=session, reference=reference, organisation_id=_scope(staff))
+        return None if case is None else list(cases.thread(session=session, case=case))
 
-    messages = await run_in_threadpool(load)
+    messages = await read(services, load)
     if messages is None:
         raise HTTPException(404, "ケースが見つかりません")
     return render(request, "thread.html", staff, messages=messages)
@@ -214,8 +216,5 @@ async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("case
 @router.get("/stats", response_class=HTMLResponse)
 async def stats(request: Request, staff: Annotated[Staff, Depends(page("stats"))],
                 services: ServicesDep) -> HTMLResponse:
-    def load() -> dict[str, dict[str, int]]:
-        with Session(reader(services.engine)) as session:
-            return cases.counts(session=session)
-
-    return render(request, "stats.html", staff, counts=await run_in_threadpool(load))
+    counts = await read(services, lambda session: cases.counts(session=session))
+    return render(request, "stats.html", staff, counts=counts)
