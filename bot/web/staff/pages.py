@@ -20,6 +20,7 @@ from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, flash, page, same_origin, user_of
 from handoff import cases, person, relay
+from handoff import decide as decisions
 
 router = APIRouter(tags=["staff"])
 T = TypeVar("T")
@@ -166,6 +167,42 @@ async def case_thread(reference: str, request: Request, staff: Cases, services: 
     if messages is None:
         raise HTTPException(404, "ケースが見つかりません")
     return render(request, "thread.html", staff, messages=messages)
+
+
+@router.post("/cases/{reference}/decide", responses={303: {"description": "decided or refused"}})
+async def case_decide(reference: str, request: Request, staff: Annotated[Staff, Depends(page("cases_reply"))],
+                      checked: CsrfDep, services: ServicesDep) -> RedirectResponse:
+    """Approve, reject (reasons of 4(1)ク②) or route to 窓口相談; the owner is told on their channel."""
+    form = await request.form()
+    decision, message = str(form.get("decision", "")), str(form.get("message", ""))[: relay.MAX_REPLY]
+
+    def decide() -> str:
+        with services.session_factory.begin() as session:
+            case = cases.get_for(session=session, reference=reference)
+            if case is None:
+                raise HTTPException(404, "ケースが見つかりません")
+            common = {"session": session, "case": case, "actor": user_of(session, staff), "now": utcnow(),
+                      "channels": services.channels, "address": address_of(request)}
+            if decision == "approve":
+                visits = str(form.get("visits", "0"))
+                decisions.approve(expert=str(form.get("expert", "")), mode=str(form.get("mode", "")),
+                                  visits=int(visits) if visits.isdigit() else 0, **common)  # type: ignore[arg-type]
+            elif decision == "reject":
+                reasons = [str(r) for r in form.getlist("reasons")]
+                decisions.reject(reasons=reasons, message=message, **common)  # type: ignore[arg-type]
+            elif decision == "route":
+                decisions.route(message=message, **common)  # type: ignore[arg-type]
+            else:
+                raise decisions.DecisionError("判断を選んでください")
+            return case.conversation_key
+
+    try:
+        services.pipeline.deliver_soon(await run_in_threadpool(decide))
+        text = "判断を記録し、事業者に知らせました"
+    except (decisions.DecisionError, relay.RelayError) as exc:
+        text = f"記録できませんでした：{exc}"
+    await run_in_threadpool(flash, services, staff, text)
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
 
 
 @router.post("/cases/{reference}/reply", responses={303: {"description": "queued"}})

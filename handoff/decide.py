@@ -1,0 +1,76 @@
+"""Deciding a draft application: approve (expert, mode, planned visits), reject with the 要領's reasons, or route to
+窓口相談. The owner is told on their channel; every decision is a status change (audited) recorded on the case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.channels.base import Channel
+from bot.staff.tables import StaffUser
+from dialogs.eligibility import MAX_VISITS
+from handoff import cases, relay
+from handoff.tables import Case
+
+# 実施要領 4(1)ク② — the grounds on which the desk may refuse a dispatch.
+REJECT_REASONS: dict[str, str] = {
+    "expert_employee": "推薦専門家が御社や関連企業に所属している",
+    "advisory": "御社と専門家が顧問契約、またはそれと同等の関係にある",
+    "solicited": "専門家が自らを派遣するよう働きかけた",
+    "direct_arrangement": "窓口の同意を得ずに、専門家と直接訪問日や指導計画を調整した",
+    "general_lecture": "一般的な説明や社員研修の講義が主体で、特定の経営課題の解決にあたらない",
+    "doing_work": "実務の代行や取引先のあっせんで、自助努力を促す支援にあたらない",
+    "production": "資料や、ホームページ・ロゴ・チラシ等の作成で、業務上の取引にあたる",
+    "other": "その他、窓口が支援の対象として適切でないと判断した",
+}
+MODES = {"visit": "訪問", "online": "オンライン"}
+
+
+class DecisionError(ValueError):
+    """A decision the desk cannot record, with a message for the coordinator."""
+
+
+def draft_rejection(reasons: list[str]) -> str:
+    """The message to the owner, drafted from the reasons (the coordinator may edit it)."""
+    lines = "\n".join(f"・{REJECT_REASONS[r]}" for r in reasons)
+    return (f"誠に申し訳ありませんが、今回のご相談は専門家派遣の対象とすることができませんでした。\n理由：\n{lines}\n"
+            "（実施要領 4(1)ク②）ほかの支援（講習会・窓口相談）についてはお気軽にお問い合わせください。")
+
+
+def approve(*, session: Session, case: Case, actor: StaffUser, expert: str, mode: str, visits: int,
+            channels: Mapping[str, Channel], now: datetime, address: str = "") -> None:
+    if not expert.strip() or mode not in MODES:
+        raise DecisionError("専門家と方法（訪問・オンライン）を入力してください")
+    if not 1 <= visits <= MAX_VISITS:
+        raise DecisionError(f"予定回数は1〜{MAX_VISITS}回です（実施要領 4(1)ク①）")
+    case.fields = {**case.fields, "decision": {"result": "approved", "expert": expert.strip(), "mode": mode,
+                                               "planned_visits": visits}}
+    message = (f"専門家の派遣が決まりました（受付番号 {case.reference}）。\n専門家：{expert.strip()}\n"
+               f"方法：{MODES[mode]}\n予定回数：{visits}回（1回3時間以内）\n日程は担当者からご連絡します。")
+    _tell(session, case, actor, message, "approved", channels, now, address)
+
+
+def reject(*, session: Session, case: Case, actor: StaffUser, reasons: list[str], message: str,
+           channels: Mapping[str, Channel], now: datetime, address: str = "") -> None:
+    unknown = [r for r in reasons if r not in REJECT_REASONS]
+    if not reasons or unknown:
+        raise DecisionError("否決の理由を選んでください")
+    case.fields = {**case.fields, "decision": {"result": "rejected", "reasons": reasons}}
+    _tell(session, case, actor, message.strip() or draft_rejection(reasons), "rejected", channels, now, address)
+
+
+def route(*, session: Session, case: Case, actor: StaffUser, message: str, channels: Mapping[str, Channel],
+          now: datetime, address: str = "") -> None:
+    case.fields = {**case.fields, "decision": {"result": "routed"}}
+    text = message.strip() or ("ご相談ありがとうございます。今回の内容は、窓口のコーディネーターがご相談に応じます"
+                               "（実施要領 3(2)ア）。担当者からこのトークでご連絡します。")
+    _tell(session, case, actor, text, "routed", channels, now, address)
+
+
+def _tell(session: Session, case: Case, actor: StaffUser, message: str, status: str,
+          channels: Mapping[str, Channel], now: datetime, address: str) -> None:
+    relay.queue_text(session=session, case=case, text=message, channels=channels, now=now)
+    relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email)
+    cases.set_status(session=session, case=case, status=status, actor=actor, now=now, address=address)
