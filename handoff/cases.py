@@ -111,17 +111,6 @@ def claim(*, session: Session, reference: str, coordinator: StaffUser, now: date
     return case
 
 
-def release(*, session: Session, case: Case, actor: StaffUser, now: datetime, to: StaffUser | None = None,
-            address: str = "") -> None:
-    """Release a case (or hand it to another coordinator): an admin's decision, audited."""
-    before = case.owner_id
-    case.owner_id, case.updated_at = (to.id if to else None), now
-    case.status = "claimed" if to else "new"
-    audit.record(session=session, action="case.reassign" if to else "case.release", actor=actor,
-                 target=case.reference, address=address, now=now,
-                 detail={"from_owner": before, "to_owner": to.id if to else None})
-
-
 def queue(*, session: Session, organisation_id: int | None = None) -> list[Case]:
     """Cases for the queue; an advisor's view is limited to their organisation."""
     stmt = select(Case).order_by(Case.created_at.desc(), Case.id.desc())
