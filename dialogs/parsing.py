@@ -61,6 +61,21 @@ def parse_usage(text: str) -> tuple[int | None, float | None]:
     return visits, hours
 
 
+def parse_minutes(text: str) -> int | None:
+    """A duration in minutes: '３' or '3時間' → 180; '1.5' → 90; '1時間30分' → 90; '二時間半' → 150; '九十分' → 90."""
+    t = prepare(text).replace(" ", "")
+    found = find_all(t)
+    if not found:
+        return None
+    minutes = Decimal(0)
+    for f in found:
+        after = t[f.end : f.end + 2]
+        minutes += f.value if after.startswith("分") else f.value * 60
+    if "半" in t:
+        minutes += 30
+    return int(minutes) if minutes > 0 and minutes == int(minutes) else None
+
+
 _PHONE = re.compile(r"^0\d{9,10}$")
 
 

@@ -143,3 +143,38 @@ def counts(*, session: Session) -> dict[str, dict[str, int]]:
                            ("theme", case.fields.get("theme") or "—")):
             out[key][value] = out[key].get(value, 0) + 1
     return out
+
+
+def release(*, session: Session, case: Case, actor: StaffUser, now: datetime, address: str = "") -> None:
+    """Back to the queue, unowned (admin). A conversation in person mode must be handed back to the bot first."""
+    if case.status == "person":
+        raise ValueError("担当者対応中です。先に「ボットに戻す」を押してください")
+    if case.owner_id is None:
+        raise ValueError("このケースには担当者がいません")
+    before = case.owner_id
+    case.owner_id = None
+    if case.status == "claimed":
+        case.status = "new"
+    case.updated_at = now
+    audit.record(session=session, action="case.release", actor=actor, target=case.reference, address=address,
+                 now=now, detail={"from_owner": before})
+
+
+def reassign(*, session: Session, case: Case, to: StaffUser | None, actor: StaffUser, now: datetime,
+             address: str = "") -> None:
+    """Give the case to another coordinator (admin)."""
+    if to is None or not to.active or to.role not in ("admin", "coordinator"):
+        raise ValueError("担当にできるのは有効なコーディネーターか管理者です")
+    before = case.owner_id
+    case.owner_id = to.id
+    if case.status == "new":
+        case.status = "claimed"
+    case.updated_at = now
+    audit.record(session=session, action="case.reassign", actor=actor, target=case.reference, address=address,
+                 now=now, detail={"from_owner": before, "to_owner": to.id})
+
+
+def assignable(*, session: Session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).where(StaffUser.active.is_(True),
+                                                        StaffUser.role.in_(("admin", "coordinator")))
+                                .order_by(StaffUser.email)))

@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
-from bot.db.tables import Conversation
 from bot.staff.tables import StaffUser
 from dialogs import person, texts
 from dialogs.model import State
@@ -20,18 +18,10 @@ from handoff.tables import Case
 BUSINESS_HOURS = (9, 17)  # weekdays, JST; when the acknowledgement promises a reply
 
 
-def _conversation(session: Session, case: Case) -> Conversation:
-    row = session.scalars(select(Conversation).where(Conversation.key == case.conversation_key)
-                          .with_for_update()).one_or_none()
-    if row is None:
-        raise relay.RelayError("この事業者との会話が見つかりません")
-    return row
-
-
 def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[str, Channel], now: datetime,
           address: str = "") -> None:
     """The coordinator takes over: the bot falls silent for this owner, who is told a person will reply."""
-    conversation = _conversation(session, case)
+    conversation = relay.locked_conversation(session, case)
     current = State.from_dict(conversation.state)
     if current.node != person.NODE:
         conversation.state = person.start(current, case.reference, BUSINESS_HOURS).to_dict()
@@ -43,7 +33,7 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
 def end(*, session: Session, case: Case, actor: StaffUser | None, channels: Mapping[str, Channel], now: datetime,
         address: str = "", tell_owner: bool = True) -> None:
     """Back to the bot (from the coordinator's side; the owner's 「ボットに戻る」 goes through the dialog)."""
-    conversation = _conversation(session, case)
+    conversation = relay.locked_conversation(session, case)
     state = State.from_dict(conversation.state)
     if state.node == person.NODE:
         conversation.state = person.end(state).to_dict()

@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
 from bot.db.tables import Conversation, OutboxMessage
 from bot.staff import audit
 from bot.staff.tables import StaffUser
-from dialogs.model import Text
+from dialogs.model import Reply, Text
 from handoff.tables import Case, CaseMessage
 
 MAX_REPLY = 2000
@@ -26,6 +27,12 @@ class RelayError(ValueError):
 def queue_text(*, session: Session, case: Case, text: str, channels: Mapping[str, Channel],
                now: datetime) -> list[OutboxMessage]:
     """Queue a text for the case's owner on their channel (delivered in order with the bot's own answers)."""
+    return queue(session=session, case=case, replies=(Text(text),), channels=channels, now=now)
+
+
+def queue(*, session: Session, case: Case, replies: tuple[Reply, ...], channels: Mapping[str, Channel],
+          now: datetime) -> list[OutboxMessage]:
+    """Queue replies (texts, choices, cards) for the case's owner, rendered for their channel."""
     conversation = session.get(Conversation, case.conversation_key)
     if conversation is None or conversation.channel not in channels:
         raise RelayError("この事業者には、いま使えるチャネルで送れません")
@@ -35,11 +42,20 @@ def queue_text(*, session: Session, case: Case, text: str, channels: Mapping[str
                       recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()), reply_token=None,
                       reply_deadline_at=None, reply_attempted=False, status="pending", attempts=0,
                       next_attempt_at=now, created_at=now)
-        for batch in channel.render((Text(text),))
+        for batch in channel.render(replies)
     ]
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def locked_conversation(session: Session, case: Case) -> Conversation:
+    """The case's conversation row, locked: a worker's turn and a coordinator's switch never interleave."""
+    row = session.scalars(select(Conversation).where(Conversation.key == case.conversation_key)
+                          .with_for_update()).one_or_none()
+    if row is None:
+        raise RelayError("この事業者との会話が見つかりません")
+    return row
 
 
 def note(*, session: Session, case: Case, direction: str, text: str, now: datetime, kind: str = "text",

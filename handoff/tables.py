@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
@@ -55,3 +55,21 @@ class CaseMessage(Base):
     kind: Mapped[str] = mapped_column(String(20), default="text")
     text: Mapped[str] = mapped_column(String(4000), default="")
     actor: Mapped[str] = mapped_column(String(254), default="")
+
+
+class Visit(Base):
+    """One expert visit of an approved application (001 4(1)ク①: ≤5 visits, ≤3 h each, ≤15 h in all)."""
+
+    __tablename__ = "case_visit"
+    __table_args__ = (Index("ix_case_visit_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_case.id"))
+    visited_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(10))  # visit | online
+    expert: Mapped[str] = mapped_column(String(200))
+    report: Mapped[str] = mapped_column(String(4000), default="")  # 専門家支援報告書 (summary)
+    report_shared: Mapped[bool] = mapped_column(Boolean, default=False)  # fed back to the owner's 商工会
+    actor: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
 from dialogs.model import Reply, Text
-from handoff import cases, relay
+from handoff import ask, cases, relay
 
 Handler = Callable[..., dict[str, str]]
 
@@ -61,12 +61,23 @@ def person_ended(*, session: Session, conversation: Conversation, payload: dict[
     return {}
 
 
+def case_answered(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                  **_: Any) -> dict[str, str]:
+    """The owner answered a coordinator's question about one item of the draft."""
+    case = cases.by_reference(session=session, reference=str(payload.get("case")))
+    if case is not None:
+        ask.answered(session=session, case=case, item=str(payload.get("item")), now=now,
+                     values=dict(payload.get("values") or {}), text=str(payload.get("text") or ""))
+    return {}
+
+
 def handlers(*, reply_days: int) -> Mapping[str, Handler]:
     return {
         "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days),
         "handoff_requested": handoff_requested,
         "relay_in": relay_in,
         "person_ended": person_ended,
+        "case_answered": case_answered,
     }
 
 

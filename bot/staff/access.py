@@ -18,6 +18,7 @@ PAGES = {
     "dashboard": Page("dashboard", "ホーム", "/", frozenset({"admin", "coordinator", "editor", "advisor"}), False),
     "cases": Page("cases", "ケース一覧", "/cases", frozenset({"admin", "coordinator", "advisor"})),
     "cases_reply": Page("cases_reply", "返信", "/cases", frozenset({"admin", "coordinator"}), False),
+    "cases_admin": Page("cases_admin", "担当の変更", "/cases", frozenset({"admin"}), False),
     "cases_export": Page("cases_export", "CSV出力", "/cases.csv", frozenset({"admin", "coordinator"}), False),
     "faq": Page("faq", "FAQ", "/faq", frozenset({"admin", "editor"})),
     "stats": Page("stats", "統計", "/stats", frozenset({"admin", "coordinator"})),

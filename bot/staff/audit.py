@@ -28,3 +28,9 @@ def record(*, session: Session, action: str, actor: StaffUser | None, target: st
 
 def recent(*, session: Session, limit: int = 200) -> list[AuditLog]:
     return list(session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)))
+
+
+def for_target(*, session: Session, target: str, limit: int = 200) -> list[AuditLog]:
+    """The audit trail of one object (a case reference, an account), oldest first."""
+    rows = session.scalars(select(AuditLog).where(AuditLog.target == target).order_by(AuditLog.id.desc()).limit(limit))
+    return list(reversed(list(rows)))

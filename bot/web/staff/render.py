@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from bot.staff import access
 from bot.web.staff.security import Staff
 from handoff.decide import REJECT_REASONS
+from handoff.queue import waiting
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 ROLE_LABELS = {"admin": "管理者", "coordinator": "コーディネーター", "editor": "FAQ編集者", "advisor": "経営指導員"}
@@ -26,7 +27,7 @@ LABELS = {
     "small": "小規模", "medium": "中小", "large": "大企業", "unknown": "不明",
     "it_tools": "ITツール", "d2c_ec": "EC・D2C", "sns": "SNS", "cashless": "キャッシュレス", "dx_other": "その他DX",
 }
-templates.env.globals |= {"role_labels": ROLE_LABELS, "reject_reasons": REJECT_REASONS}
+templates.env.globals |= {"role_labels": ROLE_LABELS, "reject_reasons": REJECT_REASONS, "waiting": waiting}
 templates.env.filters["ja"] = lambda value: LABELS.get(value, value) if isinstance(value, str) else value
 
 

@@ -1,0 +1,239 @@
+"""The case page and what a coordinator does there. Each action is one transaction in handoff; the route only
+reads the form, and `_act` flashes the result and wakes the sender for anything queued for the owner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from bot.db.tables import utcnow
+from bot.services import Services
+from bot.staff import audit
+from bot.staff.tables import StaffUser
+from bot.web.deps import ServicesDep
+from bot.web.staff.read import read, scope
+from bot.web.staff.render import render
+from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
+from handoff import ask, canned, cases, export, form1, person, queue, relay, visits
+from handoff import decide as decisions
+from handoff.tables import Case
+
+router = APIRouter(tags=["cases"])
+Cases = Annotated[Staff, Depends(page("cases"))]
+Desk = Annotated[Staff, Depends(page("cases_reply"))]
+Admin = Annotated[Staff, Depends(page("cases_admin"))]
+REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, cases.Claimed, ValueError)
+Work = Callable[[Session, Case, StaffUser, dict[str, Any]], str]
+
+
+def _found(case: Case | None) -> Case:
+    if case is None:
+        raise HTTPException(404, "ケースが見つかりません")
+    return case
+
+
+async def _act(request: Request, services: Services, staff: Staff, reference: str, work: Work,
+               refused: str = "できませんでした") -> RedirectResponse:
+    """Run one action on the case in a transaction; flash its message (or the refusal) and show the case again."""
+    def run() -> tuple[str, str]:
+        with services.session_factory.begin() as session:
+            case = _found(cases.get_for(session=session, reference=reference))
+            common = {"now": utcnow(), "address": address_of(request), "channels": services.channels}
+            return work(session, case, user_of(session, staff), common), case.conversation_key
+
+    try:
+        message, conversation_key = await run_in_threadpool(run)
+        services.pipeline.deliver_soon(conversation_key)
+    except REFUSALS as exc:
+        message = f"{refused}：{exc}"
+    await run_in_threadpool(flash, services, staff, message)
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
+
+
+@router.get("/cases/{reference}", response_class=HTMLResponse)
+async def case_page(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    advisor = staff.role == "advisor"
+
+    def load(session: Session) -> dict[str, Any]:
+        case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+        count, minutes = visits.totals(session=session, case=case)
+        owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
+        return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
+                "visit_hours": visits.hours(minutes), "visits": visits.ledger(session=session, case=case),
+                "trail": [] if advisor else audit.for_target(session=session, target=case.reference),
+                "assignable": cases.assignable(session=session) if staff.role == "admin" else []}
+
+    context = await read(services, load)
+    return render(request, "case.html", staff, **context, items=ask.ITEMS, canned=canned.CANNED,
+                  flags=queue.FLAGS, modes=decisions.MODES, today=date.today().isoformat())
+
+
+@router.get("/cases/{reference}/thread", response_class=HTMLResponse)
+async def case_thread(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    """The case thread alone (the case page polls it)."""
+    def load(session: Session) -> list[object]:
+        case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+        return [m for m in cases.thread(session=session, case=case)
+                if staff.role != "advisor" or m.direction != "note"]
+
+    return render(request, "thread.html", staff, messages=await read(services, load))
+
+
+@router.get("/cases/{reference}/form1.xlsx")
+async def case_xlsx(reference: str, request: Request, staff: Cases, services: ServicesDep) -> Response:
+    """The draft as 様式1 in XLSX (printable, A4); the export is audited."""
+    def build() -> bytes:
+        now = utcnow()
+        with services.session_factory.begin() as session:
+            case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+            audit.record(session=session, action="export", actor=user_of(session, staff), target=case.reference,
+                         address=address_of(request), now=now, detail={"format": "xlsx"})
+            return export.form1_xlsx(case, visits.ledger(session=session, case=case), now)
+
+    body = await run_in_threadpool(build)
+    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"content-disposition": f'attachment; filename="{reference}-form1.xlsx"'})
+
+
+@router.post("/cases/{reference}/claim", responses={303: {"description": "claimed or refused"}})
+async def case_claim(reference: str, request: Request, staff: Desk, checked: CsrfDep,
+                     services: ServicesDep) -> RedirectResponse:
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        cases.claim(session=session, reference=case.reference, coordinator=actor, now=c["now"], address=c["address"])
+        return "このケースの担当になりました"
+
+    return await _act(request, services, staff, reference, work, refused="担当になれませんでした")
+
+
+@router.post("/cases/{reference}/person/{action}", responses={303: {"description": "switched"}})
+async def case_person(reference: str, action: str, request: Request, staff: Desk, checked: CsrfDep,
+                      services: ServicesDep) -> RedirectResponse:
+    """Start talking to the owner in person (the bot falls silent), or hand the conversation back to the bot."""
+    if action not in ("start", "end"):
+        raise HTTPException(404, "ありません")
+
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        (person.start if action == "start" else person.end)(session=session, case=case, actor=actor, **c)
+        return "担当者対応を始めました（ボットは応答しません）" if action == "start" else "ボットに戻しました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/reply", responses={303: {"description": "queued"}})
+async def case_reply(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                     text: Annotated[str, Form(max_length=relay.MAX_REPLY)] = "",
+                     canned_reply: Annotated[str, Form(alias="canned", max_length=20)] = "") -> RedirectResponse:
+    """A typed reply, or a canned one (picked by key), to the owner on their channel."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        body = canned.CANNED[canned_reply][1] if canned_reply in canned.CANNED else text
+        relay.reply_to_owner(session=session, case=case, text=body, actor=actor, **c)
+        return "事業者に送信しました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/ask", responses={303: {"description": "asked"}})
+async def case_ask(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                   item: Annotated[str, Form(max_length=40)] = "") -> RedirectResponse:
+    """Ask the owner for one item of the draft; the bot asks just that question and files the answer."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        ask.request(session=session, case=case, item=item, actor=actor, **c)
+        return f"「{ask.ITEMS[item]}」を事業者に質問しました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/note", responses={303: {"description": "noted"}})
+async def case_note(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                    text: Annotated[str, Form(max_length=2000)] = "") -> RedirectResponse:
+    """An internal note: in the case thread for the desk, never sent to the owner."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        if not text.strip():
+            raise ValueError("メモを入力してください")
+        relay.note(session=session, case=case, direction="note", text=text.strip(), now=c["now"], actor=actor.email)
+        return "メモを残しました（事業者には送られません）"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/decide", responses={303: {"description": "decided or refused"}})
+async def case_decide(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                      ) -> RedirectResponse:
+    """Approve, reject (reasons of 4(1)ク②) or route to 窓口相談; the owner is told on their channel."""
+    form = await request.form()
+    decision, message = str(form.get("decision", "")), str(form.get("message", ""))[: relay.MAX_REPLY]
+    visits_wanted = str(form.get("visits", "0"))
+
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        if decision == "approve":
+            decisions.approve(session=session, case=case, actor=actor, expert=str(form.get("expert", "")),
+                              mode=str(form.get("mode", "")),
+                              visits=int(visits_wanted) if visits_wanted.isdigit() else 0, **c)
+        elif decision == "reject":
+            decisions.reject(session=session, case=case, actor=actor, message=message,
+                             reasons=[str(r) for r in form.getlist("reasons")], **c)
+        elif decision == "route":
+            decisions.route(session=session, case=case, actor=actor, message=message, **c)
+        else:
+            raise decisions.DecisionError("判断を選んでください")
+        return "判断を記録し、事業者に知らせました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/visits", responses={303: {"description": "logged or refused"}})
+async def case_visit(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                     visited_on: Annotated[str, Form(max_length=10)] = "",
+                     duration: Annotated[str, Form(max_length=20)] = "",
+                     mode: Annotated[str, Form(max_length=10)] = "", expert: Annotated[str, Form(max_length=200)] = "",
+                     report: Annotated[str, Form(max_length=4000)] = "") -> RedirectResponse:
+    """Log one visit: ≤5 visits, ≤3 h each, ≤15 h in all (001 4(1)ク①), refused with the rule it breaks."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        try:
+            day = date.fromisoformat(visited_on)
+        except ValueError:
+            day = None
+        visit = visits.log(session=session, case=case, actor=actor, visited_on=day, duration=duration, mode=mode,
+                           expert=expert, report=report, now=c["now"], address=c["address"])
+        count, minutes = visits.totals(session=session, case=case)
+        return f"{count}回目の支援を記録しました（{visits.hours(visit.minutes)}時間、合計{visits.hours(minutes)}時間）"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/visits/{visit_id}/share", responses={303: {"description": "shared"}})
+async def case_share(reference: str, visit_id: int, request: Request, staff: Desk, checked: CsrfDep,
+                     services: ServicesDep) -> RedirectResponse:
+    """Share the expert's report with the owner's 商工会・商工会議所 (its advisors see it on this page)."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        visits.share(session=session, case=case, visit_id=visit_id, actor=actor, now=c["now"], address=c["address"])
+        return "報告書を商工会・商工会議所と共有しました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/release", responses={303: {"description": "released"}})
+async def case_release(reference: str, request: Request, staff: Admin, checked: CsrfDep,
+                       services: ServicesDep) -> RedirectResponse:
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        cases.release(session=session, case=case, actor=actor, now=c["now"], address=c["address"])
+        return "担当を外し、一覧に戻しました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/reassign", responses={303: {"description": "reassigned"}})
+async def case_reassign(reference: str, request: Request, staff: Admin, checked: CsrfDep, services: ServicesDep,
+                        to: Annotated[int, Form()] = 0) -> RedirectResponse:
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        target = session.get(StaffUser, to)
+        cases.reassign(session=session, case=case, to=target, actor=actor, now=c["now"], address=c["address"])
+        return f"担当を {target.email if target else '?'} さんに変更しました"
+
+    return await _act(request, services, staff, reference, work)

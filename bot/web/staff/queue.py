@@ -1,0 +1,84 @@
+"""The coordinators' queue: filters and search, rows that refresh themselves (new cases appear without a reload),
+the new-case badge, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+
+from bot.db.tables import utcnow
+from bot.staff import audit
+from bot.web.deps import ServicesDep
+from bot.web.staff.read import read, scope
+from bot.web.staff.render import render
+from bot.web.staff.security import Staff, address_of, page
+from handoff import cases, queue
+
+router = APIRouter(tags=["cases"])
+Cases = Annotated[Staff, Depends(page("cases"))]
+
+
+def _filters(status: str, kind: str, theme: str, flag: str, mine: str, q: str) -> queue.Filters:
+    return queue.Filters(status=status if status in queue.STATUS_FILTERS else "open", kind=kind[:20],
+                         theme=theme[:20], flag=flag[:20], mine=mine == "1", q=q)
+
+
+async def _rows(request: Request, staff: Staff, services: ServicesDep, template: str, f: queue.Filters,
+                ) -> HTMLResponse:
+    found = await read(services, lambda session: queue.search(session=session, filters=f,
+                                                              organisation_id=scope(staff), me=staff.user_id))
+    return render(request, template, staff, cases=found, filters=f, now=utcnow(), flags=queue.FLAGS,
+                  statuses=queue.STATUS_FILTERS)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+async def case_list(request: Request, staff: Cases, services: ServicesDep,
+                    status: Annotated[str, Query(max_length=20)] = "open",
+                    kind: Annotated[str, Query(max_length=20)] = "", theme: Annotated[str, Query(max_length=20)] = "",
+                    flag: Annotated[str, Query(max_length=20)] = "", mine: Annotated[str, Query(max_length=1)] = "",
+                    q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    return await _rows(request, staff, services, "cases.html", _filters(status, kind, theme, flag, mine, q))
+
+
+@router.get("/cases/rows", response_class=HTMLResponse)
+async def case_rows(request: Request, staff: Cases, services: ServicesDep,
+                    status: Annotated[str, Query(max_length=20)] = "open",
+                    kind: Annotated[str, Query(max_length=20)] = "", theme: Annotated[str, Query(max_length=20)] = "",
+                    flag: Annotated[str, Query(max_length=20)] = "", mine: Annotated[str, Query(max_length=1)] = "",
+                    q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    """The queue's rows alone: the list page polls this, so new cases appear without a reload."""
+    return await _rows(request, staff, services, "case_rows.html", _filters(status, kind, theme, flag, mine, q))
+
+
+@router.get("/cases/badge", response_class=HTMLResponse)
+async def badge(request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    """How many new cases wait (the navigation shows it and polls it)."""
+    count = await read(services, lambda session: queue.new_count(session=session, organisation_id=scope(staff)))
+    return HTMLResponse(f'<span class="badge" aria-label="新規 {count}件">{count}</span>' if count else "")
+
+
+@router.get("/cases.csv")
+async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("cases_export"))],
+                    services: ServicesDep) -> Response:
+    def export() -> str:
+        now = utcnow()
+        with services.session_factory.begin() as session:
+            rows = cases.list_cases(session=session)
+            audit.record(session=session, action="export", actor=None, actor_label=staff.email, target="cases.csv",
+                         address=address_of(request), now=now, detail={"rows": len(rows)})
+        out = io.StringIO()
+        columns = ["reference", "status", "kind", "outcome", "size_class", "industry", "theme", "employees",
+                   "municipality", "shokokai", "business_name", "created_at", "flags"]
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows([[",".join(r[c]) if c == "flags" else r[c] for c in columns] for r in rows])
+        return out.getvalue()
+
+    body = await run_in_threadpool(export)
+    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="cases.csv"'})

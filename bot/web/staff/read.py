@@ -1,0 +1,29 @@
+"""Reading for staff pages: a query in a worker thread on a reader connection, and the advisor's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
+
+from bot.db.engine import reader
+from bot.services import Services
+from bot.web.staff.security import Staff
+
+T = TypeVar("T")
+
+
+async def read(services: Services, query: Callable[[Session], T]) -> T:
+    """Run a read-only query in a worker thread (it never waits for the pipeline's writers)."""
+    def run() -> T:
+        with Session(reader(services.engine)) as session:
+            return query(session)
+
+    return await run_in_threadpool(run)
+
+
+def scope(staff: Staff) -> int | None:
+    """Advisors see their organisation's cases only (-1: an advisor without one sees none)."""
+    return (staff.organisation_id or -1) if staff.role == "advisor" else None

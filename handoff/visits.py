@@ -1,0 +1,108 @@
+"""The visit ledger of an approved application: 001 4(1)ク① allows 5 visits per application, 3 hours each, 15 hours
+in all. After the support the expert's report (専門家支援報告書) is fed back to the owner's 商工会・商工会議所
+(001 3(2)イ); here a coordinator records it and shares it with that organisation's advisors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.staff import audit
+from bot.staff.tables import StaffUser
+from dialogs.eligibility import MAX_HOURS, MAX_HOURS_PER_VISIT, MAX_VISITS
+from dialogs.parsing import parse_minutes
+from handoff import relay
+from handoff.decide import MODES
+from handoff.tables import Case, Visit
+
+CLAUSE = "実施要領 4(1)ク①"
+JST = timezone(timedelta(hours=9))
+LOGGABLE = ("approved",)
+
+
+class VisitError(ValueError):
+    """A visit the ledger refuses, with a message for the coordinator."""
+
+
+def hours(minutes: int) -> str:
+    """180 → '3', 90 → '1.5'."""
+    return f"{minutes / 60:g}"
+
+
+def totals(*, session: Session, case: Case) -> tuple[int, int]:
+    """(visits, minutes) logged so far for the case."""
+    count, minutes = session.execute(
+        select(func.count(Visit.id), func.coalesce(func.sum(Visit.minutes), 0)).where(Visit.case_id == case.id)
+    ).one()
+    return int(count), int(minutes)
+
+
+def ledger(*, session: Session, case: Case, shared_only: bool = False) -> list[Visit]:
+    stmt = select(Visit).where(Visit.case_id == case.id).order_by(Visit.visited_on, Visit.id)
+    if shared_only:
+        stmt = stmt.where(Visit.report_shared.is_(True))
+    return list(session.scalars(stmt))
+
+
+def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | None, duration: str, mode: str,
+        expert: str, report: str, now: datetime, address: str = "") -> Visit:
+    """Record one visit, or refuse it with the rule it breaks. The case row is locked first, so two coordinators
+    logging at once cannot both pass the caps."""
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    if case.status not in LOGGABLE:
+        raise VisitError("支援の記録は、承認された申請にだけ付けられます")
+    if visited_on is None or visited_on > now.astimezone(JST).date():
+        raise VisitError("支援日を今日までの日付で入力してください")
+    minutes = parse_minutes(duration)
+    if minutes is None:
+        raise VisitError("時間を入力してください（例：3、1.5、1時間30分）")
+    if minutes > MAX_HOURS_PER_VISIT * 60:
+        raise VisitError(f"1回の支援は{MAX_HOURS_PER_VISIT}時間以内です（{CLAUSE}）。"
+                         f"{hours(minutes)}時間は記録できません")
+    if mode not in MODES or not expert.strip():
+        raise VisitError("方法（訪問・オンライン）と専門家を入力してください")
+    count, used = totals(session=session, case=case)
+    if count >= MAX_VISITS:
+        raise VisitError(f"支援は1申請につき{MAX_VISITS}回までです（{CLAUSE}）。{count + 1}回目は記録できません")
+    if used + minutes > MAX_HOURS * 60:
+        raise VisitError(f"合計が{MAX_HOURS}時間を超えます（{CLAUSE}）。記録済み{hours(used)}時間、"
+                         f"残り{hours(MAX_HOURS * 60 - used)}時間です")
+    visit = Visit(case_id=case.id, visited_on=visited_on, minutes=minutes, mode=mode, expert=expert.strip()[:200],
+                  report=report.strip()[:4000], report_shared=False, actor=actor.email, created_at=now)
+    session.add(visit)
+    session.flush()
+    relay.note(session=session, case=case, direction="system", now=now, actor=actor.email,
+               text=f"支援記録：{count + 1}回目 {visited_on:%Y-%m-%d} {hours(minutes)}時間（{MODES[mode]}）")
+    audit.record(session=session, action="case.visit", actor=actor, target=case.reference, address=address,
+                 now=now, detail={"number": count + 1, "minutes": minutes, "total_minutes": used + minutes})
+    return visit
+
+
+def share(*, session: Session, case: Case, visit_id: int, actor: StaffUser, now: datetime,
+          address: str = "") -> None:
+    """Feed the expert's report back to the owner's 商工会・商工会議所 (its advisors see it on the case page)."""
+    visit = session.scalar(select(Visit).where(Visit.id == visit_id, Visit.case_id == case.id))
+    if visit is None or not visit.report:
+        raise VisitError("共有する報告書がありません")
+    if case.organisation_id is None:
+        raise VisitError("この事業者の商工会・商工会議所が登録されていないため、共有できません")
+    visit.report_shared = True
+    audit.record(session=session, action="case.report_shared", actor=actor, target=case.reference,
+                 address=address, now=now, detail={"visit": visit.id, "organisation": case.organisation_id})
+
+
+def fiscal_year_start(today: date) -> date:
+    """Japanese fiscal years start on 1 April."""
+    return date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def usage_this_year(*, session: Session, conversation_key: str, today: date) -> tuple[int, int]:
+    """(visits, minutes) this business has used in the current fiscal year, from the ledger."""
+    count, minutes = session.execute(
+        select(func.count(Visit.id), func.coalesce(func.sum(Visit.minutes), 0))
+        .join(Case, Case.id == Visit.case_id)
+        .where(Case.conversation_key == conversation_key, Visit.visited_on >= fiscal_year_start(today))
+    ).one()
+    return int(count), int(minutes)
