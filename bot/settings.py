@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     reply_token_max_age_seconds: float = Field(default=50.0, gt=0)
     loading_after_seconds: float = Field(default=1.0, ge=0)
     reply_within_business_days: int = Field(default=3, ge=1)  # told to owners when a case is submitted
+    # New-case e-mail to coordinators (off unless a host is set; the in-app badge always works).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "madoguchi@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_starttls: bool = False
+    notify_to: str = ""  # comma-separated addresses; empty: every active coordinator and admin
+    public_url: str = "http://127.0.0.1:8000"  # where links in e-mails point
 
     @property
     def line_enabled(self) -> bool:
@@ -45,6 +54,10 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token and self.telegram_secret_token)
+
+    @property
+    def smtp_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def is_sqlite(self) -> bool:

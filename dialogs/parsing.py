@@ -81,7 +81,7 @@ _PHONE = re.compile(r"^0\d{9,10}$")
 
 def parse_phone(text: str) -> str | None:
     """A Japanese phone number (10 or 11 digits starting with 0), returned as digits only."""
-    digits = re.sub(r"[\s\-‐－ー()（）]", "", prepare(text))
+    digits = re.sub(r"[\s\-‐‑–—―−－ー()（）]", "", prepare(text))  # every dash an IME may type
     return digits if _PHONE.match(digits) else None
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from dialogs.normalize import normalize
 from handoff.cases import OPEN
 from handoff.tables import Case
 
@@ -36,10 +37,17 @@ def _filtered(stmt: Select[tuple[Case]], f: Filters, me: int | None) -> Select[t
         stmt = stmt.where(Case.kind == f.kind)
     if f.mine and me is not None:
         stmt = stmt.where(Case.owner_id == me)
-    if f.q.strip():
-        words = f"%{f.q.strip()[:100]}%"
-        stmt = stmt.where(or_(Case.reference.ilike(words), cast(Case.fields, String).ilike(words)))
     return stmt
+
+
+SEARCHED = ("business_name", "representative", "problem", "business", "municipality", "shokokai", "expert_name")
+
+
+def _matches(case: Case, q: str) -> bool:
+    """The search words (全角/半角 alike) in the reference or the draft's text fields."""
+    words = [w for w in (normalize(part) for part in q.split()) if w]
+    haystack = normalize(" ".join([case.reference, *(str(case.fields.get(k) or "") for k in SEARCHED)]))
+    return all(w in haystack for w in words)
 
 
 def search(*, session: Session, filters: Filters, organisation_id: int | None = None, me: int | None = None,
@@ -49,9 +57,9 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
     if organisation_id is not None:
         stmt = stmt.where(Case.organisation_id == organisation_id)
     found = session.scalars(_filtered(stmt, filters, me).limit(limit))
-    # Theme and flags live in the JSON fields; filtering them here keeps the SQL portable.
+    # Theme, flags and text live in the JSON fields; filtering them here keeps the SQL portable.
     return [c for c in found if (not filters.theme or c.fields.get("theme") == filters.theme)
-            and (not filters.flag or filters.flag in c.flags)]
+            and (not filters.flag or filters.flag in c.flags) and (not filters.q.strip() or _matches(c, filters.q))]
 
 
 def new_count(*, session: Session, organisation_id: int | None = None) -> int:

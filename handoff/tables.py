@@ -73,3 +73,19 @@ class Visit(Base):
     report_shared: Mapped[bool] = mapped_column(Boolean, default=False)  # fed back to the owner's 商工会
     actor: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseNotification(Base):
+    """A new case to tell the coordinators about by e-mail (sent by the worker; retried; at least once)."""
+
+    __tablename__ = "case_notification"
+    __table_args__ = (Index("ix_case_notification_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_case.id"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

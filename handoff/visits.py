@@ -58,9 +58,6 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
     minutes = parse_minutes(duration)
     if minutes is None:
         raise VisitError("時間を入力してください（例：3、1.5、1時間30分）")
-    if minutes > MAX_HOURS_PER_VISIT * 60:
-        raise VisitError(f"1回の支援は{MAX_HOURS_PER_VISIT}時間以内です（{CLAUSE}）。"
-                         f"{hours(minutes)}時間は記録できません")
     if mode not in MODES or not expert.strip():
         raise VisitError("方法（訪問・オンライン）と専門家を入力してください")
     count, used = totals(session=session, case=case)
@@ -69,6 +66,9 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
     if used + minutes > MAX_HOURS * 60:
         raise VisitError(f"合計が{MAX_HOURS}時間を超えます（{CLAUSE}）。記録済み{hours(used)}時間、"
                          f"残り{hours(MAX_HOURS * 60 - used)}時間です")
+    if minutes > MAX_HOURS_PER_VISIT * 60:
+        raise VisitError(f"1回の支援は{MAX_HOURS_PER_VISIT}時間以内です（{CLAUSE}）。"
+                         f"{hours(minutes)}時間は記録できません")
     visit = Visit(case_id=case.id, visited_on=visited_on, minutes=minutes, mode=mode, expert=expert.strip()[:200],
                   report=report.strip()[:4000], report_shared=False, actor=actor.email, created_at=now)
     session.add(visit)

@@ -12,30 +12,34 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
 from dialogs.model import Reply, Text
-from handoff import ask, cases, relay
+from handoff import ask, cases, notify, relay
 
 Handler = Callable[..., dict[str, str]]
 
 
 def case_submitted(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
-                   reply_days: int) -> dict[str, str]:
+                   reply_days: int, notify_by_mail: bool = False) -> dict[str, str]:
     """A finished pre-screening becomes a draft application in the queue."""
     fields = {k: v for k, v in payload.items() if k not in ("decisions", "flags", "outcome", "kind")}
     case = cases.create_case(
         session=session, conversation_key=conversation.key, channel=conversation.channel, kind="application",
         outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=payload["flags"], now=now,
         organisation_id=cases.organisation_named(session=session, name=fields.get("shokokai")))
+    if notify_by_mail:
+        notify.queue(session=session, case=case, now=now)
     return {"reference": case.reference, "reply_days": str(reply_days)}
 
 
 def handoff_requested(*, session: Session, conversation: Conversation, payload: dict[str, Any],
-                      now: datetime, **_: Any) -> dict[str, str]:
+                      now: datetime, notify_by_mail: bool = False, **_: Any) -> dict[str, str]:
     """'担当者と話したい' opens one callback case (not one per tap)."""
     case = cases.open_case_of(session=session, conversation_key=conversation.key, kind="callback")
     if case is None:
         case = cases.create_case(
             session=session, conversation_key=conversation.key, channel=conversation.channel, kind="callback",
             outcome="needs_review", fields={"reason": payload.get("reason")}, decisions=[], flags=[], now=now)
+        if notify_by_mail:
+            notify.queue(session=session, case=case, now=now)
     return {"reference": case.reference}
 
 
@@ -71,10 +75,10 @@ def case_answered(*, session: Session, conversation: Conversation, payload: dict
     return {}
 
 
-def handlers(*, reply_days: int) -> Mapping[str, Handler]:
+def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, Handler]:
     return {
-        "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days),
-        "handoff_requested": handoff_requested,
+        "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days, notify_by_mail=notify_by_mail),
+        "handoff_requested": lambda **kw: handoff_requested(**kw, notify_by_mail=notify_by_mail),
         "relay_in": relay_in,
         "person_ended": person_ended,
         "case_answered": case_answered,

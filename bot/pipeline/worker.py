@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
-from bot.pipeline import effects, outbox
+from bot.pipeline import effects, notifier, outbox
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
@@ -69,7 +69,8 @@ class Pipeline:
             session_factory=session_factory, dialog=dialog, channels=channels, worker_id=self.worker_id,
             reply_token_max_age=timedelta(seconds=settings.reply_token_max_age_seconds),
             max_attempts=settings.turn_max_attempts, send_lease=timedelta(seconds=settings.send_lease_seconds),
-            effects=effects.handlers(reply_days=settings.reply_within_business_days),
+            effects=effects.handlers(reply_days=settings.reply_within_business_days,
+                                     notify_by_mail=settings.smtp_enabled),
         )
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency
@@ -113,6 +114,19 @@ class Pipeline:
                 continue
             if not busy:
                 await self._idle()
+
+    async def _notify_loop(self) -> None:
+        """New-case e-mails (only when SMTP is configured); its own pace, so it never takes a turn loop's wake."""
+        while not self._stop.is_set():
+            try:
+                busy = await self._run(notifier.notify_one, session_factory=self.session_factory,
+                                       settings=self.settings)
+            except Exception:  # noqa: BLE001 - the database or the mail server restarting: log, carry on
+                log.exception("notification step failed; retrying shortly")
+                busy = False
+            if not busy:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), 1.0)
 
     async def deliver(self, *, conversation_key: str | None = None) -> int:
         """Deliver due outbox rows (of one conversation, or any); returns how many were settled."""
@@ -188,6 +202,8 @@ class Pipeline:
         """Run until `stop()`; then finish the current step of every loop."""
         loops = [self._loop(self._turn_step) for _ in range(self.turn_loops)]
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
+        if self.settings.smtp_enabled:
+            loops.append(self._notify_loop())
         log.info("worker %s running %d turn and %d send loops", self.worker_id, self.turn_loops, self.send_loops)
         await asyncio.gather(*loops)
 

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.parsing import parse_email, parse_headcount, parse_phone, parse_usage, parse_yen, parse_yes_no
+from dialogs.parsing import (
+    parse_email,
+    parse_headcount,
+    parse_minutes,
+    parse_phone,
+    parse_usage,
+    parse_yen,
+    parse_yes_no,
+)
 
 KANJI = "〇一二三四五六七八九"
 
@@ -90,6 +98,20 @@ def test_phone_email_yes_no() -> None:
     assert parse_phone("096-223-5568") == "0962235568"
     assert parse_phone("０９０ー１２３４ー５６７８") == "09012345678"
     assert parse_phone("12345") is None
+    assert parse_phone("０９６−１２３−４５６７") == parse_phone("096–123—4567") == "0961234567"  # minus sign, dashes
     assert parse_email("taro@example.jp") == "taro@example.jp" and parse_email("taro@") is None
     assert parse_yes_no("はい、お願いします") is True and parse_yes_no("いいえ") is False
     assert parse_yes_no("うーん") is None
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("3", 180), ("３時間", 180), ("1.5", 90), ("１．５時間", 90), ("1時間30分", 90), ("二時間半", 150),
+    ("九十分", 90), ("45分", 45), ("2 時間", 120),
+])
+def test_parse_minutes(text: str, minutes: int) -> None:
+    assert parse_minutes(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", "たくさん", "0", "0時間", "0.001"])
+def test_parse_minutes_without_a_duration(text: str) -> None:
+    assert parse_minutes(text) is None

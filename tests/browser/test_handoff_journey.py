@@ -1,0 +1,122 @@
+"""The handoff from end to end: an owner pre-screens over signed LINE webhooks (real SDK, fake LINE server), the
+case appears in a coordinator's open queue without a reload, and the coordinator works it in a real browser: claims,
+asks for the missing item (the owner answers on LINE), replies, approves, and logs visits until the ledger refuses
+the sixth. The owner receives every message once, in order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from dialogs import texts as bot_texts
+from dialogs.prescreen import texts
+from tests.browser.conftest import ARTIFACTS
+from tests.conftest import make_settings
+from tests.e2e.harness import LiveBot, wait_until
+from tests.e2e.owner import Owner
+from tests.e2e.staff_fixtures import EMAILS, PASSWORDS, World, populate
+from tests.e2e.test_prescreen_conversations import contact, to_problem
+from tests.fakes.line_server import FakeLine
+
+USER = "Ujourney"
+REPLY = "コーディネーターの田中です。内容を確認しました。専門家の派遣を進めます。"
+
+
+@pytest.fixture
+def desk(sqlite_url: str, fake_line: FakeLine) -> Iterator[World]:
+    with LiveBot(make_settings(sqlite_url, fake_line.url)) as bot:  # type: ignore[attr-defined]
+        yield populate(bot)
+
+
+def pre_screen(owner: Owner) -> str:
+    """The whole pre-screening on LINE, leaving 事業の内容 to the coordinator; returns the reference."""
+    to_problem(owner, typing=False, industry="小売業", heads="3人")
+    owner.say("お店の商品をネットでも売りたいが、始め方がわからない")
+    owner.tap("決まっていない")
+    owner.tap("利用していない")
+    owner.tap("後で担当者に伝える")
+    owner.tap("横ばい")
+    owner.tap("同意する")
+    contact(owner, typing=False)
+    owner.tap("送信する")
+    found = re.search(r"KD-\d{4}-\d{4}", owner.last)
+    assert found, owner.last
+    return found.group()
+
+
+def log_visit(page: Any, day: str) -> None:
+    page.get_by_label("支援日").fill(day)
+    page.get_by_label("時間（1回3時間以内）").fill("3")
+    page.get_by_role("button", name="支援を記録する").click()
+    page.locator(".flash").first.wait_for()
+
+
+def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_line: FakeLine) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(desk.url + "/login")
+    page.get_by_label("メールアドレス").fill(EMAILS["coordinator"])
+    page.get_by_label("パスワード").fill(PASSWORDS["coordinator"])
+    page.keyboard.press("Enter")
+    page.get_by_role("navigation", name="メイン").get_by_role("link", name="ケース一覧").click()
+    page.get_by_role("link", name=desk.case_in_org).wait_for()
+
+    owner = Owner(desk.bot, fake_line, USER)
+    owner.follow()
+    reference = pre_screen(owner)
+    submitted = len(fake_line.texts_to(USER))
+    page.get_by_role("link", name=reference).wait_for(timeout=15_000)  # appeared without a reload
+    assert page.locator("#badge").inner_text(timeout=15_000) != ""
+
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("heading", name=reference).wait_for()
+    assert "（後で担当者へ）" in page.locator("table.form1", has_text="経営状況").inner_text()
+    page.get_by_role("button", name="このケースを担当する").click()
+    page.get_by_text("このケースの担当になりました").wait_for()
+
+    assert page.locator("select[name=item]").input_value() == "business"  # the missing item, preselected
+    page.get_by_role("button", name="ボットで質問する").click()
+    page.get_by_text("「事業の内容」を事業者に質問しました").first.wait_for()
+    wait_until(lambda: texts.ASK_BUSINESS in fake_line.texts_to(USER), what="the question on LINE")
+    owner.say("雑貨の店頭販売です")
+    page.locator("#thread").get_by_text("【事業の内容】雑貨の店頭販売です").wait_for(timeout=10_000)  # polled in
+
+    page.get_by_label("メッセージ（line で届きます）").fill(REPLY)
+    page.get_by_role("button", name="送信", exact=True).click()
+    page.get_by_text("事業者に送信しました").wait_for()
+    wait_until(lambda: REPLY in fake_line.texts_to(USER), what="the reply on LINE")
+
+    decide = page.locator("form[action$='/decide']")  # a label's name includes its select's value: use the fields
+    decide.locator("select[name=decision]").select_option("approve")
+    decide.locator("input[name=expert]").fill("山田 花子")
+    decide.locator("select[name=mode]").select_option("visit")
+    decide.locator("input[name=visits]").fill("5")
+    decide.get_by_role("button", name="記録して知らせる").click()
+    page.get_by_text("判断を記録し、事業者に知らせました").wait_for()
+    assert page.locator("#status").inner_text() == "承認"
+    wait_until(lambda: any("専門家の派遣が決まりました" in t for t in fake_line.texts_to(USER)), what="the news")
+
+    for number, day in enumerate(("2026-11-02", "2026-11-09"), 1):
+        log_visit(page, day)
+        page.get_by_text(f"{number}回目の支援を記録しました").wait_for()
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+        log_visit(page, day)
+    page.get_by_text("支援の記録（5回・15時間／上限 5回・15時間）").wait_for()
+    log_visit(page, "2026-11-19")
+    refusal = page.get_by_role("alert").get_by_text("支援は1申請につき5回までです（実施要領 4(1)ク①）。6回目は記録できません")
+    refusal.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "handoff-case-page.png"), full_page=True)
+
+    heard = fake_line.texts_to(USER)[submitted:]
+    approval = next(t for t in heard if "専門家の派遣が決まりました" in t)
+    assert heard == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS, bot_texts.ASK_ITEM_THANKS, REPLY, approval]
+    keys = [c.retry_key for c in fake_line.delivered(USER) if c.kind == "push"]
+    assert len(keys) == len(set(keys)) == 3  # question, reply, approval: pushed once each, each its own retry key
+    assert all(u.startswith(desk.url) for u in requests), "no external requests"
+    context.close()
