@@ -7,6 +7,7 @@ ones across channels (LINE quick replies: 13 items, 20-character labels; Telegra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -37,6 +38,9 @@ class Inbound:
     at: datetime
     text: str = ""
     data: str = ""
+    # What the desk already knows about this sender, supplied by the shell at turn time (never stored with the event):
+    # {"usage_this_year": {"visits": n, "hours": h}} for a business with an earlier application.
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "at": self.at.isoformat(), "text": self.text, "data": self.data}

@@ -33,9 +33,12 @@ def _later(f: dict[str, Any], key: str) -> str:
 
 
 def _usage(f: dict[str, Any]) -> str:
+    source = "（窓口の記録）" if f.get("usage_from_ledger") else ""
     if f.get("past_visits") is None and f.get("past_hours") is None:
-        return "不明" if f.get("usage_unknown") else "なし"
-    return f"{_text(f.get('past_visits'))}回・{_text(f.get('past_hours'))}時間"
+        return ("不明" if f.get("usage_unknown") else "なし") + source
+    hours = f.get("past_hours")
+    shown = f"{hours:g}" if isinstance(hours, int | float) else "—"
+    return f"{_text(f.get('past_visits'))}回・{shown}時間{source}"
 
 
 def sections(case: Case) -> list[Section]:

@@ -15,7 +15,8 @@ class Case(Base):
     """A draft application (様式1) or a request to talk to a person, waiting in the coordinators' queue."""
 
     __tablename__ = "handoff_case"
-    __table_args__ = (Index("ix_handoff_case_status", "status", "created_at"),)
+    __table_args__ = (Index("ix_handoff_case_status", "status", "created_at"),
+                      Index("ix_handoff_case_conversation", "conversation_key"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)  # KD-2026-0001

@@ -106,3 +106,14 @@ def usage_this_year(*, session: Session, conversation_key: str, today: date) -> 
         .where(Case.conversation_key == conversation_key, Visit.visited_on >= fiscal_year_start(today))
     ).one()
     return int(count), int(minutes)
+
+
+def known_usage(*, session: Session, conversation_key: str, today: date) -> dict[str, float] | None:
+    """For a business the desk knows (an earlier application from this conversation): its visits and hours this
+    fiscal year from the ledger, which pre-screening then uses instead of asking. None for a new business."""
+    known = session.scalar(select(Case.id).where(Case.conversation_key == conversation_key,
+                                                 Case.kind == "application").limit(1))
+    if known is None:
+        return None
+    count, minutes = usage_this_year(session=session, conversation_key=conversation_key, today=today)
+    return {"visits": count, "hours": minutes / 60}

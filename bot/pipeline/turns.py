@@ -11,8 +11,9 @@ import logging
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +24,13 @@ from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage,
 from bot.pipeline import outbox
 from bot.pipeline.effects import Handler, fill
 from dialogs.model import Inbound, Reply, State, Text, Transition
+from handoff import visits
 
 log = logging.getLogger(__name__)
 Dialog = Callable[[State, Inbound], Transition]
 APOLOGY = Text("申し訳ありません。うまく処理できませんでした。お手数ですが、もう一度お送りください。")
 CANDIDATES = 16
+JST = timezone(timedelta(hours=9))
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,18 @@ def _next_event(session: Session, key: str) -> InboxEvent | None:
     return session.scalars(_NEXT_EVENT, {"key": key}).first()
 
 
-def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> tuple[Transition | None, str]:
+def _facts(session: Session, conversation: Conversation, now: datetime) -> dict[str, Any]:
+    """What the desk knows about this sender (the ledger's usage this fiscal year, for a known business)."""
+    usage = visits.known_usage(session=session, conversation_key=conversation.key, today=now.astimezone(JST).date())
+    return {} if usage is None else {"usage_this_year": usage}
+
+
+def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent,
+                facts: dict[str, Any]) -> tuple[Transition | None, str]:
     assert event.inbound is not None
     try:
-        return ctx.dialog(State.from_dict(conversation.state), Inbound.from_dict(event.inbound)), ""
+        inbound = replace(Inbound.from_dict(event.inbound), facts=facts)
+        return ctx.dialog(State.from_dict(conversation.state), inbound), ""
     except Exception:  # noqa: BLE001 - a dialog bug must not lose the event: counted, retried, then apologised for
         log.exception("dialog failed on inbox event %s", event.id)
         return None, traceback.format_exc(limit=5)
@@ -150,7 +161,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.attempts += 1
         event.started_at = now
         event.worker = ctx.worker_id
-        transition, error = _run_dialog(ctx, conversation, event)
+        transition, error = _run_dialog(ctx, conversation, event, _facts(session, conversation, now))
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error
             return TurnDone(conversation.key, event.id, conversation.channel, ())

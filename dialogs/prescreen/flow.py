@@ -38,8 +38,19 @@ def _state(slots: dict[str, Any], inbound: Inbound, stage: str | None = None) ->
     return State(NODE, slots)
 
 
+def _known(slots: dict[str, Any], inbound: Inbound) -> None:
+    """A known business's usage this fiscal year comes from the desk's visit ledger instead of a question."""
+    usage = inbound.facts.get("usage_this_year")
+    if usage is None or "usage" in slots:
+        return
+    visits, hours = int(usage["visits"]), float(usage["hours"])
+    slots.update({"usage": "used" if visits else "none", "usage_from_ledger": True,
+                  "past_visits": visits or None, "past_hours": hours or None})
+
+
 def _ask_next(slots: dict[str, Any], inbound: Inbound, said: tuple[Reply, ...] = (),
               just_asked: Slot | None = None) -> Transition:
+    _known(slots, inbound)
     nxt = next_slot(slots)
     if nxt is None:
         return Transition(_state(slots, inbound, "confirm"), (*said, *_confirmation(slots)))

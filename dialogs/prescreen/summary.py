@@ -20,7 +20,7 @@ GROUP_KEYS: dict[str, tuple[str, ...]] = {
     "テーマ": ("theme",),
     "ご相談内容": ("problem", "screened", "screened_kind", "request_scope_review"),
     "専門家のご希望": ("expert", "expert_name", "expert_relation"),
-    "利用状況": ("usage", "past_visits", "past_hours", "usage_unknown"),
+    "利用状況": ("usage", "past_visits", "past_hours", "usage_unknown", "usage_from_ledger"),
     "事業の内容": ("business", "business_later", "situation", "situation_later"),
     "連絡先": ("business_name", "representative", "phone", "email"),
     "相談方法": ("mode",),
@@ -32,6 +32,10 @@ CONFIRM_CHOICES = (Choice("送信する", "ps:confirm:send"), Choice("修正す�
 
 def _label(options: Any, key: str | None) -> str:
     return options.items[key][0] if key in options.items else "—"
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) and value else "?"
 
 
 def _employees(slots: Slots) -> str:
@@ -57,8 +61,9 @@ def card(slots: Slots) -> Card:
         ("テーマ", _label(THEME, slots.get("theme"))),
         ("ご相談内容", slots.get("problem", "—")),
         ("専門家", slots.get("expert_name") or "希望なし"),
-        ("今年度の利用", "なし" if slots.get("usage") == "none" else
-         f"{slots.get('past_visits') or '?'}回 {slots.get('past_hours') or '?'}時間"),
+        ("今年度の利用", ("なし" if slots.get("usage") == "none" else
+                    f"{slots.get('past_visits') or '?'}回 {_number(slots.get('past_hours'))}時間")
+         + ("（窓口の記録）" if slots.get("usage_from_ledger") else "")),
         ("事業の内容", slots.get("business") or "後で担当者へ"),
         ("経営状況", slots.get("situation") or "後で担当者へ"),
         ("事業所名", slots.get("business_name", "—")),
@@ -108,7 +113,8 @@ def application(slots: Slots) -> dict[str, Any]:
     size = next(d for d in found if d.rule == "size_class")
     keys = ("municipality", "org_type", "industry", "employees", "employees_range", "capital_yen", "shokokai",
             "shokokai_status", "theme", "problem", "expert_name", "expert_relation", "past_visits", "past_hours",
-            "business", "situation", "business_name", "representative", "phone", "email", "mode")
+            "business", "situation", "business_name", "representative", "phone", "email", "mode",
+            "usage_from_ledger")
     return {k: slots.get(k) for k in keys} | {
         "kind": "application", "size_class": size.values["size_class"], "outcome": eligibility.overall(found),
         "flags": flags(slots, found), "missing": [k for k in ("business", "situation") if slots.get(f"{k}_later")],

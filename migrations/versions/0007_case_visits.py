@@ -45,12 +45,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_notification', schema=None) as batch_op:
         batch_op.create_index('ix_case_notification_due', ['status', 'next_attempt_at'], unique=False)
+    with op.batch_alter_table('handoff_case', schema=None) as batch_op:
+        batch_op.create_index('ix_handoff_case_conversation', ['conversation_key'], unique=False)
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index('ix_audit_log_target', ['target', 'id'], unique=False)
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('handoff_case', schema=None) as batch_op:
+        batch_op.drop_index('ix_handoff_case_conversation')
     with op.batch_alter_table('case_notification', schema=None) as batch_op:
         batch_op.drop_index('ix_case_notification_due')
     op.drop_table('case_notification')

@@ -73,7 +73,11 @@ def test_asking_a_missing_item_fills_the_draft(desk: World, fake_line: FakeLine)
     fields, flags = fields_of(desk, reference)
     assert fields["business"] == "和菓子の製造と店頭販売です" and fields["missing"] == [] and "missing_fields" not in flags
     assert "【事業の内容】和菓子の製造と店頭販売です" in coordinator.get(f"/cases/{reference}/thread").text
-    assert "和菓子の製造と店頭販売です" in coordinator.get(f"/cases/{reference}").text  # in the 様式1 layout
+    page = coordinator.get(f"/cases/{reference}").text
+    assert "和菓子の製造と店頭販売です" in page  # in the 様式1 layout
+    transcript = page.split("ボットとの会話の記録")[1]
+    assert "受注をクラウドで管理したい" in transcript and "［後で担当者に伝える］" in transcript  # typed; tapped
+    assert texts.ASK_PROBLEM in transcript and "［ps:" not in transcript  # the bot's side; no raw postback data
     assert owner.say("よくある質問")  # and the bot is itself again
 
 
@@ -173,3 +177,26 @@ def test_form_1_xlsx_export_reads_back_and_is_scoped(desk: World) -> None:
     assert advisor.get(f"/cases/{desk.case_in_org}/form1.xlsx").status_code == 200
     assert advisor.get(f"/cases/{desk.case_elsewhere}/form1.xlsx").status_code == 404
     assert desk.login("editor").get(f"/cases/{desk.case_in_org}/form1.xlsx").status_code == 403
+
+
+def test_a_known_business_gets_its_usage_from_the_ledger_not_a_question(desk: World, fake_line: FakeLine) -> None:
+    owner = Owner(desk.bot, fake_line, "Uknown")
+    owner.follow()
+    earlier = application_for(desk, "line:Uknown")
+    decide(desk, earlier, decision="approve", expert="山田 花子", mode="visit", visits="3")
+    coordinator = desk.login("coordinator")
+    for day in ("2026-11-02", "2026-11-09"):
+        post(coordinator, earlier, "visits", visited_on=day, duration="3", mode="visit", expert="山田 花子")
+    to_problem(owner)
+    owner.say("SNSで新商品を発信したい")
+    asked = owner.say("特に決まっていません")
+    assert texts.ASK_USAGE not in "\n".join(asked) and texts.ASK_BUSINESS in asked[-1]
+    owner.say("和菓子の製造")
+    owner.say("横ばいです")
+    owner.say("同意します")
+    contact(owner)
+    assert "2回 6時間（窓口の記録）" in "\n".join(owner.heard[-1])  # on the confirmation card
+    owner.tap("送信する")
+    newest = max(owner.cases(), key=lambda c: c["created_at"])
+    assert (newest["past_visits"], newest["past_hours"]) == (2, 6.0) and newest["reference"] != earlier
+    assert "2回・6時間（窓口の記録）" in coordinator.get(f"/cases/{newest['reference']}").text

@@ -20,7 +20,7 @@ from bot.web.deps import ServicesDep
 from bot.web.staff.read import read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
-from handoff import ask, canned, cases, export, form1, person, queue, relay, visits
+from handoff import ask, canned, cases, export, form1, person, queue, relay, transcript, visits
 from handoff import decide as decisions
 from handoff.tables import Case
 
@@ -67,6 +67,8 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
         return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
                 "visit_hours": visits.hours(minutes), "visits": visits.ledger(session=session, case=case),
                 "trail": [] if advisor else audit.for_target(session=session, target=case.reference),
+                "transcript": [] if advisor else transcript.transcript(session=session,
+                                                                       conversation_key=case.conversation_key),
                 "assignable": cases.assignable(session=session) if staff.role == "admin" else []}
 
     context = await read(services, load)

@@ -71,3 +71,21 @@ def test_the_confirmation_is_a_card_then_the_choices() -> None:
     [effect] = sent.effects
     assert effect.kind == "case_submitted" and effect.payload["size_class"] == "small"
     assert sent.state == State("menu")  # nothing personal stays in the conversation state
+
+
+def test_a_known_business_is_not_asked_its_usage_the_ledger_gives_it() -> None:
+    """Facts from the shell (an earlier application's visit ledger) replace the usage questions."""
+    expert = {"expert": "none"}
+    slots = {"in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
+             "employees": 3, "employees_range": [3, 3], "shokokai_status": "none", "theme": "sns",
+             "problem": "インスタで集客したい", "screened": True, "_at": NOW.isoformat()}
+    tapped = Inbound(Kind.POSTBACK, NOW, data="ps:exp:none", facts={"usage_this_year": {"visits": 2, "hours": 6.0}})
+    known = step(State(flow.NODE, slots), tapped)
+    assert known.state.slots | expert == known.state.slots
+    assert (known.state.slots["usage"], known.state.slots["past_visits"], known.state.slots["past_hours"]) == ("used", 2, 6.0)
+    assert texts.ASK_USAGE not in known.replies[-1].text and texts.ASK_BUSINESS in known.replies[-1].text  # type: ignore[union-attr]
+    fresh = step(State(flow.NODE, slots), Inbound(Kind.POSTBACK, NOW, data="ps:exp:none"))
+    assert texts.ASK_USAGE in fresh.replies[-1].text  # type: ignore[union-attr]
+    none_yet = step(State(flow.NODE, slots), Inbound(Kind.POSTBACK, NOW, data="ps:exp:none",
+                                                     facts={"usage_this_year": {"visits": 0, "hours": 0.0}}))
+    assert none_yet.state.slots["usage"] == "none" and none_yet.state.slots["usage_from_ledger"] is True
