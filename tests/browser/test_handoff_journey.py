@@ -5,7 +5,9 @@ the sixth. The owner receives every message once, in order."""
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -119,4 +121,41 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
     keys = [c.retry_key for c in fake_line.delivered(USER) if c.kind == "push"]
     assert len(keys) == len(set(keys)) == 3  # question, reply, approval: pushed once each, each its own retry key
     assert all(u.startswith(desk.url) for u in requests), "no external requests"
+    context.close()
+
+
+def test_form_1_prints_to_a_pdf_with_the_japanese_fields(browser: Any, desk: World) -> None:
+    """The print view as chromium prints it (「PDFに保存」): one A4 page, fonts embedded, the text reads back."""
+    pypdf = pytest.importorskip("pypdf")
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(desk.url + "/login")
+    page.get_by_label("メールアドレス").fill(EMAILS["advisor"])  # the 商工会's advisor may print their own case
+    page.get_by_label("パスワード").fill(PASSWORDS["advisor"])
+    page.keyboard.press("Enter")
+    page.get_by_role("navigation", name="メイン").wait_for()
+    page.goto(f"{desk.url}/cases/{desk.case_in_org}")
+    page.get_by_role("link", name="様式1を印刷・PDFに保存").click()
+    page.get_by_role("heading", name="様式1 専門家指導申請書（下書き）").wait_for()
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "form1.pdf").write_bytes(pdf)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = unicodedata.normalize("NFKC", reader.pages[0].extract_text())  # the font maps some kanji to radicals
+    for expected in ("専門家指導申請書", desk.case_in_org, "企業概要", "事業所名", "菊陽町商工会の会員", "相談内容"):
+        assert expected in text, expected
+    assert "印刷する" not in text  # the screen-only button is not printed
+    fonts = [f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values()]
+
+    def carried(font: Any) -> bool:  # glyphs drawn in the file (Type3) or the font file embedded: no viewer font needed
+        if "/CharProcs" in font:
+            return True
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant.get("/FontDescriptor")
+        return descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2",
+                                                                                       "/FontFile3"))
+
+    assert fonts and all(carried(f) for f in fonts)
     context.close()

@@ -103,6 +103,18 @@ async def case_xlsx(reference: str, request: Request, staff: Cases, services: Se
                     headers={"content-disposition": f'attachment; filename="{reference}-form1.xlsx"'})
 
 
+@router.get("/cases/{reference}/form1", response_class=HTMLResponse)
+async def case_print(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
+    """The draft as 様式1 on one A4 page, for the browser's print (or 「PDFに保存」)."""
+    def load(session: Session) -> dict[str, Any]:
+        case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+        return {"case": case, "sections": form1.sections(case), "visits": visits.ledger(session=session, case=case),
+                "created": f"{case.created_at.astimezone(export.JST):%Y年%m月%d日}"}
+
+    return render(request, "form1_print.html", staff, **await read(services, load), title=form1.TITLE,
+                  modes=decisions.MODES)
+
+
 @router.post("/cases/{reference}/claim", responses={303: {"description": "claimed or refused"}})
 async def case_claim(reference: str, request: Request, staff: Desk, checked: CsrfDep,
                      services: ServicesDep) -> RedirectResponse:
