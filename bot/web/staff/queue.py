@@ -23,9 +23,16 @@ router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
 
 
-def _filters(status: str, kind: str, theme: str, flag: str, mine: str, q: str) -> queue.Filters:
-    return queue.Filters(status=status if status in queue.STATUS_FILTERS else "open", kind=kind[:20],
-                         theme=theme[:20], flag=flag[:20], mine=mine == "1", q=q)
+def filters_of(status: Annotated[str, Query(max_length=20)] = "open", kind: Annotated[str, Query(max_length=20)] = "",
+               theme: Annotated[str, Query(max_length=20)] = "", flag: Annotated[str, Query(max_length=20)] = "",
+               mine: Annotated[str, Query(max_length=1)] = "",
+               q: Annotated[str, Query(max_length=100)] = "") -> queue.Filters:
+    """The queue's filters from the query string (the filter form and the polling rows send the same)."""
+    return queue.Filters(status=status if status in queue.STATUS_FILTERS else "open", kind=kind, theme=theme, flag=flag,
+                         mine=mine == "1", q=q)
+
+
+Filters = Annotated[queue.Filters, Depends(filters_of)]
 
 
 async def _rows(request: Request, staff: Staff, services: ServicesDep, template: str, f: queue.Filters,
@@ -37,22 +44,14 @@ async def _rows(request: Request, staff: Staff, services: ServicesDep, template:
 
 
 @router.get("/cases", response_class=HTMLResponse)
-async def case_list(request: Request, staff: Cases, services: ServicesDep,
-                    status: Annotated[str, Query(max_length=20)] = "open",
-                    kind: Annotated[str, Query(max_length=20)] = "", theme: Annotated[str, Query(max_length=20)] = "",
-                    flag: Annotated[str, Query(max_length=20)] = "", mine: Annotated[str, Query(max_length=1)] = "",
-                    q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
-    return await _rows(request, staff, services, "cases.html", _filters(status, kind, theme, flag, mine, q))
+async def case_list(request: Request, staff: Cases, services: ServicesDep, filters: Filters) -> HTMLResponse:
+    return await _rows(request, staff, services, "cases.html", filters)
 
 
 @router.get("/cases/rows", response_class=HTMLResponse)
-async def case_rows(request: Request, staff: Cases, services: ServicesDep,
-                    status: Annotated[str, Query(max_length=20)] = "open",
-                    kind: Annotated[str, Query(max_length=20)] = "", theme: Annotated[str, Query(max_length=20)] = "",
-                    flag: Annotated[str, Query(max_length=20)] = "", mine: Annotated[str, Query(max_length=1)] = "",
-                    q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+async def case_rows(request: Request, staff: Cases, services: ServicesDep, filters: Filters) -> HTMLResponse:
     """The queue's rows alone: the list page polls this, so new cases appear without a reload."""
-    return await _rows(request, staff, services, "case_rows.html", _filters(status, kind, theme, flag, mine, q))
+    return await _rows(request, staff, services, "case_rows.html", filters)
 
 
 @router.get("/cases/badge", response_class=HTMLResponse)
