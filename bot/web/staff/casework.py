@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
@@ -17,10 +17,10 @@ from bot.services import Services
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from bot.web.deps import ServicesDep
-from bot.web.staff.read import read, scope
+from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
-from handoff import ask, canned, cases, export, form1, person, queue, relay, transcript, visits
+from handoff import ask, canned, cases, form1, person, queue, relay, transcript, visits
 from handoff import decide as decisions
 from handoff.tables import Case
 
@@ -32,18 +32,12 @@ REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, cases.
 Work = Callable[[Session, Case, StaffUser, dict[str, Any]], str]
 
 
-def _found(case: Case | None) -> Case:
-    if case is None:
-        raise HTTPException(404, "ケースが見つかりません")
-    return case
-
-
 async def _act(request: Request, services: Services, staff: Staff, reference: str, work: Work,
                refused: str = "できませんでした") -> RedirectResponse:
     """Run one action on the case in a transaction; flash its message (or the refusal) and show the case again."""
     def run() -> tuple[str, str]:
         with services.session_factory.begin() as session:
-            case = _found(cases.get_for(session=session, reference=reference))
+            case = found(cases.get_for(session=session, reference=reference))
             common = {"now": utcnow(), "address": address_of(request), "channels": services.channels}
             return work(session, case, user_of(session, staff), common), case.conversation_key
 
@@ -61,7 +55,7 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
     advisor = staff.role == "advisor"
 
     def load(session: Session) -> dict[str, Any]:
-        case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+        case = found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
         count, minutes = visits.totals(session=session, case=case)
         owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
         return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
@@ -80,39 +74,11 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
 async def case_thread(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
     """The case thread alone (the case page polls it)."""
     def load(session: Session) -> list[object]:
-        case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+        case = found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
         return [m for m in cases.thread(session=session, case=case)
                 if staff.role != "advisor" or m.direction != "note"]
 
     return render(request, "thread.html", staff, messages=await read(services, load))
-
-
-@router.get("/cases/{reference}/form1.xlsx")
-async def case_xlsx(reference: str, request: Request, staff: Cases, services: ServicesDep) -> Response:
-    """The draft as 様式1 in XLSX (printable, A4); the export is audited."""
-    def build() -> bytes:
-        now = utcnow()
-        with services.session_factory.begin() as session:
-            case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
-            audit.record(session=session, action="export", actor=user_of(session, staff), target=case.reference,
-                         address=address_of(request), now=now, detail={"format": "xlsx"})
-            return export.form1_xlsx(case, visits.ledger(session=session, case=case), now)
-
-    body = await run_in_threadpool(build)
-    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"content-disposition": f'attachment; filename="{reference}-form1.xlsx"'})
-
-
-@router.get("/cases/{reference}/form1", response_class=HTMLResponse)
-async def case_print(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
-    """The draft as 様式1 on one A4 page, for the browser's print (or 「PDFに保存」)."""
-    def load(session: Session) -> dict[str, Any]:
-        case = _found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
-        return {"case": case, "sections": form1.sections(case), "visits": visits.ledger(session=session, case=case),
-                "created": f"{case.created_at.astimezone(export.JST):%Y年%m月%d日}"}
-
-    return render(request, "form1_print.html", staff, **await read(services, load), title=form1.TITLE,
-                  modes=decisions.MODES)
 
 
 @router.post("/cases/{reference}/claim", responses={303: {"description": "claimed or refused"}})

@@ -3,21 +3,17 @@ the new-case badge, and the CSV export."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from bot.db.tables import utcnow
-from bot.staff import audit
 from bot.web.deps import ServicesDep
 from bot.web.staff.read import read, scope
 from bot.web.staff.render import render
-from bot.web.staff.security import Staff, address_of, page
-from handoff import cases, queue
+from bot.web.staff.security import Staff, page
+from handoff import queue
 
 router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -59,25 +55,3 @@ async def badge(request: Request, staff: Cases, services: ServicesDep) -> HTMLRe
     """How many new cases wait (the navigation shows it and polls it)."""
     count = await read(services, lambda session: queue.new_count(session=session, organisation_id=scope(staff)))
     return HTMLResponse(f'<span class="badge" aria-label="新規 {count}件">{count}</span>' if count else "")
-
-
-@router.get("/cases.csv")
-async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("cases_export"))],
-                    services: ServicesDep) -> Response:
-    def export() -> str:
-        now = utcnow()
-        with services.session_factory.begin() as session:
-            rows = cases.list_cases(session=session)
-            audit.record(session=session, action="export", actor=None, actor_label=staff.email, target="cases.csv",
-                         address=address_of(request), now=now, detail={"rows": len(rows)})
-        out = io.StringIO()
-        columns = ["reference", "status", "kind", "outcome", "size_class", "industry", "theme", "employees",
-                   "municipality", "shokokai", "business_name", "created_at", "flags"]
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows([[",".join(r[c]) if c == "flags" else r[c] for c in columns] for r in rows])
-        return out.getvalue()
-
-    body = await run_in_threadpool(export)
-    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="cases.csv"'})

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from fastapi import HTTPException
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from bot.db.engine import reader
 from bot.services import Services
 from bot.web.staff.security import Staff
+from handoff.tables import Case
 
 T = TypeVar("T")
 
@@ -27,3 +29,10 @@ async def read(services: Services, query: Callable[[Session], T]) -> T:
 def scope(staff: Staff) -> int | None:
     """Advisors see their organisation's cases only (-1: an advisor without one sees none)."""
     return (staff.organisation_id or -1) if staff.role == "advisor" else None
+
+
+def found(case: Case | None) -> Case:
+    """The case, or a 404 (missing, or outside an advisor's organisation: the same answer, so nothing leaks)."""
+    if case is None:
+        raise HTTPException(404, "ケースが見つかりません")
+    return case
