@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -128,3 +129,41 @@ def test_usage_this_fiscal_year_comes_from_the_ledger(factory) -> None:
         assert visits.usage_this_year(session=session, conversation_key="line:U1", today=TODAY) == (2, 210)
         assert visits.usage_this_year(session=session, conversation_key="line:U9", today=TODAY) == (0, 0)
     assert visits.fiscal_year_start(date(2027, 2, 1)) == date(2026, 4, 1)
+
+
+@pytest.mark.postgres
+def test_two_coordinators_logging_the_fifth_visit_at_once_cannot_both_pass(postgres_url: str) -> None:
+    """The caps hold under concurrency: the case row is locked before counting (separate connections)."""
+    engine = make_engine(make_settings(postgres_url, worker_concurrency=1))
+    factory = make_session_factory(engine)
+    now = utcnow()
+    with factory.begin() as session:
+        bootstrap(session=session, now=now)
+        create_user(session=session, email="c@test.example", password="coordinator-pw", role="coordinator",
+                    organisation=None, now=now)
+        case_id = approved_case(session).id
+        for _ in range(4):
+            log(session, session.get(Case, case_id), "3")  # type: ignore[arg-type]
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            with factory.begin() as session:
+                case = session.get(Case, case_id)
+                barrier.wait()  # all six have read the case; now all log at once
+                log(session, case, "3")  # type: ignore[arg-type]
+            outcomes.append("logged")
+        except visits.VisitError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("logged") == 1 and len(outcomes) == 6
+    assert all("5回まで" in o or "15時間" in o for o in outcomes if o != "logged")
+    with factory() as session:
+        assert visits.totals(session=session, case=session.get(Case, case_id)) == (5, 15 * 60)  # type: ignore[arg-type]
+    engine.dispose()
