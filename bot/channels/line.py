@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from dialogs.model import Reply
 log = logging.getLogger(__name__)
 LOADING_SECONDS = 20  # 5–60, a multiple of 5; disappears when our next message arrives
 LOADING_PER_SECOND = 50  # LINE allows 100 req/s for the loading endpoint: stay well under it
+LOADING_IN_FLIGHT = 8  # and never let a stalled event loop release a burst of queued calls at once
 TRANSIENT = {408, 429, 500, 502, 503, 504}
 
 
@@ -42,7 +44,8 @@ class LineChannel:
         self._config = Configuration(host=base_url.rstrip("/"), access_token=access_token)
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
-        self._loading_window = (0.0, 0)
+        self._loading_started: deque[float] = deque()  # start times within the last second (a sliding window)
+        self._loading_in_flight = 0
 
     def render(self, replies: Sequence[Reply]) -> list[Batch]:
         return line_render.render(replies)
@@ -84,23 +87,27 @@ class LineChannel:
             return _failure(exc)
 
     def _loading_allowed(self) -> bool:
-        second, count = self._loading_window
+        """At most LOADING_PER_SECOND starts in any second and LOADING_IN_FLIGHT calls open; else skip (best effort)."""
         now = time.monotonic()
-        if now - second >= 1.0:
-            self._loading_window = (now, 1)
-            return True
-        self._loading_window = (second, count + 1)
-        return count < LOADING_PER_SECOND
+        while self._loading_started and now - self._loading_started[0] >= 1.0:
+            self._loading_started.popleft()
+        if len(self._loading_started) >= LOADING_PER_SECOND or self._loading_in_flight >= LOADING_IN_FLIGHT:
+            return False
+        self._loading_started.append(now)
+        return True
 
     async def show_loading(self, user_id: str) -> None:
         """Best effort: the loading animation in a 1:1 chat."""
         if not self._loading_allowed():
             return
         request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=LOADING_SECONDS)
+        self._loading_in_flight += 1
         try:
             await self._messaging().show_loading_animation(request, _request_timeout=5)
         except (TimeoutError, ApiException, aiohttp.ClientError, OSError) as exc:
             log.info("loading animation not shown: %s", type(exc).__name__)
+        finally:
+            self._loading_in_flight -= 1
 
     async def acknowledge(self, raw: dict[str, Any]) -> None:
         return None  # LINE needs nothing: the webhook's 200 is the acknowledgement
