@@ -9,7 +9,7 @@ from typing import Any
 from dialogs import texts
 from dialogs.intents import command_of
 from dialogs.model import Effect, Inbound, Reply, State, Text, Transition
-from dialogs.prescreen.flow import SLOTS
+from dialogs.prescreen import flow
 from dialogs.prescreen.form import Slot
 
 NODE = "ask"
@@ -23,7 +23,7 @@ ITEMS: dict[str, str] = {
 
 
 def _slot(item: str) -> Slot:
-    return next(s for s in SLOTS if s.name == item)
+    return next(s for s in flow.SLOTS if s.name == item)
 
 
 def start(previous: State, case: str, item: str, fields: Mapping[str, Any]) -> tuple[State, tuple[Reply, ...]]:
@@ -35,12 +35,17 @@ def start(previous: State, case: str, item: str, fields: Mapping[str, Any]) -> t
     return state, (Text(texts.ASK_ITEM_INTRO), *_slot(item).ask(fields))
 
 
+def _resumed(previous: State) -> tuple[Reply, ...]:
+    """Back in the middle of a pre-screening: ask its pending question again (elsewhere nothing is pending)."""
+    return (Text(texts.ASK_ITEM_RESUME), *flow.pending_question(previous)) if previous.node == flow.NODE else ()
+
+
 def step(state: State, inbound: Inbound) -> Transition:
     case, item = str(state.slots["case"]), str(state.slots["item"])
     previous = State.from_dict(state.slots.get("previous"))
     if command_of(inbound) == "cancel":
         skipped = Effect("case_answered", {"case": case, "item": item, "values": {}, "text": "（回答なし）"})
-        return Transition(previous, (Text(texts.ASK_ITEM_SKIPPED),), (skipped,))
+        return Transition(previous, (Text(texts.ASK_ITEM_SKIPPED), *_resumed(previous)), (skipped,))
     taken = _slot(item).take(inbound, {})
     if taken is None:
         tries = int(state.slots.get("tries", 0)) + 1
@@ -48,8 +53,8 @@ def step(state: State, inbound: Inbound) -> Transition:
             return Transition(State(NODE, {**state.slots, "tries": tries}),
                               (Text(texts.ASK_ITEM_AGAIN), *_slot(item).ask({})))
         said = inbound.text[:1000] if inbound.text else f"（{inbound.kind.value}）"
-        return Transition(previous, (Text(texts.ASK_ITEM_LATER),),
+        return Transition(previous, (Text(texts.ASK_ITEM_LATER), *_resumed(previous)),
                           (Effect("case_answered", {"case": case, "item": item, "values": {}, "text": said}),))
-    return Transition(previous, (Text(texts.ASK_ITEM_THANKS),),
+    return Transition(previous, (Text(texts.ASK_ITEM_THANKS), *_resumed(previous)),
                       (Effect("case_answered", {"case": case, "item": item, "values": dict(taken.values),
                                                 "text": inbound.text[:1000] or inbound.data}),))

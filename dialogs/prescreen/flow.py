@@ -63,6 +63,17 @@ def _confirmation(slots: Slots) -> tuple[Reply, ...]:
     return summary.card(slots), Choices(texts.CONFIRM_PROMPT, summary.CONFIRM_CHOICES)
 
 
+def pending_question(state: State) -> tuple[Reply, ...]:
+    """What the pre-screening is waiting for (to ask again after an interruption, e.g. a coordinator's question)."""
+    slots = state.slots
+    if slots.get("_stage") == "confirm":
+        return _confirmation(slots)
+    if slots.get("_stage") == "edit":
+        return (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),)
+    nxt = next_slot(slots)
+    return nxt.ask(slots) if nxt is not None else _confirmation(slots)
+
+
 def start(inbound: Inbound, *, restarted: bool = False) -> Transition:
     opening = Text(texts.RESTARTED if restarted else texts.START)
     return _ask_next({}, inbound, (opening,))

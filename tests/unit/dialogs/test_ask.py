@@ -9,6 +9,7 @@ import pytest
 from dialogs import ask, person, texts
 from dialogs.main import step
 from dialogs.model import Choices, Inbound, Kind, State, Text
+from dialogs.prescreen import texts as prescreen_texts
 
 AT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 MENU = State("menu", {})
@@ -72,3 +73,12 @@ def test_in_person_mode_the_answer_returns_to_person_mode() -> None:
     done = step(asking("business", talking), text("農産物の加工"))
     assert done.state == talking and done.effects[0].payload["values"] == {"business": "農産物の加工"}
     assert step(done.state, text("ありがとう")).effects[0].kind == "relay_in"
+
+
+def test_in_the_middle_of_a_pre_screening_the_pending_question_is_asked_again() -> None:
+    mid = step(State(), Inbound(Kind.TEXT, AT, text="相談したい")).state  # waiting for the municipality
+    done = step(asking("phone", mid), text("096-123-4567"))
+    assert done.state == mid
+    said = [getattr(r, "text", "") for r in done.replies]
+    assert said[:2] == [texts.ASK_ITEM_THANKS, texts.ASK_ITEM_RESUME] and prescreen_texts.ASK_LOCATION in said[2]
+    assert step(asking("phone"), text("096-123-4567")).replies == (Text(texts.ASK_ITEM_THANKS),)  # menu: nothing more
