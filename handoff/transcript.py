@@ -3,6 +3,7 @@ shown by the label it had) and what the bot and the desk sent, in order."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,7 +29,13 @@ def _labels(message: dict[str, Any]) -> dict[str, str]:
     """Postback data → button label, from a LINE quick reply or a Telegram inline keyboard."""
     items = (message.get("quickReply") or {}).get("items", [])
     found = {i["action"].get("data", ""): i["action"].get("label", "") for i in items if "action" in i}
-    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+    markup = message.get("reply_markup") or {}
+    if isinstance(markup, str):  # Telegram payloads carry the keyboard as its JSON text
+        try:
+            markup = json.loads(markup)
+        except ValueError:
+            markup = {}
+    for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
         found |= {b.get("callback_data", ""): b.get("text", "") for b in row}
     return found
 

@@ -111,9 +111,14 @@ def test_expired_reply_token_falls_back_to_push_with_a_retry_key(bot: LiveBot, f
     assert call.kind == "push" and call.retry_key
     assert call.texts[0] == KB["limits"]
     assert fake_line.refused["reply:400"] == 1
-    with bot.engine.connect() as conn:
-        row = conn.exec_driver_sql("SELECT reply_token, via, attempts FROM outbox_message").one()
-    assert tuple(row) == (None, "push", 2)  # the refused token was forgotten before the push
+
+    def settled() -> tuple | None:  # the sender records the outcome just after LINE accepted the push
+        with bot.engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT reply_token, via, attempts, status FROM outbox_message").one()
+        return tuple(row) if row.status == "sent" else None
+
+    wait_until(lambda: settled() is not None, what="the push recorded")
+    assert settled() == (None, "push", 2, "sent")  # the refused token was forgotten before the push
 
 
 def test_old_event_is_pushed_without_trying_its_token(bot: LiveBot, fake_line: FakeLine) -> None:
