@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -11,10 +11,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from handoff import form1
 from handoff.decide import MODES
 from handoff.tables import Case, Visit
-from handoff.visits import hours
+from handoff.visits import JST, hours
 
 FONT = "游ゴシック"  # Excel's Japanese default; LibreOffice substitutes a Japanese face it has
-JST = timezone(timedelta(hours=9))
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD = PatternFill("solid", fgColor="E8EEF4")

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.staff.tables import StaffUser
+from handoff import cases
 from handoff.tables import Case, CaseNotification
 
 MAX_ATTEMPTS = 8
@@ -35,8 +35,7 @@ def recipients(*, session: Session, configured: str) -> list[str]:
     listed = [a.strip() for a in configured.split(",") if a.strip()]
     if listed:
         return listed
-    return list(session.scalars(select(StaffUser.email).where(
-        StaffUser.active.is_(True), StaffUser.role.in_(("admin", "coordinator"))).order_by(StaffUser.email)))
+    return [user.email for user in cases.assignable(session=session)]
 
 
 def compose(case: Case, base_url: str) -> tuple[str, str]:

@@ -4,7 +4,7 @@ in all. After the support the expert's report (専門家支援報告書) is fed 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,12 +13,12 @@ from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_HOURS, MAX_HOURS_PER_VISIT, MAX_VISITS
 from dialogs.parsing import parse_minutes
+from dialogs.person import JST
 from handoff import relay
 from handoff.decide import MODES
 from handoff.tables import Case, Visit
 
 CLAUSE = "実施要領 4(1)ク①"
-JST = timezone(timedelta(hours=9))
 LOGGABLE = ("approved",)
 
 

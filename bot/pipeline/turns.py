@@ -12,7 +12,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 Dialog = Callable[[State, Inbound], Transition]
 APOLOGY = Text("申し訳ありません。うまく処理できませんでした。お手数ですが、もう一度お送りください。")
 CANDIDATES = 16
-JST = timezone(timedelta(hours=9))
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,8 @@ def _next_event(session: Session, key: str) -> InboxEvent | None:
 
 def _facts(session: Session, conversation: Conversation, now: datetime) -> dict[str, Any]:
     """What the desk knows about this sender (the ledger's usage this fiscal year, for a known business)."""
-    usage = visits.known_usage(session=session, conversation_key=conversation.key, today=now.astimezone(JST).date())
+    today = now.astimezone(visits.JST).date()
+    usage = visits.known_usage(session=session, conversation_key=conversation.key, today=today)
     return {} if usage is None else {"usage_this_year": usage}
 
 
