@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.tables import Conversation, utcnow
@@ -22,8 +23,9 @@ from tests.conftest import make_settings
 TODAY = date(2026, 11, 20)
 
 
-@pytest.fixture
-def factory(db_url: str) -> Iterator[object]:
+@contextmanager
+def desk(db_url: str) -> Iterator[sessionmaker[Session]]:
+    """A database with the demo organisations and one coordinator."""
     engine = make_engine(make_settings(db_url))
     made = make_session_factory(engine)
     now = utcnow()
@@ -33,6 +35,12 @@ def factory(db_url: str) -> Iterator[object]:
                     organisation=None, now=now)
     yield made
     engine.dispose()
+
+
+@pytest.fixture
+def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
+    with desk(db_url) as made:
+        yield made
 
 
 def approved_case(session: Session, user: str = "U1", status: str = "approved", org: bool = True) -> Case:
@@ -134,13 +142,12 @@ def test_usage_this_fiscal_year_comes_from_the_ledger(factory) -> None:
 @pytest.mark.postgres
 def test_two_coordinators_logging_the_fifth_visit_at_once_cannot_both_pass(postgres_url: str) -> None:
     """The caps hold under concurrency: the case row is locked before counting (separate connections)."""
-    engine = make_engine(make_settings(postgres_url, worker_concurrency=1))
-    factory = make_session_factory(engine)
-    now = utcnow()
+    with desk(postgres_url) as factory:
+        run_concurrently(factory)
+
+
+def run_concurrently(factory: sessionmaker[Session]) -> None:
     with factory.begin() as session:
-        bootstrap(session=session, now=now)
-        create_user(session=session, email="c@test.example", password="coordinator-pw", role="coordinator",
-                    organisation=None, now=now)
         case_id = approved_case(session).id
         for _ in range(4):
             log(session, session.get(Case, case_id), "3")  # type: ignore[arg-type]
@@ -166,4 +173,3 @@ def test_two_coordinators_logging_the_fifth_visit_at_once_cannot_both_pass(postg
     assert all("5回まで" in o or "15時間" in o for o in outcomes if o != "logged")
     with factory() as session:
         assert visits.totals(session=session, case=session.get(Case, case_id)) == (5, 15 * 60)  # type: ignore[arg-type]
-    engine.dispose()
