@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import reader
 from bot.db.tables import utcnow
+from bot.services import Services
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, csrf, flash, page
@@ -93,24 +94,32 @@ async def _guarded(services: Any, staff: Staff, work: Any, done: str) -> bool:
     return True
 
 
-def _form_data(question: str, answer: str, phrasings: str, source: str, tags: str, next_action: str) -> dict[str, Any]:
+def entry_form(question: Text, answer: Text, phrasings: Text = "", source: Text = "", tags: Text = "",
+               next_action: Text = "") -> dict[str, Any]:
+    """An entry as the editor's form sends it (one dependency for creating and saving)."""
     return {"question": question, "answer": answer, "phrasings": phrasings.splitlines(), "source": source,
             "tags": [t.strip() for t in tags.replace("、", ",").split(",")], "next": next_action or None}
 
 
+EntryForm = Annotated[dict[str, Any], Depends(entry_form)]
+
+
+def _write(services: Services, entry_id: str, data: dict[str, Any], actor: str, *, new: bool) -> None:
+    """Create (the id must be free) or save (the entry must exist) one entry."""
+    with services.session_factory.begin() as session:
+        exists = session.get(store.FaqEntry, entry_id) is not None
+        if exists and new:
+            raise store.FaqError("そのIDはすでに使われています")
+        if not exists and not new:
+            raise store.FaqError("その項目はありません")
+        store.save(session=session, entry_id=entry_id, data=data, actor=actor, now=utcnow())
+
+
 @router.post("/new", responses={303: {"description": "created"}})
-async def faq_create(request: Request, staff: EditorWrite, services: ServicesDep, entry_id: Text, question: Text,
-                     answer: Text, phrasings: Text = "", source: Text = "", tags: Text = "",
-                     next_action: Text = "") -> Response:
-    data = _form_data(question, answer, phrasings, source, tags, next_action)
-
-    def run() -> None:
-        with services.session_factory.begin() as session:
-            if session.get(store.FaqEntry, entry_id) is not None:
-                raise store.FaqError("そのIDはすでに使われています")
-            store.save(session=session, entry_id=entry_id, data=data, actor=staff.email, now=utcnow())
-
-    ok = await _guarded(services, staff, run, f"{entry_id} を公開しました")
+async def faq_create(request: Request, staff: EditorWrite, services: ServicesDep, entry_id: Text,
+                     data: EntryForm) -> Response:
+    ok = await _guarded(services, staff, lambda: _write(services, entry_id, data, staff.email, new=True),
+                        f"{entry_id} を公開しました")
     return RedirectResponse(f"/faq/{entry_id}" if ok else "/faq/new", status_code=303)
 
 
@@ -132,18 +141,10 @@ async def faq_edit(entry_id: str, request: Request, staff: Editor, services: Ser
 
 
 @router.post("/{entry_id}", responses={303: {"description": "saved"}})
-async def faq_save(entry_id: str, request: Request, staff: EditorWrite, services: ServicesDep, question: Text,
-                   answer: Text, phrasings: Text = "", source: Text = "", tags: Text = "",
-                   next_action: Text = "") -> RedirectResponse:
-    data = _form_data(question, answer, phrasings, source, tags, next_action)
-
-    def run() -> None:
-        with services.session_factory.begin() as session:
-            if session.get(store.FaqEntry, entry_id) is None:
-                raise store.FaqError("その項目はありません")
-            store.save(session=session, entry_id=entry_id, data=data, actor=staff.email, now=utcnow())
-
-    await _guarded(services, staff, run, f"{entry_id} を保存しました（すぐにボットの回答に反映されます）")
+async def faq_save(entry_id: str, request: Request, staff: EditorWrite, services: ServicesDep,
+                   data: EntryForm) -> RedirectResponse:
+    await _guarded(services, staff, lambda: _write(services, entry_id, data, staff.email, new=False),
+                   f"{entry_id} を保存しました（すぐにボットの回答に反映されます）")
     return RedirectResponse(f"/faq/{entry_id}", status_code=303)
 
 
