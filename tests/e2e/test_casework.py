@@ -67,8 +67,8 @@ def test_asking_a_missing_item_fills_the_draft(desk: World, fake_line: FakeLine)
     assert "事業の内容（未記入）" in post(coordinator, reference, "claim")
     page = post(coordinator, reference, "ask", item="business")
     assert "「事業の内容」を事業者に質問しました" in page
-    wait_until(lambda: texts.ASK_BUSINESS in fake_line.texts_to("Uask"), what="the question on LINE")
-    assert fake_line.texts_to("Uask")[-2:] == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS]
+    asked = [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS]  # ASK_BUSINESS alone was heard during pre-screening
+    wait_until(lambda: fake_line.texts_to("Uask")[-2:] == asked, what="the question on LINE")
     assert owner.say("和菓子の製造と店頭販売です") == [bot_texts.ASK_ITEM_THANKS]
     fields, flags = fields_of(desk, reference)
     assert fields["business"] == "和菓子の製造と店頭販売です" and fields["missing"] == [] and "missing_fields" not in flags
