@@ -30,7 +30,7 @@ def form1_xlsx(case: Case, visits: list[Visit], now: datetime) -> bytes:
     sheet.merge_cells("A1:B1")
     sheet["A1"].font = Font(name=FONT, size=14, bold=True)
     sheet.append(["受付番号", case.reference])
-    sheet.append(["受付日", f"{case.created_at.astimezone(JST):%Y年%m月%d日}"])
+    sheet.append(["受付日", form1.received_on(case)])
     sheet.append(["出力日時", f"{now.astimezone(JST):%Y年%m月%d日 %H:%M}"])
     for title, rows in form1.sections(case):
         sheet.append([])

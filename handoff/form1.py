@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.eligibility import INDUSTRIES, ORG_TYPES
+from dialogs.person import JST
 from dialogs.prescreen.slots_business import THEME
 from dialogs.prescreen.slots_contact import MODE
 from handoff.tables import Case
@@ -13,6 +14,11 @@ from handoff.tables import Case
 TITLE = "様式1 専門家指導申請書（下書き）"
 LATER = "（後で担当者へ）"
 Section = tuple[str, list[tuple[str, str]]]
+
+
+def received_on(case: Case) -> str:
+    """The day the desk received the case, as the form writes it (JST)."""
+    return f"{case.created_at.astimezone(JST):%Y年%m月%d日}"
 
 
 def _text(value: Any) -> str:

@@ -47,7 +47,7 @@ async def case_print(reference: str, request: Request, staff: Cases, services: S
     def load(session: Session) -> dict[str, Any]:
         case = found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
         return {"case": case, "sections": form1.sections(case), "visits": visits.ledger(session=session, case=case),
-                "created": f"{case.created_at.astimezone(export.JST):%Y年%m月%d日}"}
+                "created": form1.received_on(case)}
 
     return render(request, "form1_print.html", staff, **await read(services, load), title=form1.TITLE,
                   modes=decisions.MODES)

@@ -13,6 +13,7 @@ from bot.staff import access
 from bot.web.staff.security import Staff
 from handoff.decide import REJECT_REASONS
 from handoff.queue import waiting
+from handoff.visits import hours
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 ROLE_LABELS = {"admin": "管理者", "coordinator": "コーディネーター", "editor": "FAQ編集者", "advisor": "経営指導員"}
@@ -28,6 +29,7 @@ LABELS = {
     "it_tools": "ITツール", "d2c_ec": "EC・D2C", "sns": "SNS", "cashless": "キャッシュレス", "dx_other": "その他DX",
 }
 templates.env.globals |= {"role_labels": ROLE_LABELS, "reject_reasons": REJECT_REASONS, "waiting": waiting}
+templates.env.filters["hours"] = hours  # minutes → "1.5"
 templates.env.filters["ja"] = lambda value: LABELS.get(value, value) if isinstance(value, str) else value
 
 
