@@ -75,16 +75,23 @@ class Decision:
 
 
 def decide_size(industry: str, employees: int | None, capital_yen: int | None,
-                *, sole_proprietor: bool = False) -> Decision:
-    """The size decision; a sole proprietor has no capital, so over the headcount ceiling means large."""
+                *, sole_proprietor: bool = False, cooperative: bool = False,
+                capital_over: bool | None = None) -> Decision:
+    """The size decision. A sole proprietor has no capital, and a 組合 is judged by the headcount of its main industry
+    alone (004 ⑫⑬), so for both, over the headcount ceiling means large. `capital_over` is a tapped answer
+    (以下 / を超える) when the amount itself was not typed."""
     row = INDUSTRIES[industry]
-    cls = size_class(industry, employees, capital_yen)
-    if cls == "unknown" and sole_proprietor and employees is not None:
+    if capital_yen is None and capital_over is not None:
+        capital_yen = row.capital_max + 1 if capital_over else row.capital_max
+    headcount_only = sole_proprietor or cooperative
+    cls = size_class(industry, employees, None if headcount_only else capital_yen)
+    if cls == "unknown" and headcount_only and employees is not None:
         cls = "large"
     outcome = {"small": "eligible", "medium": "eligible", "large": "not_eligible"}.get(cls, "needs_review")
     values = {"industry": industry, "employees": employees, "capital_yen": capital_yen, "size_class": cls,
               "employees_max": row.employees_max, "capital_max": row.capital_max, "small_max": row.small_max}
-    return Decision("size_class", outcome, row.clause + "; 001 4(1)ウ", values)
+    clause = row.clause + ("; 004 ⑫⑬（組合は主たる業種の従業員規模）" if cooperative else "")
+    return Decision("size_class", outcome, clause + "; 001 4(1)ウ", values)
 
 
 # Organisation types (001 4(1)ウ and its ※1).

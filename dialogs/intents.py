@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dialogs.model import Inbound, Kind
 from dialogs.normalize import normalize, strip_polite
+from dialogs.understand import signals
 
-# Global commands work from any node. A typed message that *contains* one of these words triggers it.
-COMMAND_WORDS: dict[str, tuple[str, ...]] = {
-    "restart": ("やり直", "最初から", "はじめから", "リセット"),
-    "cancel": ("やめる", "やめます", "中止", "キャンセル"),
-}
+# Global commands work from any node, but only when the message *is* the command (understand/signals.py).
+COMMAND_WORDS = ("restart", "cancel")
 # Postback data → intent.
 DATA_INTENTS: dict[str, str] = {
     "cmd:restart": "restart",
@@ -26,7 +24,6 @@ WORD_INTENTS: dict[str, tuple[str, ...]] = {
     "menu": ("メニュー", "menu", "こんにちは", "はじめまして"),
 }
 _WORD_INDEX = {normalize(w): intent for intent, words in WORD_INTENTS.items() for w in words}
-_MAX_COMMAND_TEXT = 20  # longer texts are sentences, not commands
 
 
 def command_of(inbound: Inbound) -> str | None:
@@ -36,10 +33,7 @@ def command_of(inbound: Inbound) -> str | None:
         return intent if intent in COMMAND_WORDS else None
     if inbound.kind is not Kind.TEXT:
         return None
-    text = normalize(inbound.text)
-    if len(text) > _MAX_COMMAND_TEXT:
-        return None
-    return next((cmd for cmd, words in COMMAND_WORDS.items() if any(w in text for w in words)), None)
+    return signals.command(inbound.text)
 
 
 def intent_of(inbound: Inbound) -> str | None:
@@ -47,5 +41,6 @@ def intent_of(inbound: Inbound) -> str | None:
     if inbound.kind is Kind.POSTBACK:
         return DATA_INTENTS.get(inbound.data)
     if inbound.kind is Kind.TEXT:
-        return _WORD_INDEX.get(strip_polite(normalize(inbound.text)))
+        intent = _WORD_INDEX.get(strip_polite(normalize(inbound.text)))
+        return intent or ("human" if signals.wants_person(inbound.text) else None)
     return None

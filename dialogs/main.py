@@ -1,33 +1,51 @@
 """The bot's dialog: the main menu, and the pre-screening flow when the owner asks to consult.
 
-`step(state, inbound)` is the function the pipeline runs (MADOGUCHI_DIALOG=dialogs.main:step). Commands work
-everywhere: やめる ends the pre-screening, 最初から starts it again (or returns to the menu outside it).
+`step(state, inbound, knowledge)` is the function the pipeline runs (MADOGUCHI_DIALOG=dialogs.main:step); the shell
+passes the knowledge base through its port (dialogs/ports.py) — nothing concrete is imported here. Commands count
+only when the message is the command; leaving a half-filled pre-screening is confirmed first (prescreen/flow.py).
+An owner who unfollowed is never answered; one who follows again mid-form is offered 続きから / 最初から.
 """
 
 from __future__ import annotations
 
-from dialogs import ask, menu, person, texts
+from dialogs import ask, menu, person
 from dialogs.intents import command_of, intent_of
-from dialogs.model import Inbound, State, Text, Transition
+from dialogs.model import Inbound, Kind, State, Transition
+from dialogs.ports import Knowledge
 from dialogs.prescreen import flow
-from knowledge.answers import IndexKnowledge
-from knowledge.content import default_index
+from dialogs.prescreen.extract import extract
+from dialogs.understand import signals
 
-DEFAULT_KNOWLEDGE = IndexKnowledge(default_index)
+SAVED = "saved_prescreen"
 
 
-def step(state: State, inbound: Inbound, knowledge: IndexKnowledge = DEFAULT_KNOWLEDGE) -> Transition:
+def _unfollowed(state: State) -> Transition:
+    """Blocked: nothing is sent (a push would fail); an unfinished pre-screening is kept for a later follow."""
+    saved = state.slots if state.node == flow.NODE else state.slots.get(SAVED)
+    return Transition(State(menu.Node.UNFOLLOWED.value, {SAVED: dict(saved)} if saved else {}))
+
+
+def _wants_consult(inbound: Inbound) -> bool:
+    """A message that describes the business and its problem (「菊陽町で和菓子屋をしています…ネット販売を始めたい」) is
+    a consultation, not a question for the FAQ."""
+    if inbound.kind is not Kind.TEXT or signals.question(inbound.text):
+        return False
+    facts = extract(inbound.text, {}, opening=True)
+    return "problem" in facts and len(facts) >= 3
+
+
+def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
+    if inbound.kind is Kind.UNFOLLOW:
+        return _unfollowed(state)
     if state.node == ask.NODE:  # a coordinator asked for one item of the draft
         return ask.step(state, inbound)
     if state.node == person.NODE:  # a coordinator is talking: nothing but the relay (and 「ボットに戻る」)
         return person.step(state, inbound, menu.menu())
-    command = command_of(inbound)
     if state.node == flow.NODE:
-        if command == "cancel":
-            return Transition(State(menu.Node.MENU.value), menu.menu(Text(texts.CANCELLED)))
-        if command == "restart":
-            return flow.start(inbound, restarted=True)
         return flow.step(state, inbound, knowledge, menu.menu())
-    if command is None and intent_of(inbound) == "consult":
-        return flow.start(inbound)
+    saved = state.slots.get(SAVED)
+    if inbound.kind is Kind.FOLLOW and saved:
+        return flow.step(State(flow.NODE, dict(saved)), inbound, knowledge, menu.menu())
+    if command_of(inbound) is None and (intent_of(inbound) == "consult" or _wants_consult(inbound)):
+        return flow.start(inbound, saved=saved)
     return menu.step(state, inbound, knowledge)

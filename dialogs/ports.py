@@ -21,7 +21,15 @@ class Lookup:
     alternatives: tuple[Found, ...] = ()
 
 
-class Knowledge(Protocol):
+class Answers(Protocol):
+    """The knowledge base as the pre-screening sees it: one answer to a question put mid-form, or nothing."""
+
+    def answer(self, question: str) -> str | None: ...
+
+
+class Knowledge(Answers, Protocol):
+    """The knowledge base (implemented in knowledge/answers.py; the shell passes it in at turn time)."""
+
     def lookup(self, question: str) -> Lookup: ...
 
     def get(self, faq_id: str) -> Found | None: ...
@@ -32,5 +40,14 @@ _EMAIL = re.compile(r"[^\s@＠]+[@＠][^\s@＠]+\.[^\s@＠]+")
 
 
 def redact(text: str) -> str:
-    """Phone numbers and e-mail addresses removed before a question is kept (for the misses log)."""
-    return _PHONE.sub("［電話番号］", _EMAIL.sub("［メール］", text))
+    """Phone numbers and e-mail addresses removed before a question is kept (for the misses log): half- or
+    full-width, with hyphens, IME dashes (ー－―), spaces or brackets between the groups, and +81 numbers."""
+    digit, word = "[0-9０-９]", r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９_%+\-＿＋－]"
+    gap = r"[\s\-‐‑‒–—―−－ーｰ─()（）.．]{0,3}"
+    start = rf"(?:[+＋]\s*[8８][1１]{gap}[0０]?|[(（]?[0０])"
+    phone = rf"(?<![0-9０-９]){start}{digit}{{1,4}}{gap}{digit}{{1,4}}{gap}{digit}{{3,4}}(?![0-9０-９])"
+    email = rf"{word}+(?:[.．]{word}+)*\s*[@＠]\s*{word}+(?:\s*[.．]\s*{word}+)+"
+    digits = lambda m: sum(c.isdigit() for c in m.group())  # noqa: E731 - full-width digits count too
+    text = re.sub(email, "［メール］", text)
+    text = re.sub(phone, lambda m: "［電話番号］" if 10 <= digits(m) <= 13 else m.group(), text)
+    return re.sub(f"{digit}{{10,11}}", "［電話番号］", text)

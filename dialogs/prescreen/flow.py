@@ -1,32 +1,46 @@
-"""The pre-screening step: table-driven (the slot tables), pure. See flow.mmd beside this file."""
+"""The pre-screening step: table-driven (the slot tables), pure. See flow.mmd beside this file.
+
+Every inbound is read once, before any slot is filled (dialogs/understand/reading.py): the answer to the pending
+question, a question for the desk (answered, then the pending question again), a request for a person (the handoff
+opens with the partial draft), a global command (confirmed first when answers would be lost), small talk, "I don't
+know" (the slot's sensible default, flagged for the coordinator), or unreadable (say what is expected; after two
+tries the slot is left to the coordinator — never a loop). A reading that is not sure is confirmed back once.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from dialogs import texts as menu_texts
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
-from dialogs.normalize import normalize
+from dialogs.ports import Answers, redact
 from dialogs.prescreen import summary, texts
-from dialogs.prescreen.form import Slot, Slots
+from dialogs.prescreen.extract import extract
+from dialogs.prescreen.form import Slot, Slots, Taken
 from dialogs.prescreen.slots_business import SLOTS as BUSINESS
+from dialogs.prescreen.slots_contact import CONSENT_SLOT
 from dialogs.prescreen.slots_contact import SLOTS as CONTACT
+from dialogs.understand.reading import Reading, read
+from dialogs.understand.signals import polarity
+from dialogs.understand.text import clean
 
 NODE = "prescreen"
-SLOTS: tuple[Slot, ...] = BUSINESS + CONTACT
+SLOTS: tuple[Slot, ...] = (CONSENT_SLOT, *BUSINESS, *CONTACT)
 RESUME_AFTER = timedelta(hours=24)
-RESUME_CHOICES = (Choice("続きから", "ps:resume:continue"), Choice("最初から", "cmd:restart"))
-QUESTION_MARKS = ("?", "？", "ですか", "ますか", "でしょうか", "いいか", "教えて")
-
-
-class Answers(Protocol):
-    """The knowledge base, as the dialog sees it."""
-
-    def answer(self, question: str) -> str | None: ...
+RESUME_CHOICES = (Choice("続きから", "ps:resume:continue"), Choice("最初から", "ps:resume:restart"))
+YES_NO = (Choice("はい", "ps:rd:yes"), Choice("いいえ", "ps:rd:no"))
+LEAVE_CHOICES = {"cancel": (Choice("やめる", "ps:leave:yes"), Choice("続ける", "ps:leave:no")),
+                 "restart": (Choice("最初から", "ps:leave:yes"), Choice("続ける", "ps:leave:no"))}
+MAX_TRIES = 2
 
 
 def next_slot(slots: Slots) -> Slot | None:
     return next((s for s in SLOTS if s.needed(slots)), None)
+
+
+def slot_named(name: str) -> Slot:
+    return next(s for s in SLOTS if s.name == name)
 
 
 def _state(slots: dict[str, Any], inbound: Inbound, stage: str | None = None) -> State:
@@ -74,41 +88,158 @@ def pending_question(state: State) -> tuple[Reply, ...]:
     return nxt.ask(slots) if nxt is not None else _confirmation(slots)
 
 
-def start(inbound: Inbound, *, restarted: bool = False) -> Transition:
+def answered(slots: Slots) -> bool:
+    """Has the owner given anything that leaving would lose?"""
+    return any(not k.startswith("_") and k != "consent" for k in slots)
+
+
+def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = None) -> Transition:
+    """A new pre-screening; facts in the opening message (「菊陽町で和菓子屋をしています。従業員は5人で…」) are kept so
+    that only what is missing is asked. A pre-screening left unfinished is offered to be continued."""
+    if saved and answered(saved) and not restarted:
+        kept = {k: v for k, v in saved.items() if k != "_stage"} | {"_resume": True}
+        return Transition(_state(kept, inbound), (Choices(texts.SAVED_RESUME, RESUME_CHOICES),))
     opening = Text(texts.RESTARTED if restarted else texts.START)
-    return _ask_next({}, inbound, (opening,))
+    slots: dict[str, Any] = {}
+    if inbound.kind is Kind.TEXT and not restarted:
+        slots.update(extract(inbound.text, slots, opening=True))
+    return _ask_next(slots, inbound, (opening,))
 
 
-def _end(said: tuple[Reply, ...], menu: tuple[Reply, ...], effects: tuple[Effect, ...] = ()) -> Transition:
-    return Transition(State("menu"), (*said, *menu), effects)
+def _end(said: tuple[Reply, ...], menu: tuple[Reply, ...], effects: tuple[Effect, ...] = (),
+         keep: Slots | None = None) -> Transition:
+    return Transition(State("menu", {"saved_prescreen": dict(keep)} if keep else {}), (*said, *menu), effects)
 
 
-def _looks_like_question(inbound: Inbound) -> bool:
-    return inbound.kind is Kind.TEXT and any(m in normalize(inbound.text) for m in QUESTION_MARKS)
+def _partial(slots: Slots) -> dict[str, Any]:
+    """What a partial draft tells the coordinator (no internal keys)."""
+    return {k: v for k, v in slots.items() if not k.startswith("_")}
 
 
-def _unanswerable(slot: Slot, slots: dict[str, Any], inbound: Inbound, answers: Answers) -> Transition:
-    """Not an answer to the question: answer a question from the knowledge base, else help, then ask again."""
-    if _looks_like_question(inbound):
-        reply = answers.answer(inbound.text)
-        said: Reply = Text(reply) if reply else Text(texts.NO_ANSWER)
-    elif inbound.kind in (Kind.STICKER, Kind.IMAGE, Kind.FILE, Kind.MEDIA, Kind.LOCATION):
-        said = Text(texts.NOT_TEXT)
-    elif inbound.kind is Kind.TEXT and len(inbound.text) > 300:
-        said = Text(texts.TOO_LONG)
-    else:
-        said = Text(texts.NOT_UNDERSTOOD)
+def _retry(slot: Slot, slots: dict[str, Any], inbound: Inbound, said: Reply) -> Transition:
+    """Not read: ask again with what is expected; after MAX_TRIES the slot is left to the coordinator."""
+    tries = dict(slots.get("_tries") or {})
+    tries[slot.name] = tries.get(slot.name, 0) + 1
+    slots["_tries"] = tries
+    if tries[slot.name] >= MAX_TRIES and slot.skip is not None:
+        slots.update(slot.skip(slots))
+        return _ask_next(slots, inbound, (Text(texts.SKIPPED),))
+    if tries[slot.name] >= MAX_TRIES + 1:  # consent cannot be skipped: stop gently
+        return Transition(State("menu"), (Text(texts.NO_CONSENT),))
     return Transition(_state(slots, inbound), (said, *slot.ask(slots)))
 
 
-def _confirm(slots: dict[str, Any], inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
-    data = inbound.data if inbound.kind is Kind.POSTBACK else normalize(inbound.text)
-    if data in ("ps:confirm:send", "送信する", "送信", "はい", "ok"):
+def _accept(slot: Slot, slots: dict[str, Any], taken: Taken, inbound: Inbound, menu: tuple[Reply, ...],
+            text: str = "") -> Transition:
+    slots.update(taken.values)
+    (slots.get("_tries") or {}).pop(slot.name, None)
+    if taken.end is not None:
+        keep = None if taken.end == "no_consent" else None
+        return _end((*taken.say, Text(texts.END_NEXT)), menu, keep=keep)
+    if slot.name in ("problem", "industry", "business") and text:
+        slots.update(extract(text, slots))
+    return _ask_next(slots, inbound, taken.say, slot)
+
+
+def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inbound,
+            menu: tuple[Reply, ...]) -> Transition:
+    """Act on one reading of the inbound at `slot`."""
+    kind = reading.kind
+    text = clean(inbound.text) if inbound.kind is Kind.TEXT else ""
+    if kind == "answer" and reading.taken is not None:
+        return _accept(slot, slots, reading.taken, inbound, menu, text)
+    if kind == "confirm" and reading.taken is not None:
+        slots["_reading"] = {"slot": slot.name, "text": text[:1000]}
+        return Transition(_state(slots, inbound, "reading"),
+                          (Choices(texts.CONFIRM_READING.format(label=reading.taken.label), YES_NO),))
+    if kind == "command":
+        return _leave_or_go(reading.command or "cancel", slots, inbound, menu)
+    if kind == "person":
+        effect = Effect("handoff_requested", {"reason": "user_asked", "draft": _partial(slots)})
+        return _end((Text(texts.PERSON_ASKED),), menu, (effect,), keep=slots)
+    if kind == "question":
+        effects = () if reading.reply else (Effect("faq_missed", {"question": redact(text[:500])}),)
+        said = Text(f"{reading.reply}\n\n{texts.QUESTION_ANSWERED}" if reading.reply else texts.NO_ANSWER)
+        return Transition(_state(slots, inbound, slots.get("_stage")), (said, *pending_question(State(NODE, slots))),
+                          effects)
+    if kind == "unknown" and slot.skip is not None:
+        slots.update(slot.skip(slots))
+        return _ask_next(slots, inbound, (Text(texts.UNKNOWN_NOTED),))
+    if kind == "smalltalk":
+        return Transition(_state(slots, inbound), (Text(texts.SMALL_TALK), *slot.ask(slots)))
+    if inbound.kind in (Kind.STICKER, Kind.IMAGE, Kind.FILE, Kind.MEDIA, Kind.LOCATION):
+        return Transition(_state(slots, inbound), (Text(texts.NOT_TEXT), *slot.ask(slots)))
+    said = Text(texts.TOO_LONG if len(text) > 300 else texts.NOT_UNDERSTOOD)
+    return _retry(slot, slots, inbound, said)
+
+
+def _leave_or_go(command: str, slots: dict[str, Any], inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
+    if not answered(slots):
+        return _leave(command, inbound, menu)
+    slots["_leaving"] = command
+    prompt = texts.LEAVE_CANCEL if command == "cancel" else texts.LEAVE_RESTART
+    return Transition(_state(slots, inbound, "leave"), (Choices(prompt, LEAVE_CHOICES[command]),))
+
+
+def _leave(command: str, inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
+    if command == "restart":
+        return start(inbound, restarted=True)
+    return Transition(State("menu"), (Text(menu_texts.CANCELLED), *menu))
+
+
+def _yes(inbound: Inbound) -> bool | None:
+    if inbound.kind is Kind.POSTBACK:
+        return {"ps:rd:yes": True, "ps:leave:yes": True, "ps:rd:no": False, "ps:leave:no": False}.get(inbound.data)
+    return polarity(inbound.text) if inbound.kind is Kind.TEXT else None
+
+
+def _confirm_leave(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
+                   menu: tuple[Reply, ...]) -> Transition:
+    command = str(slots.pop("_leaving", "cancel"))
+    said = _yes(inbound)
+    reading = read(None, slots, inbound, answers)
+    if said is True or (reading.kind == "command" and reading.command == command):
+        return _leave(command, inbound, menu)
+    slots.pop("_stage", None)
+    if said is False:
+        return Transition(_state(slots, inbound), (Text(texts.LEAVE_KEPT), *pending_question(State(NODE, slots))))
+    return step(State(NODE, slots), inbound, answers, menu)
+
+
+def _confirm_reading(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
+                     menu: tuple[Reply, ...]) -> Transition:
+    pending = dict(slots.pop("_reading", None) or {})
+    slots.pop("_stage", None)
+    slot = slot_named(str(pending.get("slot"))) if pending.get("slot") in {s.name for s in SLOTS} else None
+    said = _yes(inbound)
+    if slot is not None and said is True:
+        taken = slot.take(Inbound(Kind.TEXT, inbound.at, text=str(pending.get("text", ""))), slots)
+        if taken is not None:
+            return _accept(slot, slots, taken, inbound, menu, str(pending.get("text", "")))
+    if said is False and slot is not None:
+        return Transition(_state(slots, inbound), (Text(texts.CONFIRM_NO), *slot.ask(slots)))
+    return step(State(NODE, slots), inbound, answers, menu)
+
+
+def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
+             menu: tuple[Reply, ...]) -> Transition:
+    data = inbound.data if inbound.kind is Kind.POSTBACK else ""
+    text = clean(inbound.text) if inbound.kind is Kind.TEXT else ""
+    reading = read(None, slots, inbound, answers)
+    if reading.kind == "command" or data == "cmd:cancel":
+        return _leave_or_go(reading.command or "cancel", slots, inbound, menu)
+    if reading.kind == "person":
+        return _answer(next_slot(slots) or SLOTS[0], slots, reading, inbound, menu)
+    wants_edit = data == "ps:confirm:edit" or any(w in text for w in ("修正", "直し", "直す", "変更", "訂正", "間違"))
+    if not wants_edit and (data == "ps:confirm:send" or any(w in text for w in ("送信", "送って", "お願いします"))
+                           or (text and polarity(text) is True)):
         application = summary.application(slots)
         submitted = Text(texts.SUBMITTED)  # {reference} and {reply_days} are filled in by the shell
         return _end((submitted,), (), (Effect("case_submitted", application),))
-    if data in ("ps:confirm:edit", "修正する", "修正", "直したい"):
+    if wants_edit:
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
+    if reading.kind == "question":
+        return _answer(SLOTS[0], slots, reading, inbound, menu)
     return Transition(_state(slots, inbound, "confirm"), (Text(texts.CHOOSE_PLEASE), *_confirmation(slots)))
 
 
@@ -116,10 +247,11 @@ def _edit(slots: dict[str, Any], inbound: Inbound) -> Transition:
     groups = list(summary.GROUP_KEYS)
     picked = None
     if inbound.kind is Kind.POSTBACK and inbound.data.startswith("ps:edit:"):
-        index = int(inbound.data.removeprefix("ps:edit:"))
-        picked = groups[index] if 0 <= index < len(groups) else None
+        index = inbound.data.removeprefix("ps:edit:")
+        picked = groups[int(index)] if index.isdigit() and int(index) < len(groups) else None
     elif inbound.kind is Kind.TEXT:
-        picked = next((g for g in groups if normalize(g) in normalize(inbound.text)), None)
+        typed = clean(inbound.text)
+        picked = next((g for g in groups if g in typed or any(p in typed for p in g.split("・"))), None)
     if picked is None:
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
     for key in summary.GROUP_KEYS[picked]:
@@ -132,25 +264,35 @@ def _paused(slots: Slots, inbound: Inbound) -> bool:
     return bool(last) and inbound.at - datetime.fromisoformat(str(last)) > RESUME_AFTER
 
 
-def step(state: State, inbound: Inbound, answers: Answers, menu: tuple[Reply, ...]) -> Transition:
+def step(state: State, inbound: Inbound, answers: Answers | None, menu: tuple[Reply, ...]) -> Transition:
     """One pre-screening turn. `menu` is what to show when the flow ends."""
     slots = dict(state.slots)
-    if slots.pop("_resume", None) and inbound.kind is Kind.POSTBACK and inbound.data == "ps:resume:continue":
-        return _ask_next(slots, inbound, (Text(texts.RESUMED),))
-    if _paused(slots, inbound) and inbound.kind is not Kind.FOLLOW:
+    if slots.pop("_resume", None):
+        if inbound.kind is Kind.POSTBACK and inbound.data == "ps:resume:continue":
+            return _ask_next(slots, inbound, (Text(texts.RESUMED),))
+        if inbound.kind is Kind.POSTBACK and inbound.data == "ps:resume:restart":
+            return start(inbound, restarted=True)
+        said = _yes(inbound) if inbound.kind is Kind.TEXT else None
+        if said is not None or (inbound.kind is Kind.TEXT and "続き" in inbound.text):
+            return _ask_next(slots, inbound, (Text(texts.RESUMED),)) if said is not False or "続き" in inbound.text \
+                else start(inbound, restarted=True)
+    if inbound.kind is Kind.FOLLOW or (_paused(slots, inbound) and inbound.kind is not Kind.UNFOLLOW):
         slots["_resume"] = True
-        return Transition(_state(slots, inbound, slots.get("_stage")), (Choices(texts.RESUME, RESUME_CHOICES),))
-    if slots.get("_stage") == "confirm":
-        return _confirm(slots, inbound, menu)
-    if slots.get("_stage") == "edit":
+        intro = (Text(texts.WELCOME_BACK),) if inbound.kind is Kind.FOLLOW else ()
+        return Transition(_state(slots, inbound, slots.get("_stage")), (*intro, Choices(texts.RESUME, RESUME_CHOICES)))
+    stage = slots.get("_stage")
+    if stage == "leave":
+        return _confirm_leave(slots, inbound, answers, menu)
+    if stage == "reading":
+        return _confirm_reading(slots, inbound, answers, menu)
+    if stage == "confirm":
+        return _confirm(slots, inbound, answers, menu)
+    if stage == "edit":
+        reading = read(None, slots, inbound, answers)
+        if reading.kind in ("command", "person"):
+            return _answer(SLOTS[0], slots, reading, inbound, menu)
         return _edit(slots, inbound)
     slot = next_slot(slots)
     if slot is None:
         return _ask_next(slots, inbound)
-    taken = slot.take(inbound, slots)
-    if taken is None:
-        return _unanswerable(slot, slots, inbound, answers)
-    slots.update(taken.values)
-    if taken.end is not None:
-        return _end((*taken.say, Text(texts.END_NEXT)), menu)
-    return _ask_next(slots, inbound, taken.say, slot)
+    return _answer(slot, slots, read(slot, slots, inbound, answers), inbound, menu)

@@ -1,5 +1,6 @@
-"""The form machinery: a slot asks, takes (validates) and says when it is needed; the next question is the first
-missing needed slot (rasa-sdk forms)."""
+"""The form machinery: a slot asks, reads (validates) and says when it is needed; the next question is the first
+missing needed slot (rasa-sdk forms). Reading goes through dialogs/understand: options by label, words and reading on
+token boundaries, yes/no by morphology, and a score that says when to confirm back instead of guessing."""
 
 from __future__ import annotations
 
@@ -8,20 +9,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.model import Choice, Choices, Inbound, Kind, Reply
-from dialogs.normalize import normalize, strip_polite
+from dialogs.understand import choices as understand
+from dialogs.understand.signals import polarity, unknown
+from dialogs.understand.text import clean
 
 Slots = Mapping[str, Any]
 LATER = "ps:later"
 LATER_LABEL = "後で担当者に伝える"
+SURE = 0.85  # a reading at least this strong is taken; weaker ones are confirmed back once
 
 
 @dataclass(frozen=True)
 class Taken:
-    """What an answer gave: slot values to set, things to say first, and whether the flow ends here."""
+    """What an answer gave: slot values to set, things to say first, whether the flow ends here, and how sure."""
 
     values: dict[str, Any]
     say: tuple[Reply, ...] = ()
     end: str | None = None  # outside | excluded_org | large | no_consent
+    score: float = 1.0
+    label: str = ""  # the reading in words, to confirm back when the score is low
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,9 @@ class Slot:
     ask: Callable[[Slots], tuple[Reply, ...]]
     take: Callable[[Inbound, Slots], Taken | None]
     needed: Callable[[Slots], bool] = field(default=lambda s: True)
+    free: bool = False  # a free-text answer: anything typed is taken unless it is a question, a request or small talk
+    # What the slot holds when the owner does not know, or after the question could not be read twice: never a loop.
+    skip: Callable[[Slots], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,39 +49,59 @@ class Options:
     prefix: str
     items: dict[str, tuple[str, ...]]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_reader", understand.Options(self.items))
+
     def choices(self, *extra: Choice) -> tuple[Choice, ...]:
         return tuple(Choice(words[0], f"ps:{self.prefix}:{key}") for key, words in self.items.items()) + extra
 
     def question(self, text: str, *extra: Choice) -> Choices:
         return Choices(text, self.choices(*extra))
 
-    def pick(self, inbound: Inbound) -> str | None:
-        """The key a tap or a typed answer means: a whole-word match, else the longest contained word."""
+    def found(self, inbound: Inbound) -> understand.Found | None:
+        """The option a tap or a typed answer names, with how sure the reading is."""
         if inbound.kind is Kind.POSTBACK:
             head = f"ps:{self.prefix}:"
             key = inbound.data[len(head):] if inbound.data.startswith(head) else None
-            return key if key in self.items else None
+            return understand.Found(key, 1.0, self.items[key][0]) if key in self.items else None
         if inbound.kind is not Kind.TEXT:
             return None
-        typed = strip_polite(normalize(inbound.text))
-        for key, words in self.items.items():
-            if any(typed == strip_polite(normalize(w)) for w in words):
-                return key
-        contained = [(len(w), key) for key, words in self.items.items() for w in words
-                     if len(w) > 1 and normalize(w) in typed]
-        return max(contained)[1] if contained else None  # the longest word wins: ゴム製品製造 over 製造
+        reader: understand.Options = object.__getattribute__(self, "_reader")
+        return reader.pick(inbound.text)
+
+    def pick(self, inbound: Inbound) -> str | None:
+        found = self.found(inbound)
+        return found.key if found else None
+
+    def taken(self, inbound: Inbound, slot: str, value: Callable[[str], Any] = lambda k: k) -> Taken | None:
+        found = self.found(inbound)
+        return None if found is None else Taken({slot: value(found.key)}, score=found.score,
+                                                label=self.items[found.key][0])
+
+
+def yes_no(inbound: Inbound, options: Options, yes: str, no: str, slot: str) -> Taken | None:
+    """A yes/no question with buttons: a tap, an option's words, else the polarity of the sentence."""
+    taken = options.taken(inbound, slot)
+    if taken is not None and taken.score >= SURE:
+        return taken
+    if inbound.kind is Kind.TEXT:
+        said = polarity(inbound.text)
+        if said is not None:
+            key = yes if said else no
+            return Taken({slot: key}, score=0.9, label=options.items[key][0])
+    return taken
 
 
 def later(inbound: Inbound) -> bool:
     if inbound.kind is Kind.POSTBACK:
         return inbound.data == LATER
-    return inbound.kind is Kind.TEXT and any(
-        w in normalize(inbound.text) for w in ("後で", "あとで", "わからない", "分からない", "わかりません", "不明"))
+    return inbound.kind is Kind.TEXT and (unknown(inbound.text) or any(
+        w in clean(inbound.text) for w in ("後で", "あとで", "後ほど", "のちほど", "担当者に伝え", "直接伝え")))
 
 
 def text_of(inbound: Inbound, *, max_chars: int = 1000) -> str | None:
-    """A typed answer, trimmed; None for taps, stickers, empty or overlong text."""
+    """A typed answer, cleaned (no control characters); None for taps, stickers, empty or overlong text."""
     if inbound.kind is not Kind.TEXT:
         return None
-    text = inbound.text.strip()
+    text = clean(inbound.text)
     return text if 0 < len(text) <= max_chars else None

@@ -1,37 +1,72 @@
-"""Where a business is: Kumamoto's 45 municipalities (14 市, 23 町, 8 村) and the other prefectures."""
+"""Where a business is: Kumamoto's 45 municipalities (14 市, 23 町, 8 村) with their readings, and the other
+prefectures. Found by name (with or without 市/町/村, 郡 and 区 around it) or, for kana-only input, by reading."""
 
 from __future__ import annotations
 
-from dialogs.normalize import normalize
+from dialogs.understand.text import standard, to_katakana
 
-KUMAMOTO = (
-    "熊本市", "八代市", "人吉市", "荒尾市", "水俣市", "玉名市", "山鹿市", "菊池市", "宇土市", "上天草市", "宇城市",
-    "阿蘇市", "天草市", "合志市",
-    "美里町", "玉東町", "南関町", "長洲町", "和水町", "大津町", "菊陽町", "南小国町", "小国町", "高森町", "御船町",
-    "嘉島町", "益城町", "甲佐町", "山都町", "氷川町", "芦北町", "津奈木町", "錦町", "多良木町", "湯前町", "あさぎり町",
-    "苓北町",
-    "産山村", "西原村", "南阿蘇村", "水上村", "相良村", "五木村", "山江村", "球磨村",
-)
+# name → reading (hiragana). 町 is まち in Kumamoto except 山都町 and 氷川町 (ちょう).
+KUMAMOTO_READINGS = {
+    "熊本市": "くまもとし", "八代市": "やつしろし", "人吉市": "ひとよしし", "荒尾市": "あらおし", "水俣市": "みなまたし",
+    "玉名市": "たまなし", "山鹿市": "やまがし", "菊池市": "きくちし", "宇土市": "うとし", "上天草市": "かみあまくさし",
+    "宇城市": "うきし", "阿蘇市": "あそし", "天草市": "あまくさし", "合志市": "こうしし",
+    "美里町": "みさとまち", "玉東町": "ぎょくとうまち", "南関町": "なんかんまち", "長洲町": "ながすまち", "和水町": "なごみまち",
+    "大津町": "おおづまち", "菊陽町": "きくようまち", "南小国町": "みなみおぐにまち", "小国町": "おぐにまち",
+    "高森町": "たかもりまち", "御船町": "みふねまち", "嘉島町": "かしままち", "益城町": "ましきまち", "甲佐町": "こうさまち",
+    "山都町": "やまとちょう", "氷川町": "ひかわちょう", "芦北町": "あしきたまち", "津奈木町": "つなぎまち", "錦町": "にしきまち",
+    "多良木町": "たらぎまち", "湯前町": "ゆのまえまち", "あさぎり町": "あさぎりちょう", "苓北町": "れいほくまち",
+    "産山村": "うぶやまむら", "西原村": "にしはらむら", "南阿蘇村": "みなみあそむら", "水上村": "みずかみむら",
+    "相良村": "さがらむら", "五木村": "いつきむら", "山江村": "やまえむら", "球磨村": "くまむら",
+}
+KUMAMOTO = tuple(KUMAMOTO_READINGS)
 PREFECTURES = (
     "北海道", "青森", "岩手", "宮城", "秋田", "山形", "福島", "茨城", "栃木", "群馬", "埼玉", "千葉", "東京", "神奈川",
     "新潟", "富山", "石川", "福井", "山梨", "長野", "岐阜", "静岡", "愛知", "三重", "滋賀", "京都", "大阪", "兵庫",
     "奈良", "和歌山", "鳥取", "島根", "岡山", "広島", "山口", "徳島", "香川", "愛媛", "高知", "福岡", "佐賀", "長崎",
     "大分", "宮崎", "鹿児島", "沖縄",
 )
-# Longest first (南小国 before 小国); 熊本市 only by its full name, since 熊本 alone may mean the prefecture.
-_STEMS = sorted(((m if m == "熊本市" else m[:-1], m) for m in KUMAMOTO), key=lambda p: -len(p[0]))
+PREFECTURE_READINGS = ("ふくおか", "さが", "ながさき", "おおいた", "みやざき", "かごしま", "おきなわ", "とうきょう", "おおさか",
+                       "ひろしま", "やまぐち", "きょうと", "ほっかいどう", "あいち", "かながわ")
+# Wards of 熊本市 (政令市): a ward names the city.
+WARDS = ("中央区", "東区", "西区", "南区", "北区")
+_SUFFIX_READINGS = ("し", "まち", "ちょう", "むら", "そん")
+
+
+def _stems() -> list[tuple[str, str]]:
+    """(what may be typed, municipality), longest first: 南小国 before 小国; 熊本 alone may mean the prefecture."""
+    pairs = []
+    for name, read in KUMAMOTO_READINGS.items():
+        pairs.append((name, name))
+        if name != "熊本市":
+            pairs.append((name[:-1], name))
+            stem = next((read[: -len(s)] for s in _SUFFIX_READINGS if read.endswith(s)), read)
+            if len(stem) >= 3:
+                pairs.append((stem, name))
+                pairs.append((to_katakana(stem), name))
+        pairs.append((read, name))
+        pairs.append((to_katakana(read), name))
+    pairs.append(("くまもとし", "熊本市"))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+_STEMS = _stems()
+_NOT_A_PLACE_AFTER = ("さん", "様", "商店", "屋")
 
 
 def locate(text: str) -> tuple[str | None, bool] | None:
     """(municipality, in Kumamoto) from what was typed; None when it names no place we know."""
-    t = normalize(text)
+    t = standard(text)
+    outside = [p for p in PREFECTURES if p in t and p != "熊本"] + [p for p in PREFECTURE_READINGS if p in t]
+    if any(w in t for w in ("県外", "熊本以外", "熊本県以外", "けんがい")):
+        return None, False
     for stem, name in _STEMS:
-        if stem in t and not any(p in t for p in PREFECTURES if p != "熊本"):
+        at = t.find(stem)
+        if at >= 0 and not outside:
             return name, True
-    if any(p in t for p in PREFECTURES):
+    if outside:
         return None, False
-    if "熊本" in t:
+    if "熊本市" in t or any(w in t for w in WARDS) and "熊本" in t:
+        return "熊本市", True
+    if "熊本" in t or "くまもと" in t:
         return None, True  # 熊本県内 without a municipality: asked again for it
-    if any(w in t for w in ("県外", "熊本以外", "熊本県以外")):
-        return None, False
     return None

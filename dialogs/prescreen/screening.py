@@ -1,43 +1,94 @@
-"""Requests the program does not cover (実施要領 4(1)ク②), recognised from the owner's own words."""
+"""Requests the program does not cover (実施要領 4(1)ク②), recognised by the *goal* of the request, not by words in it.
+
+A request is excluded when the owner asks someone else to produce a deliverable or do the work for them — an object of
+the excluded kind governed by a making/doing verb in a request form (〜してほしい, 〜してもらいたい, 頼みたい, 代わりに,
+代行, 丸投げ) — and not when they want to learn or decide it themselves (自分で, できるように, やり方, 教えて, 相談). So
+「チラシをやめて、インスタで集客したい」 and 「ホームページを自分で更新できるようになりたい」 pass, 「HPを作るのだけ頼みたい」 does not.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.normalize import normalize
+from dialogs.understand.morph import Token, tokens
+from dialogs.understand.text import standard
 
 
 @dataclass(frozen=True)
 class Excluded:
     key: str
-    words: tuple[str, ...]
+    objects: tuple[str, ...]  # what is asked for (lemmas or surface words)
+    verbs: tuple[str, ...]  # what is to be done with it
     why: str  # what the 要領 says, in plain words
     instead: str  # what the program can do instead
 
 
+REQUEST = ("ほしい", "欲しい", "もらう", "貰う", "いただく", "頂く", "くださる", "下さる", "くれる", "頼む", "依頼", "お願い",
+           "願う", "任せる", "お任せ", "代わり", "代行", "丸投げ", "全部", "すべて", "全て", "外注", "発注", "委託")
+SELF = ("自分", "自社", "自力", "自前", "覚える", "学ぶ", "勉強", "できるよう", "出来るよう", "やり方", "作り方", "書き方",
+        "方法", "コツ", "教える", "アドバイス", "助言", "相談", "知りたい", "分かる", "わかる", "進め方", "選び方", "使い方",
+        "考え方", "ポイント")
+DELIVERABLES = ("ホームページ", "hp", "サイト", "ウェブサイト", "webサイト", "ロゴ", "チラシ", "パッケージ", "名刺", "動画",
+                "ポスター", "パンフレット", "看板", "デザイン", "ecサイト", "ネットショップ", "lp", "バナー", "写真")
 EXCLUDED = (
-    Excluded("production", ("ホームページを作って", "ホームページ作成", "hp作成", "hpを作って", "サイトを作って", "サイト制作",
-                            "ロゴ", "チラシ", "パッケージデザイン", "名刺を作", "動画を作", "作ってほしい", "作ってもらいたい",
-                            "作成してほしい", "制作してほしい", "デザインしてほしい"),
+    Excluded("production", DELIVERABLES, ("作る", "作成", "制作", "デザイン", "撮る", "撮影", "作り直す", "リニューアル",
+                                          "構築", "立ち上げる", "開設", "作れる"),
              "ホームページ・ロゴ・パッケージ・チラシなどの制作は、業務上の取引にあたるため対象外です",
              "専門家が、作り方の進め方や、できたものを集客や販売に生かす方法を助言することはできます"),
-    Excluded("documents", ("補助金の申請書", "申請書を書いて", "申請書を作", "計画書を作", "計画書を書いて", "書類を作って",
-                           "資料を作って", "事業計画を作って", "申請を代わりに"),
+    Excluded("documents", ("申請書", "計画書", "事業計画", "事業計画書", "書類", "資料", "補助金", "助成金", "申請", "経営計画",
+                           "企画書", "報告書", "マニュアル"),
+             ("作る", "作成", "書く", "まとめる", "出す", "提出", "申請", "記入", "代筆", "やる"),
              "計画書や補助金申請書などの資料を専門家が作成することは対象外です",
              "計画づくりの考え方や、デジタル化の進め方を一緒に整理する助言はできます"),
-    Excluded("do_the_work", ("代わりにやって", "代行", "やってほしい", "全部お任せ", "運用してほしい", "投稿してほしい",
-                             "入力してほしい", "設定してほしい"),
+    Excluded("do_the_work", ("sns", "インスタ", "インスタグラム", "投稿", "運用", "入力", "更新", "作業", "記帳", "経理",
+                             "出品", "発送", "事務", "データ", "line"),
+             ("運用", "投稿", "入力", "更新", "やる", "する", "代行", "出品", "処理", "打ち込む"),
              "専門家が事業者の実務を代わりに行うことは、自助努力を促す支援にあたらないため対象外です",
              "ご自分で進められるよう、手順や使い方を専門家が助言することはできます"),
-    Excluded("introductions", ("取引先を紹介", "販路を紹介", "業者を紹介", "売り先を紹介", "お客さんを紹介"),
+    Excluded("introductions", ("取引先", "販路", "業者", "売り先", "お客", "お客さん", "顧客", "バイヤー", "卸先", "仕入れ先",
+                               "仕入先", "問屋", "提携先", "買い手"),
+             ("紹介", "斡旋", "あっせん", "探す", "見つける", "つなぐ", "繋ぐ", "引き合わせる", "回す"),
              "取引先のあっせんは対象外です", "販路を広げるためのデジタル活用（ECやSNS）の助言はできます"),
-    Excluded("training", ("社員研修", "社員向けの研修", "従業員研修", "講義をして", "セミナーをして", "勉強会をして"),
+    Excluded("training", ("研修", "社員研修", "講義", "セミナー", "勉強会", "講演", "授業"),
+             ("する", "やる", "開く", "開催", "行う", "頼む", "来る", "話す"),
              "社員研修での講義が主体の支援は対象外です",
              "講習会（無料）を商工会・商工会議所を通じて申し込むことができます（様式2）"),
 )
+_STAFF = ("社員", "従業員", "スタッフ", "パート", "職員", "社内", "みんな", "全員")
+
+
+def _has(toks: tuple[Token, ...], words: tuple[str, ...], std: str) -> bool:
+    return any(t.lemma in words or t.normal in words or t.surface in words for t in toks) or any(
+        w in std for w in words if len(w) >= 3)
+
+
+def _abandoned(std: str, obj: str) -> bool:
+    """The object is being given up or compared against: 「チラシをやめて」「チラシではなく」「チラシの代わりに」."""
+    at = std.find(obj)
+    tail = std[at + len(obj) : at + len(obj) + 6]
+    return tail.startswith(("をやめ", "はやめ", "ではなく", "じゃなく", "の代わり", "から", "より", "以外", "だけでなく",
+                            "に頼らず", "を使わず"))
 
 
 def screen(text: str) -> Excluded | None:
-    """The first excluded kind of request the text asks for, or None."""
-    t = normalize(text)
-    return next((e for e in EXCLUDED if any(normalize(w) in t for w in e.words)), None)
+    """The excluded kind of request the text asks for, or None (the request's goal is a kind the program supports)."""
+    std = standard(text)
+    toks = tokens(std)
+    if _has(toks, SELF, std):
+        return None
+    request = _has(toks, REQUEST, std) or std.endswith(("して", "やって", "作って", "書いて"))
+    if not request:
+        return None
+    for kind in EXCLUDED:
+        objects = [o for o in kind.objects if o in std and not _abandoned(std, o)]
+        if not objects or not _has(toks, kind.verbs, std):
+            continue
+        if kind.key == "training" and not any(w in std for w in _STAFF) and "研修" not in std:
+            continue
+        if kind.key == "do_the_work" and not any(w in std for w in ("代わり", "代行", "丸投げ", "全部", "任せ", "お任せ",
+                                                                    "やってほしい", "やってもらい", "してほしい",
+                                                                    "してもらい", "運用して", "投稿して", "入力して",
+                                                                    "頼み", "頼ん")):
+            continue
+        return kind
+    return None

@@ -3,29 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from dialogs import eligibility
 from dialogs.model import Choice, Choices, Inbound, Kind, Reply, Text
 from dialogs.parsing import parse_email, parse_phone, parse_usage
 from dialogs.prescreen import texts
-from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, text_of
+from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, text_of, yes_no
+from dialogs.understand.signals import polarity
+from dialogs.understand.text import standard
 
-YES_NO_EXPERT = Options("exp", {"none": ("決まっていない", "いない", "いません", "ない", "特にない", "おまかせ"),
-                                "named": ("決まっている", "いる", "います", "ある", "はい")})
+YES_NO_EXPERT = Options("exp", {"none": ("決まっていない", "おまかせ", "お任せ", "特にない", "未定", "まだ", "いない",
+                                         "ない", "窓口に任せ", "紹介してほしい", "選んでほしい"),
+                                "named": ("決まっている", "決めている", "お願いしたい人", "指名", "希望の専門家")})
 RELATION = Options("rel", {
-    "employee": ("自社の社員・役員", "社員", "役員", "身内", "うちの"),
-    "advisory": ("顧問契約がある", "顧問", "契約している"),
-    "solicited": ("先方から勧められた", "勧められた", "売り込み", "営業された", "声をかけられた"),
-    "none": ("特に関係はない", "関係ない", "知り合い", "紹介された", "なし"),
+    "employee": ("自社の社員・役員", "社員", "役員", "身内", "うちの", "従業員", "家族", "息子", "娘", "親戚", "うちの人",
+                 "自社の"),
+    "advisory": ("顧問契約がある", "顧問", "契約している", "顧問税理士", "顧問契約", "契約中", "いつもお願いしている",
+                 "取引がある", "付き合いがある"),
+    "solicited": ("先方から勧められた", "勧められた", "売り込み", "営業された", "声をかけられた", "向こうから", "営業に来た",
+                  "勧誘", "すすめられた", "誘われた", "売り込まれた", "紹介したいと言われた"),
+    "none": ("特に関係はない", "関係ない", "知り合い", "紹介された", "なし", "特になし", "無関係", "関係はない",
+             "セミナーで知った", "ネットで見た", "知人の紹介", "評判", "友人"),
 })
-USAGE = Options("use", {"none": ("利用していない", "していない", "いいえ", "初めて", "はじめて", "ない"),
-                        "used": ("利用した", "した", "はい", "使った", "あります", "ある")})
-SITUATION = Options("sit", {"good": ("好調", "順調", "良い"), "flat": ("横ばい", "変わらない", "まあまあ", "普通"),
-                            "hard": ("厳しい", "苦しい", "悪い", "減っている")})
-CONSENT = Options("consent", {"yes": ("同意する", "同意します", "はい", "いいです", "ok"),
-                              "no": ("同意しない", "同意しません", "いいえ", "嫌です", "やめておく")})
-MODE = Options("mode", {"visit": ("訪問", "来てほしい", "対面"), "online": ("オンライン", "zoom", "ウェブ会議", "リモート"),
-                        "either": ("どちらでも", "どちらでもよい", "おまかせ")})
+USAGE = Options("use", {"none": ("利用していない", "初めて", "はじめて", "初回", "使っていない", "今回が初めて", "まだ",
+                                 "ない", "ありません"),
+                        "used": ("利用した", "使った", "利用しました", "使いました", "受けた", "来てもらった", "2回目",
+                                 "二回目", "去年も", "前にも")})
+SITUATION = Options("sit", {"good": ("好調", "順調", "良い", "いい", "よい", "上向き", "伸びている", "増えている", "黒字",
+                                     "忙しい", "絶好調", "まずまず好調", "ぼちぼちいい"),
+                            "flat": ("横ばい", "変わらない", "まあまあ", "普通", "ぼちぼち", "そこそこ", "例年並み",
+                                     "可もなく不可もなく", "変化なし", "ふつう", "安定"),
+                            "hard": ("厳しい", "苦しい", "悪い", "減っている", "赤字", "落ちている", "売上が下がって",
+                                     "大変", "きつい", "しんどい", "下がっている", "減少", "低迷", "不調", "客が減"),})
+CONSENT = Options("consent", {"yes": ("同意する", "同意します", "同意", "承諾", "了承", "いいです", "ok", "構いません",
+                                      "大丈夫", "了解"),
+                              "no": ("同意しない", "同意しません", "嫌です", "やめておく", "拒否", "お断り", "だめ")})
+MODE = Options("mode", {"visit": ("訪問", "来てほしい", "対面", "来てもらいたい", "店に来て", "会って", "直接", "現地",
+                                  "来社", "来店", "お店で", "事務所で", "来て"),
+                        "online": ("オンライン", "zoom", "ウェブ会議", "リモート", "web会議", "ビデオ通話", "テレビ電話",
+                                   "画面越し", "teams", "google meet", "ネットで", "ライン通話", "line通話"),
+                        "either": ("どちらでも", "どちらでもよい", "おまかせ", "お任せ", "どっちでも", "どちらでもいい",
+                                   "こだわらない", "どっちでもよい", "両方", "決めていない", "特にない", "特になし")})
+ARRANGED = Options("arr", {"yes": ("もう決めている", "決めた", "調整済み", "約束している", "決まっている"),
+                           "no": ("まだ決めていない", "決めていない", "まだ", "これから", "未定", "調整していない")})
 RELATION_WORDS = {"employee": "御社に所属している", "advisory": "御社と顧問契約（またはそれに近い関係）にある",
                   "solicited": "ご自分を派遣するよう働きかけてきた"}
 LATER_CHOICE = Choice(LATER_LABEL, LATER)
@@ -36,33 +57,83 @@ Ask = Callable[[Slots], tuple[Reply, ...]]
 
 
 def _pick(options: Options, slot: str) -> Take:
-    return lambda i, s: (lambda k: Taken({slot: k}) if k else None)(options.pick(i))
+    return lambda i, s: options.taken(i, slot)
 
 
 def _relation(inbound: Inbound, slots: Slots) -> Taken | None:
-    key = RELATION.pick(inbound)
-    if key is None:
+    taken = RELATION.taken(inbound, "expert_relation")
+    if taken is None and inbound.kind is Kind.TEXT and polarity(inbound.text) is False:
+        taken = Taken({"expert_relation": "none"}, score=0.9, label=RELATION.items["none"][0])
+    if taken is None:
         return None
+    key = taken.values["expert_relation"]
     say = (Text(texts.EXPERT_RULE.format(relation=RELATION_WORDS[key])),) if key in RELATION_WORDS else ()
-    return Taken({"expert_relation": key}, say)
+    return Taken(taken.values, say, score=taken.score, label=taken.label)
+
+
+def _arranged(inbound: Inbound, slots: Slots) -> Taken | None:
+    taken = yes_no(inbound, ARRANGED, "yes", "no", "expert_arranged")
+    if taken is None:
+        return None
+    arranged = taken.values["expert_arranged"] == "yes"
+    say = (Text(texts.EXPERT_ARRANGED_RULE),) if arranged else ()
+    return Taken({"expert_arranged": arranged}, say, score=taken.score, label=taken.label)
+
+
+def _expert(inbound: Inbound, slots: Slots) -> Taken | None:
+    taken = yes_no(inbound, YES_NO_EXPERT, "named", "none", "expert")
+    if taken is None:
+        return None
+    text = text_of(inbound, max_chars=100)
+    name = _named_in(text) if text and taken.values["expert"] == "named" else None
+    return Taken(taken.values | ({"expert_name": name} if name else {}), score=taken.score, label=taken.label)
+
+
+def _named_in(text: str) -> str | None:
+    """A name given with the answer: 「〇〇さんにお願いしたい」 → 〇〇さん."""
+    std = standard(text)
+    for honorific in ("先生", "さん", "氏", "様"):
+        at = std.find(honorific)
+        if at > 0:
+            start = max(std.rfind(c, 0, at) for c in "、,。はのでにがを") + 1
+            name = std[start:at + len(honorific)]
+            if 1 < len(name) <= 20:
+                return name
+    return None
+
+
+def _usage(inbound: Inbound, slots: Slots) -> Taken | None:
+    taken = yes_no(inbound, USAGE, "used", "none", "usage")
+    if taken is None:
+        return None
+    visits, hours = parse_usage(standard(inbound.text)) if inbound.kind is Kind.TEXT else (None, None)
+    if taken.values["usage"] == "used" and (visits is not None or hours is not None):
+        return Taken({"usage": "used"} | _usage_values(visits, hours)[0], _usage_values(visits, hours)[1],
+                     score=taken.score, label=taken.label)
+    return taken
+
+
+def _usage_values(visits: int | None, hours: float | None) -> tuple[dict[str, Any], tuple[Reply, ...]]:
+    decision = eligibility.decide_past_usage(visits, hours)
+    say = (Text(texts.USAGE_CAP),) if decision.outcome != "eligible" else ()
+    return {"past_visits": visits, "past_hours": hours}, say
 
 
 def _usage_amount(inbound: Inbound, slots: Slots) -> Taken | None:
     if later(inbound):
         return Taken({"past_visits": None, "past_hours": None, "usage_unknown": True})
-    visits, hours = parse_usage(inbound.text) if inbound.kind is Kind.TEXT else (None, None)
+    visits, hours = parse_usage(standard(inbound.text)) if inbound.kind is Kind.TEXT else (None, None)
     if visits is None and hours is None:
         return None
-    decision = eligibility.decide_past_usage(visits, hours)
-    say = (Text(texts.USAGE_CAP),) if decision.outcome != "eligible" else ()
-    return Taken({"past_visits": visits, "past_hours": hours}, say)
+    values, say = _usage_values(visits, hours)
+    return Taken(values, say)
 
 
-def _free_text(slot: str, *, allow_later: bool) -> Take:
+def _free_text(slot: str, *, allow_later: bool, max_chars: int = 300) -> Take:
     def take(inbound: Inbound, slots: Slots) -> Taken | None:
         if allow_later and later(inbound):
             return Taken({slot: None, f"{slot}_later": True}, (Text(texts.LATER_NOTED),))
-        text = text_of(inbound, max_chars=300)
+        text = text_of(inbound, max_chars=max_chars)
         return None if text is None else Taken({slot: text})
     return take
 
@@ -70,62 +141,99 @@ def _free_text(slot: str, *, allow_later: bool) -> Take:
 def _situation(inbound: Inbound, slots: Slots) -> Taken | None:
     if later(inbound):
         return Taken({"situation": None, "situation_later": True}, (Text(texts.LATER_NOTED),))
-    key = SITUATION.pick(inbound)
-    if key is not None:
-        return Taken({"situation": SITUATION.items[key][0]})
+    found = SITUATION.found(inbound)
+    if found is not None:
+        text = text_of(inbound, max_chars=300)
+        detail = text if text and len(standard(text)) > len(found.word) + 6 else None
+        label = SITUATION.items[found.key][0]
+        return Taken({"situation": label} | ({"situation_detail": detail} if detail else {}), score=found.score,
+                     label=label)
     text = text_of(inbound, max_chars=300)
-    return None if text is None else Taken({"situation": text})
+    return None if text is None or len(standard(text)) < 4 else Taken({"situation": text}, score=0.9)
 
 
 def _consent(inbound: Inbound, slots: Slots) -> Taken | None:
-    key = CONSENT.pick(inbound)
-    if key == "no":
-        return Taken({"consent": False}, (Text(texts.NO_CONSENT),), end="no_consent")
-    return Taken({"consent": True}) if key == "yes" else None
+    taken = yes_no(inbound, CONSENT, "yes", "no", "consent")
+    if taken is None:
+        return None
+    if taken.values["consent"] == "no":
+        return Taken({"consent": False}, (Text(texts.NO_CONSENT),), end="no_consent", score=taken.score,
+                     label=taken.label)
+    return Taken({"consent": True}, score=taken.score, label=taken.label)
 
 
-def _validated(slot: str, parse: Callable[[str], str | None]) -> Take:
-    return lambda i, s: (lambda v: Taken({slot: v}) if v else None)(parse(i.text) if i.kind is Kind.TEXT else None)
+def _phone(inbound: Inbound, slots: Slots) -> Taken | None:
+    if inbound.kind is not Kind.TEXT:
+        return None
+    text = standard(inbound.text)
+    email = parse_email(_email_part(text)) if "@" in text else None
+    phone = parse_phone(text.split("@")[0] if email is None else text.replace(_email_part(text), ""))
+    if phone is None:
+        return None
+    return Taken({"phone": phone} | ({"email": email} if email else {}))
+
+
+def _email_part(text: str) -> str:
+    words = text.replace("、", " ").replace(",", " ").replace("メール", " ").replace(":", " ").split()
+    return next((w for w in words if "@" in w), text)
 
 
 def _email(inbound: Inbound, slots: Slots) -> Taken | None:
     if inbound.kind is Kind.POSTBACK and inbound.data == "ps:email:none":
         return Taken({"email": None})
-    if inbound.kind is Kind.TEXT and inbound.text.strip() in ("なし", "ない", "ありません", "持っていない"):
+    if inbound.kind is not Kind.TEXT:
+        return None
+    email = parse_email(_email_part(standard(inbound.text)))
+    if email is not None:
+        return Taken({"email": email})
+    if polarity(inbound.text) is False or later(inbound):
         return Taken({"email": None})
-    email = parse_email(inbound.text) if inbound.kind is Kind.TEXT else None
-    return None if email is None else Taken({"email": email})
+    return None
 
 
 def _ask(text: str, *choices: Choice) -> Ask:
     return lambda s: (Choices(text, choices),) if choices else (Text(text),)
 
 
+def _skip(**values: Any) -> Callable[[Slots], dict[str, Any]]:
+    return lambda s: dict(values)
+
+
 SLOTS = (
-    Slot("expert", "専門家のご希望", lambda s: (YES_NO_EXPERT.question(texts.ASK_EXPERT),),
-         _pick(YES_NO_EXPERT, "expert"), lambda s: "expert" not in s),
+    Slot("expert", "専門家のご希望", lambda s: (YES_NO_EXPERT.question(texts.ASK_EXPERT),), _expert,
+         lambda s: "expert" not in s, skip=_skip(expert="none")),
     Slot("expert_name", "専門家のご希望", _ask(texts.ASK_EXPERT_NAME),
-         _free_text("expert_name", allow_later=False),
-         lambda s: s.get("expert") == "named" and "expert_name" not in s),
+         _free_text("expert_name", allow_later=False, max_chars=100),
+         lambda s: s.get("expert") == "named" and "expert_name" not in s, free=True,
+         skip=_skip(expert_name=None, expert_name_unknown=True)),
     Slot("expert_relation", "専門家のご希望", lambda s: (RELATION.question(texts.ASK_EXPERT_RELATION),), _relation,
-         lambda s: s.get("expert") == "named" and "expert_relation" not in s),
-    Slot("usage", "利用状況", lambda s: (USAGE.question(texts.ASK_USAGE),), _pick(USAGE, "usage"),
-         lambda s: "usage" not in s),
+         lambda s: s.get("expert") == "named" and "expert_relation" not in s,
+         skip=_skip(expert_relation="unknown")),
+    Slot("expert_arranged", "専門家のご希望", lambda s: (ARRANGED.question(texts.ASK_EXPERT_ARRANGED),), _arranged,
+         lambda s: s.get("expert") == "named" and "expert_arranged" not in s,
+         skip=_skip(expert_arranged=None)),
+    Slot("usage", "利用状況", lambda s: (USAGE.question(texts.ASK_USAGE),), _usage, lambda s: "usage" not in s,
+         skip=_skip(usage="unknown", past_visits=None, past_hours=None, usage_unknown=True)),
     Slot("usage_amount", "利用状況", _ask(texts.ASK_USAGE_AMOUNT, Choice("わからない", LATER)),
-         _usage_amount, lambda s: s.get("usage") == "used" and "past_visits" not in s),
+         _usage_amount, lambda s: s.get("usage") == "used" and "past_visits" not in s,
+         skip=_skip(past_visits=None, past_hours=None, usage_unknown=True)),
     Slot("business", "事業の内容", _ask(texts.ASK_BUSINESS, LATER_CHOICE),
-         _free_text("business", allow_later=True), lambda s: "business" not in s),
+         _free_text("business", allow_later=True), lambda s: "business" not in s, free=True,
+         skip=_skip(business=None, business_later=True)),
     Slot("situation", "事業の内容", lambda s: (SITUATION.question(texts.ASK_SITUATION, LATER_CHOICE),), _situation,
-         lambda s: "situation" not in s),
-    Slot("consent", "連絡先", lambda s: (CONSENT.question(texts.ASK_CONSENT),), _consent, lambda s: "consent" not in s),
+         lambda s: "situation" not in s, free=True, skip=_skip(situation=None, situation_later=True)),
     Slot("business_name", "連絡先", _ask(texts.ASK_BUSINESS_NAME),
-         _free_text("business_name", allow_later=False), lambda s: "business_name" not in s),
+         _free_text("business_name", allow_later=False, max_chars=100), lambda s: "business_name" not in s, free=True,
+         skip=_skip(business_name=None, business_name_unknown=True)),
     Slot("representative", "連絡先", _ask(texts.ASK_REPRESENTATIVE),
-         _free_text("representative", allow_later=False), lambda s: "representative" not in s),
-    Slot("phone", "連絡先", _ask(texts.ASK_PHONE), _validated("phone", parse_phone),
-         lambda s: "phone" not in s),
+         _free_text("representative", allow_later=False, max_chars=60), lambda s: "representative" not in s, free=True,
+         skip=_skip(representative=None, representative_unknown=True)),
+    Slot("phone", "連絡先", _ask(texts.ASK_PHONE), _phone, lambda s: "phone" not in s,
+         skip=_skip(phone=None, phone_unknown=True)),
     Slot("email", "連絡先", _ask(texts.ASK_EMAIL, Choice("なし", "ps:email:none")), _email,
-         lambda s: "email" not in s),
+         lambda s: "email" not in s, skip=_skip(email=None)),
     Slot("mode", "相談方法", lambda s: (MODE.question(texts.ASK_MODE),), _pick(MODE, "mode"),
-         lambda s: "mode" not in s),
+         lambda s: "mode" not in s, skip=_skip(mode="either")),
 )
+CONSENT_SLOT = Slot("consent", "連絡先", lambda s: (CONSENT.question(texts.ASK_CONSENT),), _consent,
+                    lambda s: "consent" not in s)

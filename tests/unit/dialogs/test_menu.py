@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 
 from dialogs import texts
-from dialogs.main import DEFAULT_KNOWLEDGE
+from tests.kb import KNOWLEDGE as DEFAULT_KNOWLEDGE
 from dialogs.menu import Node
 from dialogs.menu import step as menu_step
 from dialogs.model import Choices, Inbound, Kind, State, Text

@@ -1,0 +1,63 @@
+"""Several facts in one message (「菊陽町で和菓子屋をしています。従業員は5人で、ネット販売を始めたい」): each is taken
+when a strong signal names it, so only what is missing is asked. Weak signals are left to the questions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from dialogs.model import Inbound, Kind
+from dialogs.parsing import parse_headcount
+from dialogs.prescreen.form import SURE, Slots
+from dialogs.prescreen.places import locate
+from dialogs.prescreen.slots_business import INDUSTRY, ORG, THEME
+from dialogs.understand.text import clean, standard
+
+_EMPLOYEE_CLAUSE = re.compile(r"(従業員|社員|スタッフ|パート|アルバイト|バイト|従業者|職人|人を雇|雇って|雇用)[^。、,.]{0,12}?"
+                              r"(\d+|[一二三四五六七八九十]+)\s*(人|名)|(\d+|[一二三四五六七八九十]+)\s*(人|名)(の従業員|を雇|雇|の社員|の"
+                              r"スタッフ|のパート)")
+_ALONE = ("一人で", "ひとりで", "1人で", "夫婦で", "家族だけ", "私だけ", "自分だけ", "一人でやって", "ひとりでやって")
+_WISH = ("たい", "困", "悩", "ほしい", "欲しい", "どうすれば", "どうしたら", "わからない", "できない", "考えて", "検討")
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _inbound(text: str) -> Inbound:
+    return Inbound(Kind.TEXT, _EPOCH, text=text)
+
+
+def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]:
+    """The facts `text` states plainly, for slots not filled yet."""
+    text = clean(text)
+    std = standard(text)
+    if len(std) < 8:
+        return {}
+    found: dict[str, Any] = {}
+    if "in_kumamoto" not in slots:
+        place = locate(text)
+        if place is not None and place[0] is not None:
+            found |= {"municipality": place[0], "in_kumamoto": True}
+    if "industry" not in slots:
+        industry = INDUSTRY.found(_inbound(text))
+        if industry is not None and industry.score >= SURE and industry.key != "other":
+            found["industry"] = industry.key
+            if "business" not in slots and opening:
+                found["business"] = text[:300]
+    if "org_type" not in slots:
+        org = ORG.found(_inbound(text))
+        if org is not None and org.score >= SURE and org.word not in ("法人", "個人", "その他", "医療", "社団", "財団"):
+            found["org_type"] = org.key
+    if "employees_range" not in slots:
+        match = _EMPLOYEE_CLAUSE.search(std)
+        count = parse_headcount(match.group(0)) if match else None
+        if count is None and any(w in std for w in _ALONE) and "従業員" not in std:
+            count = 0
+        if count is not None:
+            found |= {"employees": count, "employees_range": [count, count]}
+    if opening and "problem" not in slots and any(w in std for w in _WISH) and len(std) >= 10:
+        found["problem"] = text[:2000]
+    if "theme" not in slots and ("problem" in found or "problem" in slots):
+        theme = THEME.found(_inbound(found.get("problem") or text))
+        if theme is not None and theme.score >= SURE:
+            found |= {"theme": theme.key, "theme_inferred": True}
+    return found

@@ -1,0 +1,112 @@
+"""Choosing one of a question's options from what was typed: by label, by the words and phrasings owners use for
+each option, and by reading (kana-only input), matched on token boundaries — 「会社員」 does not say 会社 — and not
+when the mention is denied (「会社じゃなくて個人です」).
+
+A match is scored: 1.0 the whole message is the option; 0.9 a word of the option stands in the message; 0.75 found by
+reading only. Two options found with the same strength make the reading ambiguous (None; the caller asks again).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dialogs.understand.morph import reading, tokens
+from dialogs.understand.text import is_kana_only, standard, to_katakana
+
+_POLITE = re.compile(r"(です|でございます|であります|になります|ます|だ|で|を|が|は|に|かな|ですね|ね|よ|ばい|たい|と思います|"
+                     r"でお願いします|をお願いします|お願いします|でしょうか|だと思う)+$")
+_DENIED_AFTER = re.compile(r"^(では|じゃ|でも)?(ない|なく|なか|ありません|ございません|以外)")
+
+
+def bare(text: str) -> str:
+    """Standard form without a polite or particle ending: 「製造業です」 → 「製造業」."""
+    return _POLITE.sub("", standard(text).rstrip("。、.,!！?？〜~"))
+
+
+@dataclass(frozen=True)
+class Found:
+    key: str
+    score: float
+    word: str
+
+
+class Options:
+    """key → the words owners use for it (the first is the button label)."""
+
+    def __init__(self, items: Mapping[str, Iterable[str]], *, min_reading: int = 3) -> None:
+        self.items = {k: tuple(v) for k, v in items.items()}
+        self._words = [(key, standard(w), w) for key, words in self.items.items() for w in words]
+        self._readings = [(key, to_katakana(reading(w)), w) for key, words in self.items.items() for w in words
+                          if len(reading(w)) >= min_reading]
+
+    def label(self, key: str) -> str:
+        return self.items[key][0]
+
+    def find(self, text: str) -> list[Found]:
+        """Every option the text names, best first."""
+        std = standard(text)
+        if not std:
+            return []
+        whole = bare(text)
+        found: dict[str, Found] = {}
+
+        def add(f: Found) -> None:
+            if f.key not in found or (f.score, len(f.word)) > (found[f.key].score, len(found[f.key].word)):
+                found[f.key] = f
+
+        for key, word, label in self._words:
+            if word and whole == word:
+                add(Found(key, 1.0, label))
+        bounds = _boundaries(std)
+        for key, word, label in self._words:
+            if len(word) < 2 and not word.isascii():
+                continue
+            for m in re.finditer(re.escape(word), std):
+                start, end = m.start(), m.end()
+                aligned = start in bounds[0] and end in bounds[1] or (word.isascii() and _ascii_edges(std, start, end))
+                if aligned and not _DENIED_AFTER.match(std[end:]):
+                    add(Found(key, 0.9, label))
+        if is_kana_only(text) or not found:
+            kata = to_katakana(std)
+            for key, read, label in self._readings:
+                if read and read in kata and not _DENIED_AFTER.match(kata[kata.index(read) + len(read):]):
+                    add(Found(key, 0.75 if len(read) >= 3 else 0.6, label))
+        return sorted(found.values(), key=lambda f: (-f.score, -len(f.word)))
+
+    def pick(self, text: str) -> Found | None:
+        """The one option the text names; None when none or two equally strong (say, 「会社か個人か迷う」)."""
+        found = self.find(text)
+        if not found:
+            return None
+        if len(found) > 1 and found[1].score == found[0].score and len(found[1].word) == len(found[0].word):
+            return None
+        if len(found) > 1 and found[1].score == found[0].score and _nested(found[0].word, found[1].word):
+            return found[0]  # 「ゴム製品製造」 over 「製造」
+        if len(found) > 1 and found[1].score == found[0].score:
+            return None
+        return found[0]
+
+
+def _nested(long: str, short: str) -> bool:
+    return standard(short) in standard(long)
+
+
+def _ascii_edges(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _boundaries(std: str) -> tuple[set[int], set[int]]:
+    """Token start and end offsets in the standard text."""
+    starts, ends, pos = {0}, {len(std)}, 0
+    for t in tokens(std):
+        at = std.find(t.surface, pos)
+        if at < 0:
+            continue
+        starts.add(at)
+        ends.add(at + len(t.surface))
+        pos = at + len(t.surface)
+    return starts, ends

@@ -1,0 +1,158 @@
+"""What a message *is*, whatever question is pending: a command, a request for a person, a question for the desk,
+small talk, "I don't know", and the polarity of a yes/no answer. Read from morphology (morph.py) after the dialect's
+grammar is rewritten to the standard (text.py), never from substrings of the raw text."""
+
+from __future__ import annotations
+
+import re
+
+from dialogs.understand.morph import Token, tokens
+from dialogs.understand.text import standard
+
+# Negation: the auxiliaries ない/ぬ(ん)/ず and the adjective ない (ありません, ない, なし), plus words that deny.
+NEG_AUX = {"ない", "ぬ", "ず", "ん", "無い"}
+NEG_WORDS = {"いいえ", "いえ", "いや", "無し", "なし", "ナシ", "無", "未", "不要", "結構", "まだ", "未定", "ノー", "no",
+             "ちがう", "違う", "全然", "別に", "特に", "だめ", "駄目", "ダメ", "無理", "嫌", "いやだ",
+             "拒否", "お断り", "断る"}
+YES_WORDS = {"はい", "ええ", "うん", "そう", "ある", "有る", "いる", "居る", "オーケー", "ok", "おk", "yes", "了解", "承知",
+             "大丈夫", "良い", "よい", "いい", "同意", "もちろん", "お願い", "はーい", "あい"}
+# Verbs and nouns of not knowing (negated or not): わからない, 知らない, 不明, 覚えていない, 忘れた.
+UNKNOWN_NEG = {"分かる", "わかる", "知る", "覚える", "把握", "確認"}
+UNKNOWN_WORDS = ("不明", "忘れ", "わかんない", "わかんね", "さあ", "はっきりしない", "はっきりせん", "見当がつか",
+                 "把握していない", "分からず", "わからず", "存じ上げ")
+
+COMMANDS = {
+    "cancel": {"やめる", "止める", "辞める", "中止", "キャンセル", "取り消す", "取消", "取り消し", "終了", "終わる", "終わり",
+               "中断", "打ち切る", "もういい"},
+    "restart": {"最初", "初め", "始め", "はじめ", "やり直す", "遣り直す", "やり直し", "リセット", "一から", "最初から"},
+}
+# What may surround a command without making the message about something else.
+COMMAND_FILLER = {"もう", "やっぱり", "やはり", "いったん", "一旦", "ちょっと", "すみません", "すいません", "では", "じゃあ",
+                  "それでは", "今回", "今日", "一度", "また", "全部", "これ", "この", "相談", "申し込み", "申請", "入力", "質問",
+                  "事前", "確認", "手続き", "お願い", "下さる", "くださる", "する", "おく", "置く", "いる", "たい", "ます",
+                  "から", "に", "は", "で", "を", "の", "と", "ね", "よ", "か", "です", "だ", "てる", "ください", "ほしい",
+                  "欲しい", "やっぱ", "えっと", "あの", "あのー", "う", "ん", "えー", "まあ", "ひとまず", "とりあえず", "いい",
+                  "良い", "方", "ほう", "話", "ばい", "ちゃう", "しまう"}
+PEOPLE = {"担当", "担当者", "人", "人間", "職員", "スタッフ", "オペレーター", "係", "係員", "誰", "だれ", "コーディネーター",
+          "窓口", "直接", "電話", "生身", "方"}
+TALK = {"話す", "代わる", "替わる", "変わる", "繋ぐ", "つなぐ", "電話", "連絡", "通話", "対応", "相談", "かける", "掛ける",
+        "聞く", "取り次ぐ", "お話", "話"}
+WANT = {"たい", "ほしい", "欲しい", "くださる", "下さる", "ください", "もらう", "貰う", "頂く", "いただく", "願う", "お願い",
+        "できる", "出来る", "良い", "いい", "早い"}
+INTERROGATIVES = {"いくら", "いつ", "どこ", "何", "なに", "なん", "どう", "どの", "どれ", "どんな", "なぜ", "何故", "どうして",
+                  "誰", "だれ", "何時", "幾ら", "どちら", "どっち", "どなた", "何回", "何時間", "何人", "いくつ", "どれくらい",
+                  "どのくらい", "どれぐらい", "どのぐらい"}
+SMALL_TALK = {"ありがとう", "有難う", "ありがとうございます", "どうも", "お疲れ様", "お疲れさま", "おつかれ", "こんにちは",
+              "こんばんは", "おはよう", "おはようございます", "よろしく", "宜しく", "了解", "りょうかい", "承知", "わかりました",
+              "分かりました", "はい", "ok", "おk", "なるほど", "そうですか", "すみません", "失礼", "ごめんなさい", "笑", "w"}
+_QUESTION_END = re.compile(r"([?？]|(です|ます|でしょう|ません|の|ん|かな|かね|ますかね|ですかね|ないです|もの)か[?？]?|"
+                           r"でしょうか|の[?？]|かな|かしら|教えて(ください|下さい|ほしい|欲しい)?|知りたい)[。！!]*$")
+
+
+def _content(toks: tuple[Token, ...]) -> list[Token]:
+    return [t for t in toks if t.pos not in ("補助記号", "空白", "記号")]
+
+
+def negated(toks: tuple[Token, ...]) -> bool:
+    """A negative predicate or a denying word anywhere in the message."""
+    for i, t in enumerate(toks):
+        if t.pos == "助動詞" and t.lemma in NEG_AUX:
+            return True
+        if t.pos == "形容詞" and t.lemma in ("ない", "無い"):
+            return True
+        if t.lemma in NEG_WORDS or t.surface in NEG_WORDS or t.normal in NEG_WORDS:
+            if t.lemma in ("特に", "別に", "全然") and not any(x.lemma in ("ない", "無い", "ぬ", "ず") for x in toks[i:]):
+                continue
+            return True
+    return False
+
+
+def polarity(text: str) -> bool | None:
+    """Yes (True), no (False) or neither (None) for an answer to a yes/no question, negation and dialect included:
+    「入っとらんです」 → False; 「もう決めてます」 → True; 「いいえ」 → False; 「はい」 → True; 「したことはなか」 → False."""
+    std = standard(text)
+    if not std:
+        return None
+    toks = tokens(std)
+    if not _content(toks):
+        return None
+    if negated(toks):
+        return False
+    first = _content(toks)[0]
+    if first.lemma in YES_WORDS or first.surface in YES_WORDS or first.normal in YES_WORDS:
+        return True
+    verbs = [t for t in toks if t.pos in ("動詞", "形容詞") or (t.pos == "名詞" and t.sub == "普通名詞")]
+    return True if verbs else None
+
+
+def unknown(text: str) -> bool:
+    """The owner does not know the answer: わからない, 分かりません, 知らん, 不明, 覚えていない, 忘れました."""
+    std = standard(text)
+    if len(std) > 30:  # a long message says something more than "I don't know"
+        return False
+    if any(w in std for w in UNKNOWN_WORDS):
+        return True
+    toks = tokens(std)
+    for i, t in enumerate(toks):
+        if t.normal in UNKNOWN_NEG or t.lemma in UNKNOWN_NEG:
+            after = toks[i + 1 : i + 5]
+            if any((a.pos == "助動詞" and a.lemma in NEG_AUX) or a.lemma in ("ない", "無い") for a in after):
+                return True
+    return False
+
+
+def command(text: str) -> str | None:
+    """A global command only when the message *is* the command: 「やめます」「もう最初からやり直したい」 — never when the
+    command word is part of an answer (「予約のキャンセルを減らしたい」「在庫表を最初から作り直したい」)."""
+    std = standard(text)
+    if not std or len(std) > 24:
+        return None
+    toks = _content(tokens(std))
+    found: set[str] = set()
+    for t in toks:
+        hit = next((c for c, words in COMMANDS.items() if {t.lemma, t.normal, t.surface} & words), None)
+        if hit:
+            found.add(hit)
+        elif not ({t.lemma, t.normal, t.surface} & COMMAND_FILLER) and t.pos not in ("助詞", "助動詞", "接尾辞",
+                                                                                       "感動詞"):
+            return None
+    if len(found) != 1:
+        return "restart" if found == {"cancel", "restart"} else None
+    return found.pop()
+
+
+def wants_person(text: str) -> bool:
+    """A request to talk to a person: 「担当者と話したい」「人間の方に代わって」「電話で話したほうが早か」."""
+    std = standard(text)
+    if len(std) > 60:
+        return False
+    toks = tokens(std)
+    lemmas = [t.lemma for t in toks] + [t.normal for t in toks] + [t.surface for t in toks]
+    person = any(w in PEOPLE for w in lemmas) or "担当の" in std
+    talk = any(w in TALK for w in lemmas)
+    want = any(w in WANT for w in lemmas) or _QUESTION_END.search(std) is not None or std.endswith(("て", "で"))
+    if person and talk and want:
+        return not any(t.lemma in ("専門家", "先生", "コンサルタント", "業者") for t in toks)
+    return std in ("担当者", "担当者さん", "人間", "オペレーター")
+
+
+def question(text: str) -> bool:
+    """A question put to the desk: a question ending or an interrogative word with a predicate."""
+    std = standard(text)
+    if not std:
+        return False
+    if _QUESTION_END.search(std):
+        return True
+    toks = tokens(std)
+    if any(t.lemma in INTERROGATIVES or t.surface in INTERROGATIVES for t in toks):
+        return std.endswith(("か", "の", "の？", "?", "？", "ですか", "ますか", "る", "い", "て"))
+    return False
+
+
+def small_talk(text: str) -> bool:
+    std = standard(text).rstrip("!！。.〜~ｗw")
+    if not std:
+        return False
+    toks = _content(tokens(std))
+    return bool(toks) and all(t.surface in SMALL_TALK or t.lemma in SMALL_TALK or t.normal in SMALL_TALK
+                              or t.pos in ("助詞", "助動詞", "感動詞") for t in toks) and len(std) <= 20
