@@ -27,9 +27,24 @@ def _best(text: str, units: tuple[str, ...]) -> Decimal | None:
     return found[0].value
 
 
+_KANA_NUMERALS = (("じゅう", "十"), ("ひゃく", "百"), ("びゃく", "百"), ("ぴゃく", "百"), ("せん", "千"), ("ぜん", "千"),
+                  ("まん", "万"), ("おく", "億"), ("いち", "一"), ("にん", "人"), ("に", "二"), ("さん", "三"), ("よん", "四"),
+                  ("ご", "五"), ("ろく", "六"), ("なな", "七"), ("しち", "七"), ("はち", "八"), ("きゅう", "九"),
+                  ("めい", "名"), ("えん", "円"), ("ひとり", "1人"), ("ふたり", "2人"))
+
+
+def kana_numerals(text: str) -> str:
+    """'じゅうにん' → '十人', 'よんせんまん' → '四千万' (only for kana-only text)."""
+    if not _KANA_ONLY.match(text):
+        return text
+    for kana, kanji in sorted(_KANA_NUMERALS, key=lambda p: -len(p[0])):
+        text = text.replace(kana, kanji)
+    return text
+
+
 def parse_yen(text: str) -> int | None:
     """'資本金は五千万円' → 50000000; '1,000万' → 10000000; '１．５億' → 150000000; None without an amount."""
-    t = prepare(text)
+    t = prepare(kana_numerals(text))
     value = _best(t, ("円",))
     if value is None or value < 0:
         return None
@@ -38,7 +53,7 @@ def parse_yen(text: str) -> int | None:
 
 def parse_headcount(text: str) -> int | None:
     """'２５名' → 25; '二十五人' → 25; '約30人くらい' → 30; '5〜6人' → 6; '従業員はいません' → 0; None if no count."""
-    t = prepare(text)
+    t = prepare(kana_numerals(text))
     value = _best(t, ("人", "名"))
     if value is not None:
         return int(value) if value >= 0 else None
@@ -48,16 +63,29 @@ def parse_headcount(text: str) -> int | None:
     return next((count for word, count in _KANA_PEOPLE.items() if word in compact), None)
 
 
+_PER_VISIT = ("あたり", "当たり", "ずつ", "毎回", "1回", "一回", "each")
+
+
 def parse_usage(text: str) -> tuple[int | None, float | None]:
-    """'2回 6時間' → (2, 6.0); '3回' → (3, None); '9時間くらい' → (None, 9.0)."""
+    """'2回 6時間' → (2, 6.0); '3回' → (3, None); '9時間くらい' → (None, 9.0); '三回、一回あたり二時間' → (3, 6.0)."""
     t = prepare(text)
     visits = hours = None
+    per_visit = False
     for f in find_all(t):
         after = t[f.end : f.end + 2]
-        if after.startswith("回"):
+        before = t[max(0, f.start - 6) : f.start]
+        if re.match(r"^(回|時間)(は|も)?(行って|いって|使って|来て|して|利用して|受けて)?(い|お)?(ない|ません|なか)", t[f.end : f.end + 12]):
+            continue  # 「5回は行ってないです。3回だけ」
+        if after.startswith("回") and not before.endswith(("1回", "一回")) and visits is None:
+            if t[f.end + 1 : f.end + 4].startswith(("あたり", "当たり")) and f.value == 1:
+                per_visit = True
+                continue
             visits = int(f.value)
         elif after.startswith(("時間", "h", "H")):
             hours = float(f.value)
+            per_visit = per_visit or any(w in before or w in t[f.end : f.end + 6] for w in _PER_VISIT)
+    if per_visit and visits and hours:
+        hours = hours * visits
     return visits, hours
 
 
@@ -77,20 +105,50 @@ def parse_minutes(text: str) -> int | None:
 
 
 _PHONE = re.compile(r"^0\d{9,10}$")
+_PHONE_IN_TEXT = re.compile(r"0[\d\s\-‐‑–—―−－ー()（）]{8,16}\d")
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# Digits read aloud in kana (ぜろきゅうろく…): longest first.
+_KANA_DIGITS = (("ぜろ", "0"), ("れい", "0"), ("まる", "0"), ("ゼロ", "0"), ("いち", "1"), ("にー", "2"), ("に", "2"),
+                ("さん", "3"), ("よん", "4"), ("し", "4"), ("ごー", "5"), ("ご", "5"), ("ろく", "6"), ("なな", "7"),
+                ("しち", "7"), ("はち", "8"), ("きゅう", "9"), ("きゅー", "9"), ("く", "9"))
+_KANA_ONLY = re.compile(r"^[ぁ-んー\s、,・の]+$")
+
+
+def kana_digits(text: str) -> str:
+    """'ぜろきゅうろく' → '096' (only for text that is kana and separators)."""
+    if not _KANA_ONLY.match(text):
+        return text
+    out, i = [], 0
+    t = re.sub(r"[\s、,・の]", " ", text)
+    while i < len(t):
+        hit = next(((k, d) for k, d in _KANA_DIGITS if t.startswith(k, i)), None)
+        if hit:
+            out.append(hit[1])
+            i += len(hit[0])
+        else:
+            out.append(t[i] if t[i] == " " else "")
+            i += 1
+    return "".join(out)
 
 
 def parse_phone(text: str) -> str | None:
-    """A Japanese phone number (10 or 11 digits starting with 0), returned as digits only."""
-    digits = re.sub(r"[\s\-‐‑–—―−－ー()（）]", "", prepare(text))  # every dash an IME may type
-    return digits if _PHONE.match(digits) else None
+    """A Japanese phone number (10 or 11 digits starting with 0) anywhere in the text, as digits only:
+    '096-365-1234（日中は事務所）', '〇九〇 二三四五 六七八九', 'ぜろきゅうろく さんにーさん…'."""
+    t = kana_digits(prepare(text).translate(_KANJI_DIGITS))
+    for candidate in _PHONE_IN_TEXT.findall(t):
+        digits = re.sub(r"[\s\-‐‑–—―−－ー()（）]", "", candidate)  # every dash an IME may type
+        if _PHONE.match(digits):
+            return digits
+    return None
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 def parse_email(text: str) -> str | None:
-    value = prepare(text).strip()
-    return value if _EMAIL.match(value) else None
+    """An e-mail address anywhere in the text ('info@example.jpです' → 'info@example.jp')."""
+    found = _EMAIL.search(prepare(text))
+    return found.group() if found else None
 
 
 YES = ("はい", "ええ", "そうです", "お願いします", "同意", "ok", "いいです", "大丈夫", "うん", "あります", "いる",

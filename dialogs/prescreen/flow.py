@@ -21,9 +21,10 @@ from dialogs.prescreen.form import Slot, Slots, Taken
 from dialogs.prescreen.slots_business import SLOTS as BUSINESS
 from dialogs.prescreen.slots_contact import CONSENT_SLOT
 from dialogs.prescreen.slots_contact import SLOTS as CONTACT
+from dialogs.understand.morph import reading as reading_of
 from dialogs.understand.reading import Reading, read
 from dialogs.understand.signals import polarity
-from dialogs.understand.text import clean
+from dialogs.understand.text import clean, standard, to_katakana
 
 NODE = "prescreen"
 SLOTS: tuple[Slot, ...] = (CONSENT_SLOT, *BUSINESS, *CONTACT)
@@ -221,25 +222,43 @@ def _confirm_reading(slots: dict[str, Any], inbound: Inbound, answers: Answers |
     return step(State(NODE, slots), inbound, answers, menu)
 
 
-def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
-             menu: tuple[Reply, ...]) -> Transition:
+def read_confirmation(inbound: Inbound, answers: Answers | None) -> str:
+    """At the confirmation card: send, edit, cancel/restart, person, question or unreadable."""
     data = inbound.data if inbound.kind is Kind.POSTBACK else ""
     text = clean(inbound.text) if inbound.kind is Kind.TEXT else ""
-    reading = read(None, slots, inbound, answers)
-    if reading.kind == "command" or data == "cmd:cancel":
-        return _leave_or_go(reading.command or "cancel", slots, inbound, menu)
+    if data in ("ps:confirm:send", "ps:confirm:edit"):
+        return data.removeprefix("ps:confirm:")
+    reading = read(None, {}, inbound, answers)
+    if reading.kind == "command":
+        return reading.command or "cancel"
     if reading.kind == "person":
-        return _answer(next_slot(slots) or SLOTS[0], slots, reading, inbound, menu)
-    wants_edit = data == "ps:confirm:edit" or any(w in text for w in ("修正", "直し", "直す", "変更", "訂正", "間違"))
-    if not wants_edit and (data == "ps:confirm:send" or any(w in text for w in ("送信", "送って", "お願いします"))
-                           or (text and polarity(text) is True)):
+        return "person"
+    std = standard(text)
+    kata = to_katakana(std)
+    if any(w in std for w in ("取りやめ", "取り止め", "やめ", "止め", "中止", "キャンセル", "送信せず", "送らない", "送らず")):
+        return "cancel"
+    if any(w in std for w in ("修正", "直し", "直す", "直した", "変更", "訂正", "間違", "ちがう", "違う", "書き換え",
+                              "じゃなくて", "ではなく")) or any(r in kata for r in ("シュウセイ", "ナオシ", "ナオス", "ヘンコウ")):
+        return "edit"
+    if any(w in std for w in ("送信", "送って", "送る", "送ります", "お願いします", "提出", "これで", "それで")) or (
+            "ソウシン" in to_katakana(reading_of(std))) or (text and polarity(text) is True):
+        return "send"
+    return "question" if reading.kind == "question" else "unreadable"
+
+
+def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
+             menu: tuple[Reply, ...]) -> Transition:
+    verdict = read_confirmation(inbound, answers)
+    if verdict in ("cancel", "restart"):
+        return _leave_or_go(verdict, slots, inbound, menu)
+    if verdict == "send":
         application = summary.application(slots)
         submitted = Text(texts.SUBMITTED)  # {reference} and {reply_days} are filled in by the shell
         return _end((submitted,), (), (Effect("case_submitted", application),))
-    if wants_edit:
+    if verdict == "edit":
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
-    if reading.kind == "question":
-        return _answer(SLOTS[0], slots, reading, inbound, menu)
+    if verdict in ("person", "question"):
+        return _answer(SLOTS[0], slots, read(None, slots, inbound, answers), inbound, menu)
     return Transition(_state(slots, inbound, "confirm"), (Text(texts.CHOOSE_PLEASE), *_confirmation(slots)))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from dialogs.model import Choice, Choices, Inbound, Kind, Reply
 from dialogs.understand import choices as understand
-from dialogs.understand.signals import polarity, unknown
+from dialogs.understand.signals import meaningful, polarity, unknown
 from dialogs.understand.text import clean
 
 Slots = Mapping[str, Any]
@@ -81,6 +81,8 @@ class Options:
 
 def yes_no(inbound: Inbound, options: Options, yes: str, no: str, slot: str) -> Taken | None:
     """A yes/no question with buttons: a tap, an option's words, else the polarity of the sentence."""
+    if inbound.kind is Kind.TEXT and unknown(inbound.text):
+        return None  # 「わからない」 is read as such, not as a no
     taken = options.taken(inbound, slot)
     if taken is not None and taken.score >= SURE:
         return taken
@@ -100,8 +102,9 @@ def later(inbound: Inbound) -> bool:
 
 
 def text_of(inbound: Inbound, *, max_chars: int = 1000) -> str | None:
-    """A typed answer, cleaned (no control characters); None for taps, stickers, empty or overlong text."""
+    """A typed answer, cleaned (no control characters); None for taps, stickers, empty, overlong or meaningless
+    text (「ああああ」「ー」「うーん」)."""
     if inbound.kind is not Kind.TEXT:
         return None
     text = clean(inbound.text)
-    return text if 0 < len(text) <= max_chars else None
+    return text if 0 < len(text) <= max_chars and meaningful(text) else None

@@ -3,6 +3,8 @@ prefectures. Found by name (with or without 市/町/村, 郡 and 区 around it) 
 
 from __future__ import annotations
 
+import re
+
 from dialogs.understand.text import standard, to_katakana
 
 # name → reading (hiragana). 町 is まち in Kumamoto except 山都町 and 氷川町 (ちょう).
@@ -53,16 +55,52 @@ _STEMS = _stems()
 _NOT_A_PLACE_AFTER = ("さん", "様", "商店", "屋")
 
 
-def locate(text: str) -> tuple[str | None, bool] | None:
-    """(municipality, in Kumamoto) from what was typed; None when it names no place we know."""
+_DENIED = ("じゃなく", "ではなく", "じゃない", "ではない", "じゃなか", "ではなか", "から移", "から引っ越", "にあった", "におった",
+           "でしよった", "でやっていた", "にいた")
+_NOW = ("今は", "いまは", "現在は", "現在", "今の", "いまの", "移って", "移転", "引っ越して")
+
+
+def _mentions(t: str) -> list[tuple[int, str]]:
+    """Every municipality named in the text with its position, denied or past ones left out."""
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    for stem, name in _STEMS:
+        for at in (m.start() for m in re.finditer(re.escape(stem), t)):
+            if at in taken or any(a <= at < a + 3 for a in taken):
+                continue
+            taken.update(range(at, at + len(stem)))
+            after = t[at + len(stem) : at + len(stem) + 8]
+            if after.startswith("郡"):  # 球磨郡多良木町: the district, not 球磨村
+                continue
+            if not any(after.lstrip("市町村").startswith(d) or d in after[:6] for d in _DENIED):
+                found.append((at, name))
+    return sorted(found)
+
+
+def _near_miss(t: str) -> str | None:
+    """One wrong character in a name typed with its 市/町/村 (「八大市」 → 八代市, 「菊地市」 → 菊池市)."""
+    for match in re.finditer(r"[一-龥ぁ-ん]{1,4}[市町村]", t):
+        typed = match.group()
+        for name in KUMAMOTO:
+            if len(name) == len(typed) and name[-1] == typed[-1] and sum(a != b for a, b in zip(name, typed, strict=True)) == 1:
+                return name
+    return None
+
+
+def locate(text: str, *, guess: bool = False) -> tuple[str | None, bool] | None:
+    """(municipality, in Kumamoto) from what was typed; None when it names no place we know. Several places: the
+    one not denied (「熊本市じゃなくて、隣の嘉島町」), the present one (「…いまは錦町に移って」), else the first.
+    `guess`: also a name with one wrong character (the caller confirms it back)."""
     t = standard(text)
     outside = [p for p in PREFECTURES if p in t and p != "熊本"] + [p for p in PREFECTURE_READINGS if p in t]
     if any(w in t for w in ("県外", "熊本以外", "熊本県以外", "けんがい")):
         return None, False
-    for stem, name in _STEMS:
-        at = t.find(stem)
-        if at >= 0 and not outside:
-            return name, True
+    mentions = [] if outside else _mentions(t)
+    if mentions:
+        now = [name for at, name in mentions if any(w in t[max(0, at - 6) : at] for w in _NOW)]
+        return (now[-1] if now else mentions[0][1]), True
+    if guess and not outside and (near := _near_miss(t)):
+        return near, True
     if outside:
         return None, False
     if "熊本市" in t or any(w in t for w in WARDS) and "熊本" in t:

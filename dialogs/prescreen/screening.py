@@ -8,6 +8,7 @@ the excluded kind governed by a making/doing verb in a request form (〜して�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dialogs.understand.morph import Token, tokens
@@ -46,7 +47,8 @@ EXCLUDED = (
              "専門家が事業者の実務を代わりに行うことは、自助努力を促す支援にあたらないため対象外です",
              "ご自分で進められるよう、手順や使い方を専門家が助言することはできます"),
     Excluded("introductions", ("取引先", "販路", "業者", "売り先", "お客", "お客さん", "顧客", "バイヤー", "卸先", "仕入れ先",
-                               "仕入先", "問屋", "提携先", "買い手"),
+                               "仕入先", "問屋", "提携先", "買い手", "置いてくれる店", "扱ってくれる店",
+                               "売ってくれる店", "取引してくれる"),
              ("紹介", "斡旋", "あっせん", "探す", "見つける", "つなぐ", "繋ぐ", "引き合わせる", "回す"),
              "取引先のあっせんは対象外です", "販路を広げるためのデジタル活用（ECやSNS）の助言はできます"),
     Excluded("training", ("研修", "社員研修", "講義", "セミナー", "勉強会", "講演", "授業"),
@@ -70,11 +72,20 @@ def _abandoned(std: str, obj: str) -> bool:
                             "に頼らず", "を使わず"))
 
 
+GENERAL = Excluded("general", (), (), "一般的な知識や技術の説明だけで終わる支援は、特定の経営課題を解決する支援にあたらないため"
+                   "対象外です", "「何に困っているか」「何を実現したいか」を具体的に教えていただければ、専門家がその課題に合わせて助言できます")
+_GENERAL = re.compile(r"一般的な(話|こと|説明|知識)|一般論|基礎知識|(具体的な|特に)(悩み|課題|困りごと|問題)(は|が)?(ない|ありません|なか|"
+                      r"あるわけでは)|特に困っ\w{0,4}ことは(ない|ありません)|話を(聞いて|聞き)|話ば聞")
+_SELF_NEGATED = re.compile(r"(自分|自社|うち)(で|では|たちでは)[^。、]{0,8}(したくない|やりたくない|何もしない|できない|無理)")
+
+
 def screen(text: str) -> Excluded | None:
     """The excluded kind of request the text asks for, or None (the request's goal is a kind the program supports)."""
     std = standard(text)
     toks = tokens(std)
-    if _has(toks, SELF, std):
+    if _GENERAL.search(std):
+        return GENERAL
+    if _has(toks, SELF, std) and not _SELF_NEGATED.search(std):
         return None
     request = _has(toks, REQUEST, std) or std.endswith(("して", "やって", "作って", "書いて"))
     if not request:

@@ -40,24 +40,26 @@ INDUSTRY = Options("ind", {
                      "内装", "解体", "造園", "水道工事", "管工事", "屋根", "とび", "外構", "舗装", "ゼネコン"),
     "transport": ("運輸業", "運輸", "運送", "物流", "配送", "タクシー", "トラック", "バス会社", "倉庫", "引っ越し", "引越し",
                   "宅配", "運転代行", "輸送"),
-    "wholesale": ("卸売業", "卸", "卸売", "問屋", "商社", "仲卸"),
+    "wholesale": ("卸売業", "卸", "卸売", "問屋", "商社", "仲卸", "卸専門", "卸業", "卸し", "卸をして", "卸して"),
     "retail": ("小売業", "小売", "販売店", "商店", "雑貨", "お店", "ネットショップ", "飲食", "飲食店", "飲食業", "食堂",
                "レストラン", "居酒屋", "うどん屋", "ラーメン屋", "ラーメン", "そば屋", "蕎麦屋", "焼肉", "焼き鳥", "寿司",
                "すし屋", "喫茶", "喫茶店", "カフェ", "パン屋", "ケーキ屋", "菓子店", "お菓子屋", "和菓子屋", "洋菓子店",
                "八百屋", "魚屋", "肉屋", "酒屋", "米屋", "花屋", "本屋", "書店", "薬局", "ドラッグストア", "スーパー",
                "コンビニ", "呉服", "服屋", "洋服", "衣料品", "靴屋", "眼鏡", "時計店", "電器店", "家電", "自転車店",
                "ガソリンスタンド", "文具", "土産", "お土産", "直売所", "弁当", "惣菜", "バー", "スナック", "定食",
+               "売っている", "売ってる", "店で売", "店頭で売", "店頭販売", "仕入れて",
                "お茶屋", "茶舗", "小料理屋", "料理屋", "ピザ", "テイクアウト", "キッチンカー", "販売"),
     "accommodation": ("宿泊業・旅館", "旅館", "宿泊", "ホテル", "民宿", "ゲストハウス", "ペンション", "宿", "温泉旅館", "民泊"),
     "entertainment": ("娯楽業", "娯楽", "カラオケ", "ゲームセンター", "ボウリング", "映画館", "パチンコ", "ゴルフ場",
-                      "スポーツジム", "フィットネス", "釣り堀", "遊園地", "ネットカフェ", "ダンス"),
+                      "スポーツジム", "フィットネス", "釣り堀", "遊園地", "ネットカフェ", "ダンス", "ゴルフ", "ゴルフ練習場",
+                      "ボウリング場", "ビリヤード", "麻雀"),
     "rubber": ("ゴム製品製造", "ゴム", "ゴム製品"),
     "software": ("ソフトウェア・IT", "ソフトウェア", "情報処理", "システム開発", "アプリ開発", "it企業", "ソフト開発",
                  "web制作", "ホームページ制作", "プログラム", "プログラマー", "it関係", "itの会社", "データ処理"),
     "service": ("サービス業", "サービス", "美容", "美容室", "美容院", "理容", "理髪", "床屋", "散髪", "整体", "接骨院",
                 "整骨院", "鍼灸", "マッサージ", "エステ", "ネイル", "クリーニング", "教室", "塾", "学習塾", "英会話",
                 "介護", "デイサービス", "士業", "税理士", "行政書士", "社労士", "司法書士", "設計事務所", "不動産",
-                "写真館", "写真", "自動車整備", "車の整備", "修理", "葬儀", "保険代理店", "清掃", "ビルメンテナンス",
+                "写真館", "写真", "自動車整備", "車の整備", "整備", "整備工場", "板金", "修理", "葬儀", "保険代理店", "清掃", "ビルメンテナンス",
                 "派遣", "コンサル", "デザイン事務所", "広告", "ペット", "トリミング", "保育", "動物病院", "着付け",
                 "レンタル", "車検", "鍵", "便利屋"),
     "other": ("その他", "農業", "漁業", "林業", "農家", "畜産", "養殖", "果樹", "酪農", "お茶農家", "いちご農家", "米農家"),
@@ -102,8 +104,9 @@ def _location(inbound: Inbound, slots: Slots) -> Taken | None:
     if key == "outside":
         return Taken({"municipality": None, "in_kumamoto": False}, (Text(texts.OUTSIDE),), end="outside")
     if key == "kumamoto_city":
-        return Taken({"municipality": "熊本市", "in_kumamoto": True})
+        return Taken({"municipality": "熊本市", "in_kumamoto": True}, score=0.9, label="熊本市")
     place = locate(inbound.text) if inbound.kind is Kind.TEXT else None
+    guessed = place is None and inbound.kind is Kind.TEXT and (place := locate(inbound.text, guess=True)) is not None
     if place is None:
         return None
     municipality, inside = place
@@ -112,7 +115,7 @@ def _location(inbound: Inbound, slots: Slots) -> Taken | None:
                      label="熊本県外")
     if municipality is None:
         return Taken({"in_kumamoto": True}, (Text(texts.ASK_MUNICIPALITY),))
-    return Taken({"municipality": municipality, "in_kumamoto": True}, label=municipality)
+    return Taken({"municipality": municipality, "in_kumamoto": True}, label=municipality, score=0.7 if guessed else 0.9)
 
 
 def employee_buckets(industry: str) -> tuple[Choice, ...]:
@@ -138,6 +141,8 @@ def _employees(inbound: Inbound, slots: Slots) -> Taken | None:
             return None
         lo, hi = bucket
         values: dict[str, Any] = {"employees": lo if lo == hi else None, "employees_range": [lo, hi]}
+    elif inbound.kind is Kind.TEXT and unknown(inbound.text):
+        return None
     else:
         count = parse_headcount(standard(inbound.text)) if inbound.kind is Kind.TEXT else None
         if count is None and inbound.kind is Kind.TEXT and polarity(inbound.text) is False:
@@ -178,7 +183,7 @@ def _capital(inbound: Inbound, slots: Slots) -> Taken | None:
         amount = row.capital_max if inbound.data == "ps:cap:le" else row.capital_max + 1
         values: dict[str, Any] = {"capital_yen": None, "capital_over": inbound.data == "ps:cap:gt"}
     else:
-        typed = parse_yen(standard(inbound.text)) if inbound.kind is Kind.TEXT else None
+        typed = _stated_amount(inbound.text) if inbound.kind is Kind.TEXT else None
         if typed is None or typed < 1000:  # 「3」 alone is not an amount of capital
             return None
         amount = typed
@@ -186,6 +191,21 @@ def _capital(inbound: Inbound, slots: Slots) -> Taken | None:
     if size_of(slots, amount).outcome == "not_eligible":
         return Taken(values, (Text(texts.LARGE),), end="large")
     return Taken(values, label=f"{amount:,}円")
+
+
+def _stated_amount(text: str) -> int | None:
+    """The amount the owner means: amounts they deny are passed over (「１０万円じゃなくて１００万円です」,
+    「1000万もなかです。500万です」)."""
+    std = standard(text)
+    parts = [p for p in re.split(r"((?:じゃなくて|ではなくて|ではなく|じゃなく|もない|もなく|じゃない|ではない)[、,。]?)", std) if p]
+    denial = re.compile(r"^(じゃなくて|ではなくて|ではなく|じゃなく|もない|もなく|じゃない|ではない)[、,。]?$")
+    kept = [p for i, p in enumerate(parts) if not denial.match(p)
+            and not (i + 1 < len(parts) and denial.match(parts[i + 1]))]
+    for part in reversed(kept or parts):
+        amount = parse_yen(part)
+        if amount is not None:
+            return amount
+    return None
 
 
 def _capital_question(slots: Slots) -> tuple[Choices, ...]:

@@ -10,7 +10,7 @@ from dialogs.model import Choice, Choices, Inbound, Kind, Reply, Text
 from dialogs.parsing import parse_email, parse_phone, parse_usage
 from dialogs.prescreen import texts
 from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, text_of, yes_no
-from dialogs.understand.signals import polarity
+from dialogs.understand.signals import polarity, unknown
 from dialogs.understand.text import standard
 
 YES_NO_EXPERT = Options("exp", {"none": ("決まっていない", "おまかせ", "お任せ", "特にない", "未定", "まだ", "いない",
@@ -19,7 +19,7 @@ YES_NO_EXPERT = Options("exp", {"none": ("決まっていない", "おまかせ"
 RELATION = Options("rel", {
     "employee": ("自社の社員・役員", "社員", "役員", "身内", "うちの", "従業員", "家族", "息子", "娘", "親戚", "うちの人",
                  "自社の"),
-    "advisory": ("顧問契約がある", "顧問", "契約している", "顧問税理士", "顧問契約", "契約中", "いつもお願いしている",
+    "advisory": ("顧問契約がある", "顧問", "顧問料", "顧問先", "契約している", "顧問税理士", "顧問契約", "契約中", "いつもお願いしている",
                  "取引がある", "付き合いがある"),
     "solicited": ("先方から勧められた", "勧められた", "売り込み", "営業された", "声をかけられた", "向こうから", "営業に来た",
                   "勧誘", "すすめられた", "誘われた", "売り込まれた", "紹介したいと言われた"),
@@ -33,8 +33,10 @@ USAGE = Options("use", {"none": ("利用していない", "初めて", "はじ�
 SITUATION = Options("sit", {"good": ("好調", "順調", "良い", "いい", "よい", "上向き", "伸びている", "増えている", "黒字",
                                      "忙しい", "絶好調", "まずまず好調", "ぼちぼちいい"),
                             "flat": ("横ばい", "変わらない", "まあまあ", "普通", "ぼちぼち", "そこそこ", "例年並み",
-                                     "可もなく不可もなく", "変化なし", "ふつう", "安定"),
-                            "hard": ("厳しい", "苦しい", "悪い", "減っている", "赤字", "落ちている", "売上が下がって",
+                                     "可もなく不可もなく", "変化なし", "ふつう", "安定", "並み", "去年並み", "例年通り",
+                                     "トントン", "とんとん", "変わりない", "横這い"),
+                            "hard": ("厳しい", "苦しい", "悪い", "よくない", "良くない", "芳しくない", "思わしくない",
+                                     "いまいち", "イマイチ", "さっぱり", "落ち込んで", "悪化", "減っている", "赤字", "落ちている", "売上が下がって",
                                      "大変", "きつい", "しんどい", "下がっている", "減少", "低迷", "不調", "客が減"),})
 CONSENT = Options("consent", {"yes": ("同意する", "同意します", "同意", "承諾", "了承", "いいです", "ok", "構いません",
                                       "大丈夫", "了解"),
@@ -44,7 +46,8 @@ MODE = Options("mode", {"visit": ("訪問", "来てほしい", "対面", "来て
                         "online": ("オンライン", "zoom", "ウェブ会議", "リモート", "web会議", "ビデオ通話", "テレビ電話",
                                    "画面越し", "teams", "google meet", "ネットで", "ライン通話", "line通話"),
                         "either": ("どちらでも", "どちらでもよい", "おまかせ", "お任せ", "どっちでも", "どちらでもいい",
-                                   "こだわらない", "どっちでもよい", "両方", "決めていない", "特にない", "特になし")})
+                                   "こだわらない", "どっちでもよい", "両方", "決めていない", "特にない", "特になし",
+                                   "こだわりはない", "こだわりない", "希望はない", "どっちでもいい", "どれでも")})
 ARRANGED = Options("arr", {"yes": ("もう決めている", "決めた", "調整済み", "約束している", "決まっている"),
                            "no": ("まだ決めていない", "決めていない", "まだ", "これから", "未定", "調整していない")})
 RELATION_WORDS = {"employee": "御社に所属している", "advisory": "御社と顧問契約（またはそれに近い関係）にある",
@@ -61,6 +64,8 @@ def _pick(options: Options, slot: str) -> Take:
 
 
 def _relation(inbound: Inbound, slots: Slots) -> Taken | None:
+    if inbound.kind is Kind.TEXT and unknown(inbound.text):
+        return None
     taken = RELATION.taken(inbound, "expert_relation")
     if taken is None and inbound.kind is Kind.TEXT and polarity(inbound.text) is False:
         taken = Taken({"expert_relation": "none"}, score=0.9, label=RELATION.items["none"][0])
@@ -120,9 +125,9 @@ def _usage_values(visits: int | None, hours: float | None) -> tuple[dict[str, An
 
 
 def _usage_amount(inbound: Inbound, slots: Slots) -> Taken | None:
-    if later(inbound):
-        return Taken({"past_visits": None, "past_hours": None, "usage_unknown": True})
     visits, hours = parse_usage(standard(inbound.text)) if inbound.kind is Kind.TEXT else (None, None)
+    if visits is None and hours is None and later(inbound):
+        return Taken({"past_visits": None, "past_hours": None, "usage_unknown": True})
     if visits is None and hours is None:
         return None
     values, say = _usage_values(visits, hours)
@@ -187,7 +192,7 @@ def _email(inbound: Inbound, slots: Slots) -> Taken | None:
     if email is not None:
         return Taken({"email": email})
     if polarity(inbound.text) is False or later(inbound):
-        return Taken({"email": None})
+        return Taken({"email": None}, score=0.9, label="なし")
     return None
 
 

@@ -17,7 +17,8 @@ from dialogs.understand.text import is_kana_only, standard, to_katakana
 
 _POLITE = re.compile(r"(です|でございます|であります|になります|ます|だ|で|を|が|は|に|かな|ですね|ね|よ|ばい|たい|と思います|"
                      r"でお願いします|をお願いします|お願いします|でしょうか|だと思う)+$")
-_DENIED_AFTER = re.compile(r"^(では|じゃ|でも)?(ない|なく|なか|ありません|ございません|以外)")
+_DENIED_AFTER = re.compile(r"^(では|じゃ|でも)?(ない|なく|なか|ありません|ございません|以外)|^とは(言え|いえ)|"
+                           r"^(は|も|を)?(して|やって|し)?(い|お)?(ない|ません|なく|ず)[^。、,.]{0,3}([。、,.]|$)")
 
 
 def bare(text: str) -> str:
@@ -65,7 +66,8 @@ class Options:
                 continue
             for m in re.finditer(re.escape(word), std):
                 start, end = m.start(), m.end()
-                aligned = start in bounds[0] and end in bounds[1] or (word.isascii() and _ascii_edges(std, start, end))
+                aligned = (start in bounds[0] and (end in bounds[1] or len(word) >= 4)) or (
+                    word.isascii() and _ascii_edges(std, start, end))
                 if aligned and not _DENIED_AFTER.match(std[end:]):
                     add(Found(key, 0.9, label))
         if is_kana_only(text) or not found:
@@ -84,7 +86,7 @@ class Options:
             return None
         if len(found) > 1 and found[1].score == found[0].score and _nested(found[0].word, found[1].word):
             return found[0]  # 「ゴム製品製造」 over 「製造」
-        if len(found) > 1 and found[1].score == found[0].score:
+        if len(found) > 1 and found[1].score == found[0].score and len(found[0].word) < len(found[1].word) + 2:
             return None
         return found[0]
 

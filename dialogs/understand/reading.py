@@ -83,7 +83,7 @@ def _free(slot: Slot, slots: dict[str, Any], inbound: Inbound, text: str, asking
     """A free-text question takes what is typed, unless it is a question for the desk, small talk or 「わからない」."""
     if asking:
         reply = answers.answer(text) if answers is not None else None
-        if reply is not None or slot.name != "problem":
+        if reply is not None or slot.name != "problem" or len(text) <= 20:  # a long one describes the problem
             return Reading("question", reply=reply)
     elif signals.small_talk(text) and len(text) <= 12:
         return Reading("smalltalk")

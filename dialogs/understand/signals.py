@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from dialogs.understand.morph import Token, tokens
-from dialogs.understand.text import standard
+from dialogs.understand.text import is_kana_only, standard, to_katakana
 
 # Negation: the auxiliaries ない/ぬ(ん)/ず and the adjective ない (ありません, ない, なし), plus words that deny.
 NEG_AUX = {"ない", "ぬ", "ず", "ん", "無い"}
@@ -16,6 +16,9 @@ NEG_WORDS = {"いいえ", "いえ", "いや", "無し", "なし", "ナシ", "無
              "拒否", "お断り", "断る"}
 YES_WORDS = {"はい", "ええ", "うん", "そう", "ある", "有る", "いる", "居る", "オーケー", "ok", "おk", "yes", "了解", "承知",
              "大丈夫", "良い", "よい", "いい", "同意", "もちろん", "お願い", "はーい", "あい"}
+# A denied objection is a yes: 「問題なかです」「異議なし」「構いません」「差し支えありません」.
+NO_OBJECTION = re.compile(r"(問題|異議|異存|差し支え|差支え|支障|文句|心配)(は|も)?(ない|なし|無し|ありません|ございません)|"
+                          r"構わない|構いません|かまわない|かまいません")
 # Verbs and nouns of not knowing (negated or not): わからない, 知らない, 不明, 覚えていない, 忘れた.
 UNKNOWN_NEG = {"分かる", "わかる", "知る", "覚える", "把握", "確認"}
 UNKNOWN_WORDS = ("不明", "忘れ", "わかんない", "わかんね", "さあ", "はっきりしない", "はっきりせん", "見当がつか",
@@ -26,15 +29,21 @@ COMMANDS = {
                "中断", "打ち切る", "もういい"},
     "restart": {"最初", "初め", "始め", "はじめ", "やり直す", "遣り直す", "やり直し", "リセット", "一から", "最初から"},
 }
+COMMANDS["cancel"] |= {"取りやめる", "取り止める", "取りやめ", "とりやめ", "中止する"}
+# Words that mean restart only beside a restart word or 入力: 「最初に戻して」「入力し直します」 (alone, 「直したい」 is an edit).
+RESTART_WEAK = {"直す", "戻す", "戻る", "し直す", "入れ直す", "打ち直す"}
 # What may surround a command without making the message about something else.
 COMMAND_FILLER = {"もう", "やっぱり", "やはり", "いったん", "一旦", "ちょっと", "すみません", "すいません", "では", "じゃあ",
                   "それでは", "今回", "今日", "一度", "また", "全部", "これ", "この", "相談", "申し込み", "申請", "入力", "質問",
                   "事前", "確認", "手続き", "お願い", "下さる", "くださる", "する", "おく", "置く", "いる", "たい", "ます",
                   "から", "に", "は", "で", "を", "の", "と", "ね", "よ", "か", "です", "だ", "てる", "ください", "ほしい",
                   "欲しい", "やっぱ", "えっと", "あの", "あのー", "う", "ん", "えー", "まあ", "ひとまず", "とりあえず", "いい",
-                  "良い", "方", "ほう", "話", "ばい", "ちゃう", "しまう"}
+                  "良い", "方", "ほう", "話", "ばい", "ちゃう", "しまう", "一回", "もう一回", "もう一度", "回", "一", "度",
+                  "内容", "ので", "願う", "お", "て", "たく", "ござる", "思う", "けど", "が", "申請書", "下書き"}
 PEOPLE = {"担当", "担当者", "人", "人間", "職員", "スタッフ", "オペレーター", "係", "係員", "誰", "だれ", "コーディネーター",
-          "窓口", "直接", "電話", "生身", "方"}
+          "生身", "窓口の人", "窓口の方"}
+PEOPLE_READINGS = ("タントウ", "ニンゲン", "ヒト", "オペレーター", "ショクイン", "スタッフ")
+TALK_READINGS = ("ハナシ", "ハナス", "ハナセ", "カワッ", "カワリ", "ツナイ", "ツナゲ", "デンワ")
 TALK = {"話す", "代わる", "替わる", "変わる", "繋ぐ", "つなぐ", "電話", "連絡", "通話", "対応", "相談", "かける", "掛ける",
         "聞く", "取り次ぐ", "お話", "話"}
 WANT = {"たい", "ほしい", "欲しい", "くださる", "下さる", "ください", "もらう", "貰う", "頂く", "いただく", "願う", "お願い",
@@ -76,12 +85,14 @@ def polarity(text: str) -> bool | None:
     toks = tokens(std)
     if not _content(toks):
         return None
+    if NO_OBJECTION.search(std):
+        return True
     if negated(toks):
         return False
     first = _content(toks)[0]
     if first.lemma in YES_WORDS or first.surface in YES_WORDS or first.normal in YES_WORDS:
         return True
-    verbs = [t for t in toks if t.pos in ("動詞", "形容詞") or (t.pos == "名詞" and t.sub == "普通名詞")]
+    verbs = [t for t in toks if t.pos in ("動詞", "形容詞")]
     return True if verbs else None
 
 
@@ -105,17 +116,24 @@ def command(text: str) -> str | None:
     """A global command only when the message *is* the command: 「やめます」「もう最初からやり直したい」 — never when the
     command word is part of an answer (「予約のキャンセルを減らしたい」「在庫表を最初から作り直したい」)."""
     std = standard(text)
-    if not std or len(std) > 24:
+    if not std or len(std) > 30:
         return None
     toks = _content(tokens(std))
     found: set[str] = set()
+    weak = False
     for t in toks:
         hit = next((c for c, words in COMMANDS.items() if {t.lemma, t.normal, t.surface} & words), None)
         if hit:
             found.add(hit)
-        elif not ({t.lemma, t.normal, t.surface} & COMMAND_FILLER) and t.pos not in ("助詞", "助動詞", "接尾辞",
+        elif {t.lemma, t.normal, t.surface} & RESTART_WEAK:
+            weak = True
+        elif not ({t.lemma, t.normal, t.surface} & COMMAND_FILLER) and t.pos not in ("助詞", "助動詞", "接尾辞", "接頭辞",
                                                                                        "感動詞"):
             return None
+    if weak and (found == {"restart"} or "入力" in std):
+        return "restart"
+    if weak:
+        return None
     if len(found) != 1:
         return "restart" if found == {"cancel", "restart"} else None
     return found.pop()
@@ -124,12 +142,17 @@ def command(text: str) -> str | None:
 def wants_person(text: str) -> bool:
     """A request to talk to a person: 「担当者と話したい」「人間の方に代わって」「電話で話したほうが早か」."""
     std = standard(text)
-    if len(std) > 60:
+    if len(std) > 40:
         return False
     toks = tokens(std)
     lemmas = [t.lemma for t in toks] + [t.normal for t in toks] + [t.surface for t in toks]
-    person = any(w in PEOPLE for w in lemmas) or "担当の" in std
+    person = any(w in PEOPLE for w in lemmas) or any(w in std for w in ("担当の", "窓口の", "電話で話", "電話で聞",
+                                                                          "電話で相談"))
     talk = any(w in TALK for w in lemmas)
+    if is_kana_only(text):
+        kata = to_katakana(std)
+        person = person or any(r in kata for r in PEOPLE_READINGS)
+        talk = talk or any(r in kata for r in TALK_READINGS)
     want = any(w in WANT for w in lemmas) or _QUESTION_END.search(std) is not None or std.endswith(("て", "で"))
     if person and talk and want:
         return not any(t.lemma in ("専門家", "先生", "コンサルタント", "業者") for t in toks)
@@ -145,14 +168,25 @@ def question(text: str) -> bool:
         return True
     toks = tokens(std)
     if any(t.lemma in INTERROGATIVES or t.surface in INTERROGATIVES for t in toks):
-        return std.endswith(("か", "の", "の？", "?", "？", "ですか", "ますか", "る", "い", "て"))
+        return std.endswith(("か", "の", "?", "？", "ですか", "ますか")) or (
+            std.endswith("る") and any(t.lemma in ("いくら", "いつ", "どこ", "何時", "何回") for t in toks))
     return False
 
 
+_SMALL_TALK = re.compile(r"^(ありがと|有難|有り難|どうも|お世話に|おせわに|お疲れ|おつかれ|こんにち|こんばん|おはよ|よろしく|宜しく|"
+                         r"了解|りょうかい|承知|わかりました|分かりました|なるほど|すみません|すいません|失礼|ごめん|はーい|"
+                         r"はい$|ok$|おk$|いえいえ|どういたしまして|お願いします$|おねがいします$)")
+
+
 def small_talk(text: str) -> bool:
-    std = standard(text).rstrip("!！。.〜~ｗw")
-    if not std:
+    """A greeting, thanks or acknowledgement that answers nothing."""
+    std = standard(text).rstrip("!！。.〜~ー")
+    return bool(std) and len(std) <= 20 and _SMALL_TALK.match(std) is not None
+
+
+def meaningful(text: str) -> bool:
+    """Not just a sound or a mark: 「ああああ」「ー」「うーん」「…」 say nothing."""
+    std = standard(text)
+    if len(set(std.replace("ー", "").replace("〜", ""))) < 2:
         return False
-    toks = _content(tokens(std))
-    return bool(toks) and all(t.surface in SMALL_TALK or t.lemma in SMALL_TALK or t.normal in SMALL_TALK
-                              or t.pos in ("助詞", "助動詞", "感動詞") for t in toks) and len(std) <= 20
+    return not all(t.pos in ("感動詞", "補助記号", "記号", "空白") for t in tokens(std))

@@ -22,6 +22,7 @@ DIALECT: tuple[tuple[str, str], ...] = (
     (r"しよらん", "していない"), (r"しよる" + _END, "している"), (r"しよります", "しています"),
     (r"おらん", "いない"), (r"おらす", "いる"),
     (r"(?<![なせ])なか" + _END, "ない"), (r"なかった", "なかった"),
+    (r"(?<=[しつるさ])か(?=です|ばい|たい|けん|よ|ね|もん|[。、,.!！]|$)", "い"),  # 厳しか, きつか, 悪か: the dialect's 〜い
     (r"(?<![さ])よか" + _END, "よい"), (r"ほしか" + _END, "ほしい"), (r"欲しか" + _END, "欲しい"),
     (r"(?<=[いきしちにひみりぎじびぴえけせてねへめれげぜでべぺ])たか" + _END, "たい"),
     (r"ごたる", "たい"), (r"ごた" + _END, "たい"),
@@ -29,7 +30,8 @@ DIALECT: tuple[tuple[str, str], ...] = (
     (r"いっちょん", "全然"), (r"なんぼ", "いくら"), (r"どげん", "どう"), (r"なして", "なぜ"),
     (r"(?<=[いよ])かと[?？]?$", "いの？"), (r"(?<=[ぁ-んー])と[?？]$", "の？"), (r"(?<=[るたい])と$", "の？"),
     (r"してはいよ", "してください"), (r"しなっせ", "してください"),
-    (r"(?<=[んいすたる])(ばい|たい)$", ""), (r"(?<=です|ます)(ばい|たい|けん)$", ""),
+    (r"(?:(?<=です)|(?<=ます)|(?<=ない)|(?<=った)|(?<=てる)|(?<=ている)|(?<=いる)|(?<=ある)|(?<=らん)|(?<=わん)|(?<=せん)|"
+     r"(?<=よい)|(?<=そう)|(?<=じゃ))(ばい|たい|けん)$", ""),
 )
 _DIALECT = tuple((re.compile(p), r) for p, r in DIALECT)
 
@@ -41,9 +43,16 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", t).strip()
 
 
+_TYPOS = ((re.compile(r"(?<=[ぁ-ん])n(?=$|[。、.,!！?？])"), "ん"), (re.compile(r"(?<=[なた])ぃ"), "い"),
+          (re.compile(r"(?<=[ぁ-んァ-ヶ])[wｗ]+$|[（(]?笑[)）]?$"), ""))
+
+
 def standard(text: str) -> str:
-    """Cleaned, lower case, without spaces, dialect grammar rewritten to the standard forms."""
+    """Cleaned, lower case, without spaces, IME slips at the end of a word fixed (ませn → ません, ないぃ → ない),
+    dialect grammar rewritten to the standard forms."""
     t = _SPACE.sub("", clean(text).lower())
+    for pattern, repl in _TYPOS:
+        t = pattern.sub(repl, t)
     for pattern, repl in _DIALECT:
         t = pattern.sub(repl, t)
     return t
