@@ -37,9 +37,11 @@ def kana_numerals(text: str) -> str:
     """'じゅうにん' → '十人', 'よんせんまん' → '四千万' (only for kana-only text)."""
     if not _KANA_ONLY.match(text):
         return text
+    out = text
     for kana, kanji in sorted(_KANA_NUMERALS, key=lambda p: -len(p[0])):
-        text = text.replace(kana, kanji)
-    return text
+        out = out.replace(kana, kanji)
+    rest = re.sub(r"くらい|ぐらい|です|ほど|やく|だいたい|いじょう|いか|ちょっと|[\s、。ー]", "", out)
+    return out if not re.search(r"[ぁ-ん]", rest) else text  # only when every word was a numeral
 
 
 def parse_yen(text: str) -> int | None:

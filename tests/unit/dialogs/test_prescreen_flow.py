@@ -20,12 +20,12 @@ def run(*inputs: str, state: State | None = None) -> Transition:
     return t
 
 
-BASE = ("相談したい", "玉名市", "個人事業主", "小売業")
+BASE = ("相談したい", "同意します", "玉名市", "個人事業主", "小売業")
 
 
 def test_the_first_missing_slot_is_asked_and_capital_only_when_needed() -> None:
     assert texts.ASK_KAI in run(*BASE, "30人").replies[-1].text  # 6〜50: medium, capital not needed
-    assert texts.ASK_CAPITAL in run("相談したい", "玉名市", "会社", "小売業", "80人").replies[-1].text
+    assert texts.ASK_CAPITAL in run("相談したい", "はい", "玉名市", "会社", "小売業", "80人").replies[-1].text
 
 
 def test_a_sole_proprietor_over_the_ceiling_is_large_without_a_capital_question() -> None:
@@ -49,7 +49,7 @@ def test_unreadable_answers_get_help_and_the_same_question() -> None:
 
 def test_editing_a_group_clears_it_and_what_depends_on_it() -> None:
     assert set(GROUP_KEYS["業種・規模"]) >= {"industry", "employees", "employees_range", "capital_yen", "capital_over"}
-    slots = {"in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
+    slots = {"consent": True, "in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
              "employees": 30, "employees_range": [30, 30], "_stage": "edit", "_at": NOW.isoformat()}
     t = step(State(flow.NODE, slots), Inbound(Kind.POSTBACK, NOW, data="ps:edit:2"))  # 業種・規模
     assert "industry" not in t.state.slots and "employees" not in t.state.slots
@@ -58,7 +58,7 @@ def test_editing_a_group_clears_it_and_what_depends_on_it() -> None:
 
 
 def test_the_confirmation_is_a_card_then_the_choices() -> None:
-    slots = {"in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
+    slots = {"consent": True, "in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
              "employees": 3, "employees_range": [3, 3], "shokokai": None, "shokokai_status": "none",
              "theme": "sns", "problem": "インスタで集客したい", "expert": "none", "usage": "none",
              "business": "雑貨店", "situation": "横ばい", "consent": True, "business_name": "玉名雑貨",
@@ -76,7 +76,7 @@ def test_the_confirmation_is_a_card_then_the_choices() -> None:
 def test_a_known_business_is_not_asked_its_usage_the_ledger_gives_it() -> None:
     """Facts from the shell (an earlier application's visit ledger) replace the usage questions."""
     expert = {"expert": "none"}
-    slots = {"in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
+    slots = {"consent": True, "in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
              "employees": 3, "employees_range": [3, 3], "shokokai_status": "none", "theme": "sns",
              "problem": "インスタで集客したい", "screened": True, "_at": NOW.isoformat()}
     tapped = Inbound(Kind.POSTBACK, NOW, data="ps:exp:none", facts={"usage_this_year": {"visits": 2, "hours": 6.0}})
