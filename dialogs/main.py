@@ -31,7 +31,8 @@ def _wants_consult(inbound: Inbound) -> bool:
     if inbound.kind is not Kind.TEXT or signals.question(inbound.text):
         return False
     facts = extract(inbound.text, {}, opening=True)
-    return "problem" in facts and len(facts) >= 3
+    named = {k for k in facts if k in ("municipality", "industry", "employees", "org_type", "problem")}
+    return len(named) >= 2
 
 
 def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:

@@ -56,6 +56,14 @@ def parse_yen(text: str) -> int | None:
 def parse_headcount(text: str) -> int | None:
     """'２５名' → 25; '二十五人' → 25; '約30人くらい' → 30; '5〜6人' → 6; '従業員はいません' → 0; None if no count."""
     t = prepare(kana_numerals(text))
+    counts = [f for f in find_all(t) if t[f.end : f.end + 1] in ("人", "名")]
+    if len(counts) >= 2:  # 「大工が8人と事務が2人で、10人」 → 10; 「社員32人、パート8人」 → 40
+        values = [int(f.value) for f in counts]
+        total = next((int(f.value) for f in counts if re.search(r"(合計|全部で|あわせて|合わせて|計|で、|で)$",
+                                                                 t[max(0, f.start - 4) : f.start])), None)
+        if total is not None:
+            return total
+        return max(values) if max(values) * 2 == sum(values) else sum(values)
     value = _best(t, ("人", "名"))
     if value is not None:
         return int(value) if value >= 0 else None

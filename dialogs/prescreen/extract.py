@@ -45,7 +45,8 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
                 found["business"] = text[:300]
     if "org_type" not in slots:
         org = ORG.found(_inbound(text))
-        if org is not None and org.score >= SURE and org.word not in ("法人", "個人", "その他", "医療", "社団", "財団"):
+        if org is not None and org.score >= SURE and org.key in ("company", "sole_proprietor", "cooperative") and \
+                org.word not in ("法人", "個人"):  # an excluded corporation is asked, so the owner hears why
             found["org_type"] = org.key
     if "employees_range" not in slots:
         match = _EMPLOYEE_CLAUSE.search(std)

@@ -27,7 +27,8 @@ from dialogs.understand.signals import polarity
 from dialogs.understand.text import clean, standard, to_katakana
 
 NODE = "prescreen"
-SLOTS: tuple[Slot, ...] = (CONSENT_SLOT, *BUSINESS, *CONTACT)
+# Consent comes once eligibility by size and place is known and before anything personal or free text is asked.
+SLOTS: tuple[Slot, ...] = (*BUSINESS[:5], CONSENT_SLOT, *BUSINESS[5:], *CONTACT)
 RESUME_AFTER = timedelta(hours=24)
 RESUME_CHOICES = (Choice("続きから", "ps:resume:continue"), Choice("最初から", "ps:resume:restart"))
 YES_NO = (Choice("はい", "ps:rd:yes"), Choice("いいえ", "ps:rd:no"))
@@ -122,7 +123,7 @@ def _retry(slot: Slot, slots: dict[str, Any], inbound: Inbound, said: Reply) -> 
     tries = dict(slots.get("_tries") or {})
     tries[slot.name] = tries.get(slot.name, 0) + 1
     slots["_tries"] = tries
-    if tries[slot.name] >= MAX_TRIES and slot.skip is not None:
+    if tries[slot.name] >= MAX_TRIES and slot.skip is not None and slot.name != "consent":
         slots.update(slot.skip(slots))
         return _ask_next(slots, inbound, (Text(texts.SKIPPED),))
     if tries[slot.name] >= MAX_TRIES + 1:  # consent cannot be skipped: stop gently
@@ -159,6 +160,12 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
         effect = Effect("handoff_requested", {"reason": "user_asked", "draft": _partial(slots)})
         return _end((Text(texts.PERSON_ASKED),), menu, (effect,), keep=slots)
     if kind == "question":
+        tries = dict(slots.get("_tries") or {})
+        tries[slot.name] = tries.get(slot.name, 0) + 1
+        slots["_tries"] = tries
+        if tries[slot.name] > MAX_TRIES + 1 and slot.skip is not None:  # never a loop, even of questions
+            slots.update(slot.skip(slots))
+            return _ask_next(slots, inbound, (Text(texts.SKIPPED),))
         effects = () if reading.reply else (Effect("faq_missed", {"question": redact(text[:500])}),)
         said = Text(f"{reading.reply}\n\n{texts.QUESTION_ANSWERED}" if reading.reply else texts.NO_ANSWER)
         return Transition(_state(slots, inbound, slots.get("_stage")), (said, *pending_question(State(NODE, slots))),

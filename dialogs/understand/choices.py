@@ -72,9 +72,11 @@ class Options:
                     add(Found(key, 0.9, label))
         if is_kana_only(text) or not found:
             kata = to_katakana(std)
+            whole_kata = to_katakana(whole)
             for key, read, label in self._readings:
                 if read and read in kata and not _DENIED_AFTER.match(kata[kata.index(read) + len(read):]):
-                    add(Found(key, 0.75 if len(read) >= 3 else 0.6, label))
+                    sure = read == whole_kata or len(read) >= 5  # the whole answer, or a long word: no doubt
+                    add(Found(key, 0.9 if sure else 0.75, label))
         return sorted(found.values(), key=lambda f: (-f.score, -len(f.word)))
 
     def pick(self, text: str) -> Found | None:

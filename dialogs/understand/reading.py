@@ -67,6 +67,10 @@ def read(slot: Slot | None, slots: dict[str, Any], inbound: Inbound, answers: An
     if slot.free:
         return _free(slot, slots, inbound, text, asking, answers)
     taken = slot.take(inbound, slots) if len(text) <= 1000 else None
+    if asking and taken is not None and taken.score >= SURE and signals.hedged(text):
+        return Reading("answer", taken)  # 「まあ横ばいかな」: an answer with a hedge
+    if asking and taken is None and signals.unknown(text):
+        return Reading("unknown")
     if asking and (taken is None or taken.score < 1.0):
         return _question(text, answers)
     if taken is not None:
@@ -81,6 +85,8 @@ def read(slot: Slot | None, slots: dict[str, Any], inbound: Inbound, answers: An
 def _free(slot: Slot, slots: dict[str, Any], inbound: Inbound, text: str, asking: bool,
           answers: Answers | None) -> Reading:
     """A free-text question takes what is typed, unless it is a question for the desk, small talk or 「わからない」."""
+    if asking and signals.hedged(text):
+        asking = False
     if asking:
         reply = answers.answer(text) if answers is not None else None
         if reply is not None or slot.name != "problem" or len(text) <= 20:  # a long one describes the problem

@@ -159,6 +159,15 @@ def wants_person(text: str) -> bool:
     return std in ("担当者", "担当者さん", "人間", "オペレーター")
 
 
+_WEAK_END = re.compile(r"(かな|かね|かも|かしら|かなあ|かなー)[。！!…]*$")
+
+
+def hedged(text: str) -> bool:
+    """A hedge at the end of an answer (「まあ横ばいかな」), not a question to the desk."""
+    std = standard(text)
+    return _WEAK_END.search(std) is not None and not any(c in std for c in "?？")
+
+
 def question(text: str) -> bool:
     """A question put to the desk: a question ending or an interrogative word with a predicate."""
     std = standard(text)
