@@ -6,9 +6,10 @@ desk receives is checked against the outcome the 要領 prescribes. Figures for 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.cases import list_cases
+from handoff.tables import Case
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.owner import Owner
@@ -31,8 +32,9 @@ def test_simulated_owners_reach_the_prescribed_outcome_over_line(sqlite_url: str
             owner.follow()
             played = play(spec, owner.say)
             with Session(bot.engine) as session:
-                mine = [c for c in list_cases(session=session) if c.get("conversation_key", "").endswith(owner.user)]
-            case = mine[-1] if mine else None
+                row = session.scalars(select(Case).where(Case.conversation_key.endswith(owner.user),
+                                                         Case.kind == "application")).first()
+                case = ({**row.fields, "outcome": row.outcome, "flags": list(row.flags)} if row is not None else None)
             if played.end == "submitted":
                 assert case is not None, f"{spec['id']}: the bot said it was sent, but no case was created"
                 actions.append(played.actions)
