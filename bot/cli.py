@@ -70,13 +70,14 @@ def db_upgrade(revision: str = "head") -> None:
 @app.command()
 def ask(question: str = typer.Argument(..., help="the question, or - to read one question per line from stdin"),
         as_json: bool = typer.Option(False, "--json", help="print JSON (one object per line with -)")) -> None:
-    """Ask the knowledge base, as an owner would."""
+    """Ask the knowledge base, as an owner would: the database's content when it has one, else the YAML file."""
     import json
     import sys
 
     from knowledge.content import default_index
+    from knowledge.live import from_database
 
-    index = default_index()
+    index = from_database(get_settings()) or default_index()  # the live content when a database holds it
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
         if not q.strip():

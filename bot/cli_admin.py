@@ -110,30 +110,26 @@ def faq_export(path: str) -> None:
     """Write every entry (retired ones too) to a YAML file."""
     from pathlib import Path
 
-    import yaml
-
     from knowledge.store import export_rows
+    from knowledge.transfer import dump
 
     with _change() as session:
         rows = export_rows(session=session)
-    Path(path).write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    Path(path).write_text(dump(rows), encoding="utf-8")
     typer.echo(f"{len(rows)}件を {path} に書き出しました")
 
 
 @faq_app.command("import")
 def faq_import(path: str) -> None:
-    """Create or update entries from a YAML file (as written by `faq export`)."""
+    """Create or update entries from a YAML file (as written by `faq export`); a broken file changes nothing."""
     from pathlib import Path
 
-    import yaml
-
     from bot.db.tables import utcnow
-    from knowledge.store import import_rows
+    from knowledge.transfer import import_text
 
-    rows = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     with _change() as session:
-        changed = import_rows(session=session, rows=rows, actor="cli", now=utcnow())
-    typer.echo(f"{changed}件を更新しました（{len(rows)}件中）")
+        plan = import_text(session=session, text=Path(path).read_text(encoding="utf-8"), actor="cli", now=utcnow())
+    typer.echo(f"{plan.writes}件を更新しました（{plan.summary()}）")
 
 
 @telegram_app.command("set-webhook")

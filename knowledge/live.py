@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.engine import reader
+from bot.db.engine import make_engine, make_session_factory, reader
+from bot.settings import Settings
 from knowledge import store
 from knowledge.content import default_index
 from knowledge.index import Index
@@ -43,3 +47,18 @@ class LiveIndex:
                     self._checked = now
         assert self._index is not None
         return self._index
+
+
+def from_database(settings: Settings) -> Index | None:
+    """The published content of the configured database, as `madoguchi ask` answers with it; None when there is
+    no such database, no schema, or a database that never held the knowledge base (then the YAML file answers)."""
+    database = make_url(settings.sqlalchemy_url()).database
+    if settings.is_sqlite and (not database or database == ":memory:" or not Path(database).is_file()):
+        return None  # never create an empty SQLite file just to ask a question
+    engine = make_engine(settings)
+    try:
+        return LiveIndex(make_session_factory(engine))._load()[1]
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()

@@ -137,14 +137,24 @@ def export_rows(*, session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def wanted(item: dict[str, Any]) -> dict[str, Any]:
+    """A YAML row as the entry's fields (without its id), validated as an edit is."""
+    return {**_validated(item), "retired": bool(item.get("retired", False))}
+
+
+def draft(*, entry_id: str, data: dict[str, Any]) -> Entry:
+    """An entry as it would be published (validated, not stored): what the editor's preview shows."""
+    return entry_of(FaqEntry(id=entry_id, **_validated(data)))
+
+
 def import_rows(*, session: Session, rows: list[dict[str, Any]], actor: str, now: datetime) -> int:
     """Create or update entries from YAML rows (unchanged ones are left alone)."""
     changed = 0
     for item in rows:
         row = session.get(FaqEntry, str(item["id"]))
-        wanted = {**_validated(item), "retired": bool(item.get("retired", False))}
-        if row is not None and {k: v for k, v in snapshot(row).items() if k != "id"} == wanted:
+        target = wanted(item)
+        if row is not None and {k: v for k, v in snapshot(row).items() if k != "id"} == target:
             continue
-        save(session=session, entry_id=str(item["id"]), data=wanted, actor=actor, now=now, action="import")
+        save(session=session, entry_id=str(item["id"]), data=target, actor=actor, now=now, action="import")
         changed += 1
     return changed

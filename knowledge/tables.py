@@ -47,3 +47,14 @@ class FaqVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FaqMissDismissal(Base):
+    """A miss (a faq_missed or faq_unhelpful effect) the editor has dealt with, so the list no longer shows it."""
+
+    __tablename__ = "faq_miss_dismissal"
+
+    effect_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dismissed_by: Mapped[str] = mapped_column(String(254))
+    reason: Mapped[str] = mapped_column(String(80))  # dismissed | phrasing:<entry id>

@@ -15,7 +15,7 @@ from bot.pipeline.turns import Dialog
 from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, trial, webhooks
-from bot.web.staff import admin, casework, errors, exports, faq, pages, queue
+from bot.web.staff import admin, casework, errors, exports, faq, faq_misses, faq_yaml, pages, queue
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(exports.router)
     app.include_router(casework.router)
     app.include_router(admin.router)
+    app.include_router(faq_misses.router)  # before faq: /faq/misses and /faq/import are not entry ids
+    app.include_router(faq_yaml.router)
     app.include_router(faq.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)

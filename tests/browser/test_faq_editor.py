@@ -36,6 +36,7 @@ def test_create_answer_retire_stop(browser: Any, sqlite_url: str) -> None:
         editor.get_by_label("質問", exact=True).fill(QUESTION)
         editor.get_by_label("言い換え（1行に1つ：丁寧・くだけた・ひらがな・方言など）").fill("車を停める場所はありますか")
         editor.get_by_label("回答（400文字まで。何についての回答かを文中で言い直してください）").fill(ANSWER)
+        editor.get_by_role("button", name="プレビュー").click()
         editor.get_by_role("button", name="公開する").click()
         editor.get_by_text("test-parking を公開しました").wait_for()
         owner = browser.new_context(viewport={"width": 420, "height": 860}, locale="ja-JP").new_page()

@@ -1,9 +1,11 @@
-"""The FAQ editor (editors and admins): entries, revisions, a question tester and the misses. Changes are live
-for the bot within a second (knowledge.live), without a restart."""
+"""The FAQ editor (editors and admins): entries, revisions and a question tester. An edit is previewed as the owner
+will see it, then published in a separate step; it is live for the bot within a second (knowledge.live)."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from typing import Annotated, Any
 
 import yaml
@@ -18,7 +20,11 @@ from bot.services import Services
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, csrf, flash, page
-from knowledge import misses, store
+from dialogs import faq as faq_dialog
+from dialogs.model import reply_to_dict
+from dialogs.ports import Found
+from knowledge import store
+from knowledge.answers import cited
 from knowledge.index import THRESHOLD
 
 router = APIRouter(prefix="/faq", tags=["faq"])
@@ -56,35 +62,16 @@ async def faq_test(request: Request, staff: Editor, services: ServicesDep, q: st
     return render(request, "faq_test.html", staff, q=q, result=result, threshold=THRESHOLD)
 
 
-@router.get("/misses", response_class=HTMLResponse)
-async def faq_misses(request: Request, staff: Editor, services: ServicesDep) -> HTMLResponse:
-    def load() -> tuple[list[misses.Group], list[Any]]:
-        with Session(reader(services.engine)) as session:
-            return misses.grouped(session=session), store.entries(session=session)
-
-    groups, entries = await run_in_threadpool(load)
-    return render(request, "faq_misses.html", staff, groups=groups, entries=entries)
-
-
-@router.post("/misses/phrasing", responses={303: {"description": "added"}})
-async def add_phrasing(request: Request, staff: EditorWrite, services: ServicesDep, entry_id: Text,
-                       question: Text) -> RedirectResponse:
-    def run() -> None:
-        with services.session_factory.begin() as session:
-            store.add_phrasing(session=session, entry_id=entry_id, phrasing=question, actor=staff.email, now=utcnow())
-
-    await _guarded(services, staff, run, f"「{question}」を {entry_id} の言い換えに追加しました")
-    return RedirectResponse("/faq/misses", status_code=303)
+def _blank(question: str = "") -> dict[str, Any]:
+    return {"id": "", "question": question, "phrasings": [], "answer": "", "source": "", "tags": [], "next": None}
 
 
 @router.get("/new", response_class=HTMLResponse)
 async def faq_new(request: Request, staff: Editor, question: str = "") -> HTMLResponse:
-    entry: dict[str, Any] = {"id": "", "question": question, "phrasings": [], "answer": "", "source": "", "tags": [],
-                             "next": None}
-    return render(request, "faq_edit.html", staff, entry=entry, new=True, revisions=[])
+    return render(request, "faq_edit.html", staff, entry=_blank(question), new=True, revisions=[])
 
 
-async def _guarded(services: Any, staff: Staff, work: Any, done: str) -> bool:
+async def guarded(services: Any, staff: Staff, work: Any, done: str) -> bool:
     try:
         await run_in_threadpool(work)
     except store.FaqError as exc:
@@ -96,16 +83,71 @@ async def _guarded(services: Any, staff: Staff, work: Any, done: str) -> bool:
 
 def entry_form(question: Text, answer: Text, phrasings: Text = "", source: Text = "", tags: Text = "",
                next_action: Text = "") -> dict[str, Any]:
-    """An entry as the editor's form sends it (one dependency for creating and saving)."""
-    return {"question": question, "answer": answer, "phrasings": phrasings.splitlines(), "source": source,
-            "tags": [t.strip() for t in tags.replace("、", ",").split(",")], "next": next_action or None}
+    """An entry as the editor's form sends it (one dependency for previewing, creating and saving)."""
+    return {"question": question.strip(), "answer": answer.replace("\r\n", "\n").strip(),
+            "phrasings": [p.strip() for p in phrasings.splitlines() if p.strip()], "source": source.strip(),
+            "tags": [t.strip() for t in tags.replace("、", ",").split(",") if t.strip()], "next": next_action or None}
 
 
 EntryForm = Annotated[dict[str, Any], Depends(entry_form)]
 
 
-def _write(services: Services, entry_id: str, data: dict[str, Any], actor: str, *, new: bool) -> None:
-    """Create (the id must be free) or save (the entry must exist) one entry."""
+def digest(entry_id: str, data: dict[str, Any]) -> str:
+    """What the preview page hands to "公開する": publishing checks it, so only previewed content goes live."""
+    return hashlib.sha256(json.dumps([entry_id, data], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def owner_view(entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The bot's replies to an owner for this entry, from the dialog itself: the cited answer, 「解決しましたか？」
+    and the next-step button."""
+    entry = store.draft(entry_id=entry_id or "new-entry", data=data)
+    found = Found(entry.id, entry.question, cited(entry), entry.next)
+    return [reply_to_dict(r) for r in faq_dialog.show(found, entry.question).replies]
+
+
+def _preview(services: Services, entry_id: str, data: dict[str, Any], *, new: bool) -> dict[str, Any]:
+    """The preview page's context; FaqError when the entry could not be published as it stands."""
+    if new and not store.ID.match(entry_id):
+        raise store.FaqError("IDは半角英小文字・数字・ハイフンで2〜59文字にしてください")
+    with Session(reader(services.engine)) as session:
+        row = session.get(store.FaqEntry, entry_id)
+        before = store.snapshot(row) if row else None
+    if new and row is not None:
+        raise store.FaqError("そのIDはすでに使われています")
+    if not new and row is None:
+        raise store.FaqError("その項目はありません")
+    replies = owner_view(entry_id, data)
+    after = (before or {"id": entry_id}) | data
+    return {"preview": replies, "changes": _diff(before, after), "digest": digest(entry_id, data)}
+
+
+@router.post("/new/preview", response_class=HTMLResponse)
+async def faq_new_preview(request: Request, staff: EditorWrite, services: ServicesDep, entry_id: Text,
+                          data: EntryForm) -> HTMLResponse:
+    return await _show_preview(request, staff, services, entry_id, data, new=True)
+
+
+@router.post("/{entry_id}/preview", response_class=HTMLResponse)
+async def faq_edit_preview(entry_id: str, request: Request, staff: EditorWrite, services: ServicesDep,
+                           data: EntryForm) -> HTMLResponse:
+    return await _show_preview(request, staff, services, entry_id, data, new=False)
+
+
+async def _show_preview(request: Request, staff: Staff, services: Services, entry_id: str, data: dict[str, Any],
+                        *, new: bool) -> HTMLResponse:
+    entry = {"id": entry_id, "retired": False, **data}
+    try:
+        context = await run_in_threadpool(_preview, services, entry_id, data, new=new)
+    except store.FaqError as exc:
+        return render(request, "faq_edit.html", staff, 400, entry=entry, new=new, revisions=[], error=str(exc))
+    return render(request, "faq_edit.html", staff, entry=entry, new=new, revisions=[], **context)
+
+
+def _write(services: Services, entry_id: str, data: dict[str, Any], actor: str, previewed: str, *,
+           new: bool) -> None:
+    """Publish a previewed entry: create (the id must be free) or save (the entry must exist)."""
+    if previewed != digest(entry_id, data):
+        raise store.FaqError("公開する前に「プレビュー」で事業者への表示を確認してください")
     with services.session_factory.begin() as session:
         exists = session.get(store.FaqEntry, entry_id) is not None
         if exists and new:
@@ -117,8 +159,8 @@ def _write(services: Services, entry_id: str, data: dict[str, Any], actor: str, 
 
 @router.post("/new", responses={303: {"description": "created"}})
 async def faq_create(request: Request, staff: EditorWrite, services: ServicesDep, entry_id: Text,
-                     data: EntryForm) -> Response:
-    ok = await _guarded(services, staff, lambda: _write(services, entry_id, data, staff.email, new=True),
+                     data: EntryForm, previewed: Text = "") -> Response:
+    ok = await guarded(services, staff, lambda: _write(services, entry_id, data, staff.email, previewed, new=True),
                         f"{entry_id} を公開しました")
     return RedirectResponse(f"/faq/{entry_id}" if ok else "/faq/new", status_code=303)
 
@@ -142,8 +184,8 @@ async def faq_edit(entry_id: str, request: Request, staff: Editor, services: Ser
 
 @router.post("/{entry_id}", responses={303: {"description": "saved"}})
 async def faq_save(entry_id: str, request: Request, staff: EditorWrite, services: ServicesDep,
-                   data: EntryForm) -> RedirectResponse:
-    await _guarded(services, staff, lambda: _write(services, entry_id, data, staff.email, new=False),
+                   data: EntryForm, previewed: Text = "") -> RedirectResponse:
+    await guarded(services, staff, lambda: _write(services, entry_id, data, staff.email, previewed, new=False),
                    f"{entry_id} を保存しました（すぐにボットの回答に反映されます）")
     return RedirectResponse(f"/faq/{entry_id}", status_code=303)
 
@@ -163,5 +205,5 @@ async def _set_retired(entry_id: str, staff: Staff, services: Any, retired: bool
         with services.session_factory.begin() as session:
             store.set_retired(session=session, entry_id=entry_id, retired=retired, actor=staff.email, now=utcnow())
 
-    await _guarded(services, staff, run, f"{entry_id} を{'取り下げ' if retired else '再公開し'}ました")
+    await guarded(services, staff, run, f"{entry_id} を{'取り下げ' if retired else '再公開し'}ました")
     return RedirectResponse(f"/faq/{entry_id}", status_code=303)
