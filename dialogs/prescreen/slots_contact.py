@@ -235,8 +235,9 @@ SLOTS = (
          skip=_skip(representative=None, representative_unknown=True)),
     Slot("phone", "連絡先", _ask(texts.ASK_PHONE), _phone, lambda s: "phone" not in s,
          skip=_skip(phone=None, phone_unknown=True)),
+    # The e-mail address is taken with the phone number (one question less); asked on its own only by a coordinator.
     Slot("email", "連絡先", _ask(texts.ASK_EMAIL, Choice("なし", "ps:email:none")), _email,
-         lambda s: "email" not in s, skip=_skip(email=None)),
+         lambda s: "email" not in s and "phone" not in s, skip=_skip(email=None)),
     Slot("mode", "相談方法", lambda s: (MODE.question(texts.ASK_MODE),), _pick(MODE, "mode"),
          lambda s: "mode" not in s, skip=_skip(mode="either")),
 )

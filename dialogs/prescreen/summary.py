@@ -98,7 +98,7 @@ def flags(slots: Slots, found: list[eligibility.Decision]) -> list[str]:
         out.append("conflict")
     if by_rule["past_usage"].outcome != "eligible":
         out.append("cap_reached")
-    if any(slots.get(k) for k in ("business_later", "situation_later", "usage_unknown")):
+    if any(v for k, v in slots.items() if k.endswith(("_later", "_unknown")) and not k.startswith("_")):
         out.append("missing_fields")
     if slots.get("request_scope_review"):
         out.append("request_scope")
