@@ -177,6 +177,8 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
         return Transition(_state(slots, inbound), (Text(texts.SMALL_TALK), *slot.ask(slots)))
     if inbound.kind in (Kind.STICKER, Kind.IMAGE, Kind.FILE, Kind.MEDIA, Kind.LOCATION):
         return Transition(_state(slots, inbound), (Text(texts.NOT_TEXT), *slot.ask(slots)))
+    if inbound.kind is Kind.POSTBACK:  # a stale or forged button: asked again, not counted against the owner
+        return Transition(_state(slots, inbound, slots.get("_stage")), (Text(texts.CHOOSE_PLEASE), *slot.ask(slots)))
     said = Text(texts.TOO_LONG if len(text) > 300 else texts.NOT_UNDERSTOOD)
     return _retry(slot, slots, inbound, said)
 
