@@ -26,6 +26,9 @@ def bare(text: str) -> str:
     return _POLITE.sub("", standard(text).rstrip("。、.,!！?？〜~"))
 
 
+_SUFFIXES = set("業屋店所社")
+
+
 @dataclass(frozen=True)
 class Found:
     key: str
@@ -66,7 +69,8 @@ class Options:
                 continue
             for m in re.finditer(re.escape(word), std):
                 start, end = m.start(), m.end()
-                aligned = (start in bounds[0] and (end in bounds[1] or len(word) >= 4)) or (
+                suffixed = std[end : end + 1] in _SUFFIXES and end + 1 in bounds[1]  # 運送業, 八百屋, 酒店
+                aligned = (start in bounds[0] and (end in bounds[1] or suffixed or len(word) >= 4)) or (
                     word.isascii() and _ascii_edges(std, start, end))
                 if aligned and not _DENIED_AFTER.match(std[end:]):
                     add(Found(key, 0.9, label))

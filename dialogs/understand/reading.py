@@ -67,8 +67,8 @@ def read(slot: Slot | None, slots: dict[str, Any], inbound: Inbound, answers: An
     if slot.free:
         return _free(slot, slots, inbound, text, asking, answers)
     taken = slot.take(inbound, slots) if len(text) <= 1000 else None
-    if asking and taken is not None and taken.score >= SURE and signals.hedged(text):
-        return Reading("answer", taken)  # 「まあ横ばいかな」: an answer with a hedge
+    if asking and taken is not None and taken.score >= SURE and (signals.hedged(text) or len(text) >= 25):
+        return Reading("answer", taken)  # 「まあ横ばいかな」, or an answer explained at length that ends in 〜ですか
     if asking and taken is None and signals.unknown(text):
         return Reading("unknown")
     if asking and (taken is None or taken.score < 1.0):
