@@ -12,7 +12,7 @@ from dialogs.normalize import normalize
 from dialogs.numbers import find_all, prepare
 
 _ZERO_PEOPLE = ("いない", "いません", "おらず", "おりません", "ゼロ", "なし", "無し", "0人", "自分だけ", "自分のみ",
-                "本人のみ", "一人で", "ひとりで", "1人で")
+                "本人のみ", "私だけ", "わたしだけ", "私ひとり", "私一人", "わたしひとり", "自分ひとり", "自分一人")
 _KANA_PEOPLE = {"ひとり": 1, "ふたり": 2}
 
 
@@ -59,8 +59,8 @@ def parse_headcount(text: str) -> int | None:
     counts = [f for f in find_all(t) if t[f.end : f.end + 1] in ("人", "名")]
     if len(counts) >= 2:  # 「大工が8人と事務が2人で、10人」 → 10; 「社員32人、パート8人」 → 40
         values = [int(f.value) for f in counts]
-        total = next((int(f.value) for f in counts if re.search(r"(合計|全部で|あわせて|合わせて|計|で、|で)$",
-                                                                 t[max(0, f.start - 4) : f.start])), None)
+        total = next((int(f.value) for f in counts if re.search(r"(合計|全部で|あわせて|合わせて|計|総勢|全員で|全体で)(は|が|で)?$",
+                                                                 t[max(0, f.start - 6) : f.start])), None)
         if total is not None:
             return total
         return max(values) if max(values) * 2 == sum(values) else sum(values)
@@ -68,7 +68,9 @@ def parse_headcount(text: str) -> int | None:
     if value is not None:
         return int(value) if value >= 0 else None
     compact = normalize(text)
-    if any(w in compact for w in _ZERO_PEOPLE) or re.search(r"ひとりで(?!す)", compact):
+    employed = re.search(r"(パート|ぱーと|従業員|社員|スタッフ|アルバイト|バイト|職人|事務員)", compact)
+    if not employed and (any(w in compact for w in _ZERO_PEOPLE)
+                         or re.search(r"(ひとり|一人|1人)で(?!す)", compact)):
         return 0  # nobody employed, or "I do it alone" (※1: the owner is not counted)
     return next((count for word, count in _KANA_PEOPLE.items() if word in compact), None)
 

@@ -29,6 +29,9 @@ PREFECTURES = (
 )
 PREFECTURE_READINGS = ("ふくおか", "さが", "ながさき", "おおいた", "みやざき", "かごしま", "おきなわ", "とうきょう", "おおさか",
                        "ひろしま", "やまぐち", "きょうと", "ほっかいどう", "あいち", "かながわ")
+# Towns just over the border that owners name without their prefecture.
+NEIGHBOURS = ("大牟田", "みやま", "柳川", "久留米", "鳥栖", "佐賀", "島原", "雲仙", "南島原", "延岡", "高千穂", "日之影", "五ヶ瀬",
+              "椎葉", "えびの", "小林", "出水", "伊佐", "長島", "日田", "竹田", "九重", "玖珠", "博多", "天神", "北九州")
 # Wards of 熊本市 (政令市): a ward names the city.
 WARDS = ("中央区", "東区", "西区", "南区", "北区")
 _SUFFIX_READINGS = ("し", "まち", "ちょう", "むら", "そん")
@@ -56,7 +59,8 @@ _NOT_A_PLACE_AFTER = ("さん", "様", "商店", "屋")
 
 
 _DENIED = ("じゃなく", "ではなく", "じゃない", "ではない", "じゃなか", "ではなか", "から移", "から引っ越", "にあった", "におった",
-           "でしよった", "でやっていた", "にいた")
+           "でしよった", "でやっていた", "にいた", "の知り合い", "の人", "出身", "の友達", "の友人", "の親戚", "のすぐ隣",
+           "の隣", "の近く")
 _NOW = ("今は", "いまは", "現在は", "現在", "今の", "いまの", "移って", "移転", "引っ越して")
 
 
@@ -92,7 +96,7 @@ def locate(text: str, *, guess: bool = False) -> tuple[str | None, bool] | None:
     one not denied (「熊本市じゃなくて、隣の嘉島町」), the present one (「…いまは錦町に移って」), else the first.
     `guess`: also a name with one wrong character (the caller confirms it back)."""
     t = standard(text)
-    outside = [p for p in PREFECTURES if p in t and p != "熊本"] + [p for p in PREFECTURE_READINGS if p in t]
+    outside = [p for p in (*PREFECTURES, *NEIGHBOURS, *PREFECTURE_READINGS) if p in t and p != "熊本"]
     if any(w in t for w in ("県外", "熊本以外", "熊本県以外", "けんがい")):
         return None, False
     mentions = [] if outside else _mentions(t)
@@ -103,7 +107,7 @@ def locate(text: str, *, guess: bool = False) -> tuple[str | None, bool] | None:
         return near, True
     if outside:
         return None, False
-    if "熊本市" in t or any(w in t for w in WARDS) and "熊本" in t:
+    if "熊本市" in t or any(w in t for w in WARDS):  # a ward names 熊本市 (政令市)
         return "熊本市", True
     if "熊本" in t or "くまもと" in t:
         return None, True  # 熊本県内 without a municipality: asked again for it

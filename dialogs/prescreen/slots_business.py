@@ -35,7 +35,7 @@ ORG = Options("org", {
 INDUSTRY = Options("ind", {
     "manufacturing": ("製造業", "製造", "工場", "メーカー", "加工", "製作所", "製麺", "醸造", "酒造", "蔵元", "味噌", "醤油",
                       "和菓子の製造", "食品加工", "印刷", "縫製", "製材", "家具製造", "鉄工所", "鉄工", "金型", "部品",
-                      "ものづくり", "製菓", "製パン", "精肉加工", "豆腐", "焼酎", "つくってる", "作ってる"),
+                      "ものづくり", "製菓", "製パン", "精肉加工", "豆腐", "焼酎", "印刷業", "印刷屋", "酒蔵", "製茶"),
     "construction": ("建設業", "建設", "建築", "工務店", "土木", "リフォーム", "塗装", "設備工事", "電気工事", "左官", "大工",
                      "内装", "解体", "造園", "水道工事", "管工事", "屋根", "とび", "外構", "舗装", "ゼネコン"),
     "transport": ("運輸業", "運輸", "運送", "物流", "配送", "タクシー", "トラック", "バス会社", "倉庫", "引っ越し", "引越し",
@@ -67,7 +67,7 @@ INDUSTRY = Options("ind", {
 })
 THEME = Options("theme", {
     "it_tools": ("ITツールの活用", "itツール", "会計ソフト", "クラウド", "顧客管理", "販売管理", "posレジ", "rpa",
-                 "インボイス", "業務のデジタル化", "レジ", "会計", "経理", "帳簿", "請求書", "在庫管理", "在庫", "勤怠",
+                 "インボイス", "業務のデジタル化", "レジ", "予約", "予約の管理", "請求書", "勤怠管理", "点呼", "会計", "経理", "帳簿", "請求書", "在庫管理", "在庫", "勤怠",
                  "給与計算", "エクセル", "excel", "パソコン", "予約システム", "予約管理", "受発注", "生産管理", "見積",
                  "タブレット", "アプリ", "ペーパーレス", "電子化", "業務効率", "効率化", "事務作業", "シフト", "名簿",
                  "顧客台帳", "データ管理", "itツールの導入", "システム導入", "ソフト"),
@@ -236,10 +236,12 @@ def _kai(inbound: Inbound, slots: Slots) -> Taken | None:
         return None
     if unknown(text):
         return Taken({"shokokai": None, "shokokai_status": "unknown"})
-    if polarity(text) is False:
-        return Taken({"shokokai": None, "shokokai_status": "none"}, label="加入していない")
     std = standard(text)
     named = KAI_NAME.search(std)
+    denied = polarity(text) is False and not (named and not re.search(
+        r"(入って|加入して|入会して|はいって)(い|お)?(ない|ません|なか)|未加入|辞め|やめ", std[named.end():named.end() + 14]))
+    if denied:
+        return Taken({"shokokai": None, "shokokai_status": "none"}, label="加入していない")
     if named and len(named.group(1)) > len("商工会"):
         name = kai_name(re.sub(r"^(うちは|私は|わたしは|自分は|はい|ええ|地元の|近くの|、|,)+", "", named.group(1)))
         return Taken({"shokokai": name, "shokokai_status": "member"}, label=name)
@@ -278,8 +280,31 @@ def _theme_of(text: str, slots: Slots) -> dict[str, Any]:
     return {"theme": found.key, "theme_inferred": True} if found and found.score >= SURE else {}
 
 
+MAKE = ("作って", "作る", "作り", "つくって", "つくる", "つくり", "製造", "加工", "刷って", "醸造", "焼いて", "やいて", "造って")
+SELL = ("売って", "売る", "売り", "うって", "うる", "販売", "はんばい")
+SHOP = ("店", "みせ", "店頭", "直売")
+WHOLESALE = ("卸", "おろし")
+
+
+def _trade_by_verbs(text: str) -> str | None:
+    """No trade word: what the owner *does* — making and selling in their own shop is 小売 (製造小売), making for
+    others (卸しています) is 製造, selling is 小売."""
+    std = standard(text)
+    make, sell = any(w in std for w in MAKE), any(w in std for w in SELL)
+    if make and (any(w in std for w in WHOLESALE) or not any(w in std for w in SHOP)):
+        return "manufacturing"
+    if make and sell:
+        return "retail"
+    if make:
+        return "manufacturing"
+    return "retail" if sell else None
+
+
 def _industry(inbound: Inbound, slots: Slots) -> Taken | None:
     taken = INDUSTRY.taken(inbound, "industry")
+    if taken is None and inbound.kind is Kind.TEXT:
+        key = _trade_by_verbs(inbound.text)
+        taken = Taken({"industry": key}, score=0.9, label=INDUSTRY.items[key][0]) if key else None
     if taken is None:
         return None
     text = text_of(inbound, max_chars=200)

@@ -43,7 +43,7 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", t).strip()
 
 
-_TYPOS = ((re.compile(r"(?<=[ぁ-ん])n(?=$|[。、.,!！?？])"), "ん"), (re.compile(r"(?<=[なた])ぃ"), "い"),
+_TYPOS = ((re.compile(r"(?<=[ぁ-ん])n(?=$|[。、.,!！?？])"), "ん"), (re.compile(r"(?<=[でま])s(?=$|[。、.,!！?？])"), "す"), (re.compile(r"(?<=[なた])ぃ"), "い"),
           (re.compile(r"(?<=[ぁ-んァ-ヶ])[wｗ]+$|[（(]?笑[)）]?$"), ""))
 
 
