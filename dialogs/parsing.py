@@ -69,8 +69,7 @@ def parse_headcount(text: str) -> int | None:
         return int(value) if value >= 0 else None
     compact = normalize(text)
     employed = re.search(r"(パート|ぱーと|従業員|社員|スタッフ|アルバイト|バイト|職人|事務員)", compact)
-    if not employed and (any(w in compact for w in _ZERO_PEOPLE)
-                         or re.search(r"(ひとり|一人|1人)で(?!す)", compact)):
+    if any(w in compact for w in _ZERO_PEOPLE) or (not employed and re.search(r"(ひとり|一人|1人)で(?!す)", compact)):
         return 0  # nobody employed, or "I do it alone" (※1: the owner is not counted)
     return next((count for word, count in _KANA_PEOPLE.items() if word in compact), None)
 

@@ -106,6 +106,9 @@ class Index:
                     vals.append(w)
             self.matrix[channel] = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(df)))
 
+    def scores(self, question: str) -> np.ndarray:
+        return self.lexical(question)
+
     def _channel_scores(self, channel: str, counts: Counter[str]) -> np.ndarray:
         vec = _weights(counts, self.idf[channel], unknown=self.unknown_idf)
         vocab = self.vocab[channel]
@@ -117,16 +120,21 @@ class Index:
             query[j] = w
         return np.asarray(self.matrix[channel] @ query)
 
-    def search(self, question: str, *, limit: int = 3) -> Result:
-        if not self.entries:
-            return Result(question, None, ())
+    def lexical(self, question: str) -> np.ndarray:
+        """Per entry: the fused lexical score of its best phrasing, lowered when the question is mostly about words
+        no entry uses."""
         query = features(question)
         weights = KANA_WEIGHTS if is_kana_only(question) else WEIGHTS
         doc_scores = sum(weight * self._channel_scores(channel, query[channel]) for channel, weight in weights.items())
         entry_scores = np.maximum.reduceat(doc_scores, self.entry_starts)
         words = query["words"]
         unknown = sum(1 for w in words if w not in self.idf["words"]) / len(words) if words else 0.0
-        entry_scores = entry_scores * (1.0 - UNKNOWN_PENALTY * unknown)  # mostly about things no entry mentions
+        return np.asarray(entry_scores * (1.0 - UNKNOWN_PENALTY * unknown))
+
+    def search(self, question: str, *, limit: int = 3) -> Result:
+        if not self.entries:
+            return Result(question, None, ())
+        entry_scores = self.scores(question)
         order = np.argsort(-entry_scores)[:limit]
         if entry_scores[order[0]] <= 0:
             return Result(question, None, ())
