@@ -19,6 +19,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.pipeline.turns import Dialog
 from bot.pipeline.worker import Pipeline
 from bot.settings import Settings
+from knowledge import semantic
 from knowledge.answers import IndexKnowledge
 from knowledge.live import LiveIndex
 
@@ -73,6 +74,7 @@ def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Servi
     session_factory = make_session_factory(engine)
     channels = build_channels(settings)
     live = LiveIndex(session_factory)
+    semantic.available()  # the embedding model loads once per process, at start-up rather than inside a turn
     knowledge = IndexKnowledge(live.current)
     pipeline = Pipeline(
         settings=settings, session_factory=session_factory, channels=channels,

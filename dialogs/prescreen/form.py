@@ -81,18 +81,17 @@ class Options:
 
 def yes_no(inbound: Inbound, options: Options, yes: str, no: str, slot: str) -> Taken | None:
     """A yes/no question with buttons: a tap, an option's words, else the polarity of the sentence."""
-    if inbound.kind is Kind.TEXT and unknown(inbound.text):
-        return None  # 「わからない」 is read as such, not as a no
+    if inbound.kind is Kind.TEXT and unknown(inbound.text):  # 「わからない」 is read as such, not as a no
+        return None
     taken = options.taken(inbound, slot)
     said = polarity(inbound.text) if inbound.kind is Kind.TEXT else None
     if taken is not None and taken.values[slot] == yes and said is False:
         return Taken({slot: no}, score=0.9, label=options.items[no][0])  # 「利用したことはございません」: denied
     if taken is not None and taken.score >= SURE:
         return taken
-    if inbound.kind is Kind.TEXT:
-        if said is not None:
-            key = yes if said else no
-            return Taken({slot: key}, score=0.9, label=options.items[key][0])
+    if inbound.kind is Kind.TEXT and said is not None:
+        key = yes if said else no
+        return Taken({slot: key}, score=0.9, label=options.items[key][0])
     return taken
 
 

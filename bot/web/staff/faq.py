@@ -25,7 +25,7 @@ from dialogs.model import reply_to_dict
 from dialogs.ports import Found
 from knowledge import store
 from knowledge.answers import cited
-from knowledge.index import THRESHOLD
+from knowledge.index import LEXICAL_THRESHOLD
 
 router = APIRouter(prefix="/faq", tags=["faq"])
 Editor = Annotated[Staff, Depends(page("faq"))]
@@ -59,7 +59,8 @@ async def faq_list(request: Request, staff: Editor, services: ServicesDep, q: st
 @router.get("/test", response_class=HTMLResponse)
 async def faq_test(request: Request, staff: Editor, services: ServicesDep, q: str = "") -> HTMLResponse:
     result = await run_in_threadpool(services.knowledge.current().search, q) if q.strip() else None
-    return render(request, "faq_test.html", staff, q=q, result=result, threshold=THRESHOLD)
+    threshold = result.threshold if result else LEXICAL_THRESHOLD
+    return render(request, "faq_test.html", staff, q=q, result=result, threshold=threshold)
 
 
 def _blank(question: str = "") -> dict[str, Any]:

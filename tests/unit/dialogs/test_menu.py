@@ -8,11 +8,11 @@ from functools import partial
 import pytest
 
 from dialogs import texts
-from tests.kb import KNOWLEDGE as DEFAULT_KNOWLEDGE
 from dialogs.menu import Node
 from dialogs.menu import step as menu_step
 from dialogs.model import Choices, Inbound, Kind, State, Text
 from tests.kb import ANSWERS as KB
+from tests.kb import KNOWLEDGE as DEFAULT_KNOWLEDGE
 
 step = partial(menu_step, knowledge=DEFAULT_KNOWLEDGE)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -61,7 +61,7 @@ def test_the_confirmation_is_a_card_then_the_choices() -> None:
     slots = {"consent": True, "in_kumamoto": True, "municipality": "玉名市", "org_type": "company", "industry": "retail",
              "employees": 3, "employees_range": [3, 3], "shokokai": None, "shokokai_status": "none",
              "theme": "sns", "problem": "インスタで集客したい", "expert": "none", "usage": "none",
-             "business": "雑貨店", "situation": "横ばい", "consent": True, "business_name": "玉名雑貨",
+             "business": "雑貨店", "situation": "横ばい", "business_name": "玉名雑貨",
              "representative": "玉名一郎", "phone": "0968123456", "email": None}
     t = step(State(flow.NODE, slots), Inbound(Kind.TEXT, NOW, text="どちらでも"))
     card, question = t.replies[-2], t.replies[-1]
