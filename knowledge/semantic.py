@@ -64,9 +64,9 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         batch = missing[start : start + 256]
         vectors = np.asarray(model.encode(batch), dtype=np.float32).reshape(len(batch), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1, norms)
+        unit = np.asarray(vectors / np.where(norms == 0, 1, norms), dtype=np.float32)
         with _lock:
-            for text, vector in zip(batch, vectors, strict=True):
+            for text, vector in zip(batch, unit, strict=True):
                 _cache[text] = vector
                 if len(_cache) > CACHE_SIZE:
                     _cache.popitem(last=False)
