@@ -20,7 +20,7 @@ from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import EMAILS, PASSWORDS, World, populate
-from tests.e2e.test_prescreen_conversations import contact, to_problem
+from tests.e2e.test_prescreen_conversations import AFTER_TAPPED, answer, contact, to_problem
 from tests.fakes.line_server import FakeLine
 
 USER = "Ujourney"
@@ -37,11 +37,7 @@ def pre_screen(owner: Owner) -> str:
     """The whole pre-screening on LINE, leaving 事業の内容 to the coordinator; returns the reference."""
     to_problem(owner, typing=False, industry="小売業", heads="3人")
     owner.say("お店の商品をネットでも売りたいが、始め方がわからない")
-    owner.tap("決まっていない")
-    owner.tap("利用していない")
-    owner.tap("後で担当者に伝える")
-    owner.tap("横ばい")
-    owner.tap("同意する")
+    answer(owner, AFTER_TAPPED | {"business": "後で担当者に伝える"}, until="business_name", typing=False)
     contact(owner, typing=False)
     owner.tap("送信する")
     found = re.search(r"KD-\d{4}-\d{4}", owner.last)

@@ -19,7 +19,7 @@ from tests.e2e.harness import wait_until
 from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import EMAILS, World
 from tests.e2e.test_decide import application_for, decide
-from tests.e2e.test_prescreen_conversations import contact, to_problem
+from tests.e2e.test_prescreen_conversations import AFTER, answer, contact, to_problem
 from tests.fakes.line_server import FakeLine
 
 
@@ -47,11 +47,7 @@ def owner_with_a_gap(desk: World, fake_line: FakeLine, user: str) -> tuple[Owner
     owner.follow()
     to_problem(owner)
     owner.say("受注をクラウドで管理したい")
-    owner.say("特に決まっていません")
-    owner.say("利用していない")
-    owner.tap("後で担当者に伝える")
-    owner.say("横ばいです")
-    owner.say("同意します")
+    answer(owner, AFTER | {"business": "後で担当者に伝える"}, until="business_name", typing=False)  # taps what is offered
     contact(owner)
     owner.tap("送信する")
     found = re.search(r"KD-\d{4}-\d{4}", owner.last)

@@ -41,7 +41,7 @@ def answer(o: Owner, answers: dict[str, str], *, until: str, typing: bool = True
             return
         assert slot in answers, f"asked {slot!r}: {o.last[:80]!r}"
         value = answers[slot]
-        o.say(value) if typing or value not in o.offered else o.tap(value)
+        o.tap(value) if not typing and value in o.offered else o.say(value)
     raise AssertionError("too many questions")
 
 
