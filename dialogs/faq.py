@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dialogs import texts
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
-from dialogs.parsing import parse_yes_no
 from dialogs.ports import Found, Knowledge, redact
+from dialogs.understand import signals
 
 NODE = "faq"
 SHOW, YES, NO = "faq:show:", "faq:yes", "faq:no"
@@ -44,6 +44,16 @@ def question(inbound: Inbound, knowledge: Knowledge) -> Transition:
     return show(lookup.best, inbound.text[:500])
 
 
+def solved(text: str) -> bool | None:
+    """The answer to 「解決しましたか？」 in the owner's words: 「わかりました」「助かった」 → yes;
+    「わからんかった」「だめでした」 → no; anything else → not an answer (read as a new question)."""
+    if signals.question(text):
+        return None
+    if signals.small_talk(text) and not signals.unknown(text):
+        return True
+    return signals.polarity(text) if len(text) <= 30 else None
+
+
 def tapped(state: State, inbound: Inbound, knowledge: Knowledge, menu: tuple[Reply, ...]) -> Transition | None:
     """A tap on a topic or an alternative, or the answer to "解決しましたか？" (tapped or typed)."""
     data = inbound.data if inbound.kind is Kind.POSTBACK else ""
@@ -51,12 +61,14 @@ def tapped(state: State, inbound: Inbound, knowledge: Knowledge, menu: tuple[Rep
         found = knowledge.get(data.removeprefix(SHOW))
         return show(found, str(state.slots.get("asked", ""))) if found else None
     verdict = {YES: True, NO: False}.get(data)
+    typed = ""
     if verdict is None and state.node == NODE and inbound.kind is Kind.TEXT:
-        verdict = parse_yes_no(inbound.text)
+        verdict, typed = solved(inbound.text), redact(inbound.text[:200])
     if verdict is None or state.node != NODE:
         return None
-    if verdict:
-        return Transition(State("menu"), (Text(texts.FAQ_THANKS), *menu))
-    feedback = Effect("faq_unhelpful", {"faq_id": state.slots.get("faq_id"), "question": state.slots.get("asked", "")})
+    about = {"faq_id": state.slots.get("faq_id"), "question": state.slots.get("asked", ""), "typed": typed}
+    if verdict:  # はい, 「わかりました」「助かりました」: recorded too, so the resolution rate can be reported
+        return Transition(State("menu"), (Text(texts.FAQ_THANKS), *menu), (Effect("faq_helpful", about),))
+    feedback = Effect("faq_unhelpful", about)
     return Transition(State("menu"), (Text(texts.FAQ_SORRY), Choices(texts.FAQ_DECLINE_NEXT, HELP_CHOICES)),
                       (feedback,))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.db.engine import upgrade
 from bot.settings import Settings
@@ -76,3 +77,7 @@ def fake_telegram() -> Iterator[FakeTelegram]:
         fake.url = server.url
         yield fake
     assert fake.violations == [], f"Telegram limits broken: {fake.violations}"
+
+# Property tests check behaviour, not speed: no per-example deadline (a busy machine is not a failure).
+hypothesis_settings.register_profile("madoguchi", deadline=None)
+hypothesis_settings.load_profile("madoguchi")

@@ -104,3 +104,17 @@ def test_unfollow_says_nothing_and_follow_again_greets() -> None:
     gone = step(AT_MENU, Inbound(Kind.UNFOLLOW, NOW))
     assert gone.replies == () and gone.state.node == Node.UNFOLLOWED
     assert step(gone.state, Inbound(Kind.FOLLOW, NOW)).replies[0] == Text(texts.GREETING)
+
+
+@pytest.mark.parametrize(("typed", "helpful"), [("はい", True), ("わかりました", True), ("ありがとう、助かりました", True),
+                                                ("いいえ", False), ("わからんかった", False), ("だめでした", False)])
+def test_solved_is_recorded_for_yes_no_and_typed_answers(typed: str, helpful: bool) -> None:
+    shown = State("faq", {"faq_id": "online", "asked": "オンラインでも相談できますか"})
+    t = step(shown, typed_in(typed))
+    [effect] = t.effects
+    assert effect.kind == ("faq_helpful" if helpful else "faq_unhelpful")
+    assert effect.payload["faq_id"] == "online" and effect.payload["typed"] == typed
+
+
+def typed_in(text: str) -> Inbound:
+    return Inbound(Kind.TEXT, NOW, text=text)
