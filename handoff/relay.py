@@ -25,13 +25,13 @@ class RelayError(ValueError):
 
 
 def queue_text(*, session: Session, case: Case, text: str, channels: Mapping[str, Channel],
-               now: datetime) -> list[OutboxMessage]:
+               now: datetime, purpose: str = "coordinator_reply") -> list[OutboxMessage]:
     """Queue a text for the case's owner on their channel (delivered in order with the bot's own answers)."""
-    return queue(session=session, case=case, replies=(Text(text),), channels=channels, now=now)
+    return queue(session=session, case=case, replies=(Text(text),), channels=channels, now=now, purpose=purpose)
 
 
 def queue(*, session: Session, case: Case, replies: tuple[Reply, ...], channels: Mapping[str, Channel],
-          now: datetime) -> list[OutboxMessage]:
+          now: datetime, purpose: str = "coordinator_reply") -> list[OutboxMessage]:
     """Queue replies (texts, choices, cards) for the case's owner, rendered for their channel."""
     conversation = session.get(Conversation, case.conversation_key)
     if conversation is None or conversation.channel not in channels:
@@ -41,7 +41,7 @@ def queue(*, session: Session, case: Case, replies: tuple[Reply, ...], channels:
         OutboxMessage(conversation_key=conversation.key, inbox_event_id=None, channel=conversation.channel,
                       recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()), reply_token=None,
                       reply_deadline_at=None, reply_attempted=False, status="pending", attempts=0,
-                      next_attempt_at=now, created_at=now)
+                      next_attempt_at=now, created_at=now, purpose=purpose)
         for batch in channel.render(replies)
     ]
     session.add_all(rows)
