@@ -71,6 +71,6 @@ def route(*, session: Session, case: Case, actor: StaffUser, message: str, chann
 
 def _tell(session: Session, case: Case, actor: StaffUser, message: str, status: str,
           channels: Mapping[str, Channel], now: datetime, address: str) -> None:
-    relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
-    relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email)
+    sent = relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
+    relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email, sent=sent)
     cases.set_status(session=session, case=case, status=status, actor=actor, now=now, address=address)

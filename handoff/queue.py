@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from dialogs.normalize import normalize
+from handoff import delivery
 from handoff.cases import OPEN
 from handoff.tables import Case
 
 FLAGS = {"conflict": "専門家との関係", "missing_fields": "未記入あり", "cap_reached": "利用上限",
-         "request_scope": "対象外の可能性", "org_review": "形態要確認"}
+         "request_scope": "対象外の可能性", "org_review": "形態要確認", delivery.FLAG: "送信失敗"}
 STATUS_FILTERS = ("open", "new", "claimed", "person", "approved", "rejected", "routed", "closed", "all")
 
 
@@ -56,10 +57,21 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
     stmt = select(Case).order_by(Case.created_at, Case.id)
     if organisation_id is not None:
         stmt = stmt.where(Case.organisation_id == organisation_id)
-    found = session.scalars(_filtered(stmt, filters, me).limit(limit))
+    found = list(session.scalars(_filtered(stmt, filters, me).limit(limit)))
+    failed = delivery.failed_cases(session=session, case_ids=[c.id for c in found])
     # Theme, flags and text live in the JSON fields; filtering them here keeps the SQL portable.
     return [c for c in found if (not filters.theme or c.fields.get("theme") == filters.theme)
-            and (not filters.flag or filters.flag in c.flags) and (not filters.q.strip() or _matches(c, filters.q))]
+            and (not filters.flag or filters.flag in flags_of(c, failed)) and (not filters.q.strip()
+                                                                              or _matches(c, filters.q))]
+
+
+def flags_of(case: Case, failed: set[int]) -> list[str]:
+    """The case's own flags, and 送信失敗 when a send to its owner failed."""
+    return [*case.flags, delivery.FLAG] if case.id in failed else list(case.flags)
+
+
+def failed_sends(*, session: Session, found: list[Case]) -> set[int]:
+    return delivery.failed_cases(session=session, case_ids=[c.id for c in found])
 
 
 def new_count(*, session: Session, organisation_id: int | None = None) -> int:

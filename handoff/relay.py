@@ -59,9 +59,10 @@ def locked_conversation(session: Session, case: Case) -> Conversation:
 
 
 def note(*, session: Session, case: Case, direction: str, text: str, now: datetime, kind: str = "text",
-         actor: str = "") -> None:
-    """Add a line to the case thread."""
-    session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor))
+         actor: str = "", sent: list[OutboxMessage] | None = None) -> None:
+    """Add a line to the case thread (linked to the last send that carries it to the owner, if any)."""
+    session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor,
+                            outbox_message_id=sent[-1].id if sent else None))
 
 
 def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser, channels: Mapping[str, Channel],
@@ -71,7 +72,7 @@ def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser,
     if not text or len(text) > MAX_REPLY:
         raise RelayError(f"メッセージは1〜{MAX_REPLY}文字にしてください")
     rows = queue_text(session=session, case=case, text=text, channels=channels, now=now)
-    note(session=session, case=case, direction="out", text=text, now=now, actor=actor.email)
+    note(session=session, case=case, direction="out", text=text, now=now, actor=actor.email, sent=rows)
     audit.record(session=session, action="case.reply", actor=actor, target=case.reference, address=address,
                  now=now, detail={"characters": len(text), "channel": case.channel})
     return [r.id for r in rows]

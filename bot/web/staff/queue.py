@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
 from bot.web.deps import ServicesDep
@@ -14,6 +15,7 @@ from bot.web.staff.read import read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, page
 from handoff import queue
+from handoff.tables import Case
 
 router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -33,10 +35,13 @@ Filters = Annotated[queue.Filters, Depends(filters_of)]
 
 async def _rows(request: Request, staff: Staff, services: ServicesDep, template: str, f: queue.Filters,
                 ) -> HTMLResponse:
-    found = await read(services, lambda session: queue.search(session=session, filters=f,
-                                                              organisation_id=scope(staff), me=staff.user_id))
+    def load(session: Session) -> tuple[list[Case], set[int]]:
+        found = queue.search(session=session, filters=f, organisation_id=scope(staff), me=staff.user_id)
+        return found, queue.failed_sends(session=session, found=found)
+
+    found, failed = await read(services, load)
     return render(request, template, staff, cases=found, filters=f, now=utcnow(), flags=queue.FLAGS,
-                  statuses=queue.STATUS_FILTERS)
+                  statuses=queue.STATUS_FILTERS, flags_of=lambda c: queue.flags_of(c, failed))
 
 
 @router.get("/cases", response_class=HTMLResponse)
