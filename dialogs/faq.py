@@ -29,7 +29,8 @@ def show(found: Found, asked: str = "") -> Transition:
     follow = (Choice("はい", YES), Choice("いいえ", NO))
     extra = (NEXT_CHOICES[found.next],) if found.next in NEXT_CHOICES else ()
     return Transition(State(NODE, {"faq_id": found.faq_id, "asked": redact(asked)}),
-                      (Text(found.answer), Choices(texts.FAQ_SOLVED, follow + extra)))
+                      (Text(found.answer), Choices(texts.FAQ_SOLVED, follow + extra)),
+                      (Effect("faq_answered", {"faq_id": found.faq_id}),))
 
 
 def question(inbound: Inbound, knowledge: Knowledge) -> Transition:
@@ -55,8 +56,11 @@ def tapped(state: State, inbound: Inbound, knowledge: Knowledge, menu: tuple[Rep
         verdict = parse_yes_no(inbound.text)
     if verdict is None or state.node != NODE:
         return None
+    # 「解決しましたか」: はい / いいえ, tapped or typed, recorded either way
+    answer = Effect("faq_feedback", {"faq_id": state.slots.get("faq_id"), "answer": "yes" if verdict else "no",
+                                     "how": "tap" if data else "typed"})
     if verdict:
-        return Transition(State("menu"), (Text(texts.FAQ_THANKS), *menu))
+        return Transition(State("menu"), (Text(texts.FAQ_THANKS), *menu), (answer,))
     feedback = Effect("faq_unhelpful", {"faq_id": state.slots.get("faq_id"), "question": state.slots.get("asked", "")})
     return Transition(State("menu"), (Text(texts.FAQ_SORRY), Choices(texts.FAQ_DECLINE_NEXT, HELP_CHOICES)),
-                      (feedback,))
+                      (feedback, answer))

@@ -6,7 +6,7 @@ everywhere: やめる ends the pre-screening, 最初から starts it again (or r
 
 from __future__ import annotations
 
-from dialogs import ask, menu, person, texts
+from dialogs import ask, menu, person, satisfaction, texts
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Inbound, State, Text, Transition
 from dialogs.prescreen import flow
@@ -17,6 +17,8 @@ DEFAULT_KNOWLEDGE = IndexKnowledge(default_index)
 
 
 def step(state: State, inbound: Inbound, knowledge: IndexKnowledge = DEFAULT_KNOWLEDGE) -> Transition:
+    if (rated := satisfaction.step(state, inbound)) is not None:  # a face tapped, or the comment after it
+        return rated
     if state.node == ask.NODE:  # a coordinator asked for one item of the draft
         return ask.step(state, inbound)
     if state.node == person.NODE:  # a coordinator is talking: nothing but the relay (and 「ボットに戻る」)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_VISITS
-from handoff import cases, relay
+from handoff import cases, relay, satisfaction
 from handoff.tables import Case
 
 # 実施要領 4(1)ク② — the grounds on which the desk may refuse a dispatch.
@@ -74,3 +74,4 @@ def _tell(session: Session, case: Case, actor: StaffUser, message: str, status: 
     sent = relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
     relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email, sent=sent)
     cases.set_status(session=session, case=case, status=status, actor=actor, now=now, address=address)
+    satisfaction.ask(session=session, case=case, channels=channels, now=now)

@@ -13,7 +13,7 @@ from bot.staff.tables import StaffUser
 from dialogs import person, texts
 from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.model import State
-from handoff import cases, relay
+from handoff import cases, relay, satisfaction
 from handoff.tables import Case
 
 
@@ -23,7 +23,8 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     conversation = relay.locked_conversation(session, case)
     current = State.from_dict(conversation.state)
     if current.node != person.NODE:
-        conversation.state = person.start(current, case.reference, hours).to_dict()
+        conversation.state = person.start(current, case.reference, hours,
+                                          survey=not satisfaction.asked(case)).to_dict()
     sent = relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now)
     relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email,
                sent=sent)
@@ -41,5 +42,7 @@ def end(*, session: Session, case: Case, actor: StaffUser | None, channels: Mapp
                             now=now) if tell_owner else []
     relay.note(session=session, case=case, direction="system", text="ボットに戻る", now=now,
                actor=actor.email if actor else "事業者", sent=sent)
+    if tell_owner:
+        satisfaction.ask(session=session, case=case, channels=channels, now=now)
     if case.status == "person":
         cases.set_status(session=session, case=case, status="claimed", actor=actor, now=now, address=address)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from dialogs import satisfaction
 from dialogs import texts as bot_texts
 from dialogs.prescreen import texts
 from tests.browser.conftest import ARTIFACTS
@@ -103,6 +104,7 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
     page.get_by_text("判断を記録し、事業者に知らせました").wait_for()
     assert page.locator("#status").inner_text() == "承認"
     wait_until(lambda: any("専門家の派遣が決まりました" in t for t in fake_line.texts_to(USER)), what="the news")
+    wait_until(lambda: satisfaction.QUESTION in fake_line.texts_to(USER), what="the rating question after it")
 
     for number, day in enumerate(("2026-11-02", "2026-11-09"), 1):
         log_visit(page, day)
@@ -118,9 +120,10 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
 
     heard = fake_line.texts_to(USER)[submitted:]
     approval = next(t for t in heard if "専門家の派遣が決まりました" in t)
-    assert heard == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS, bot_texts.ASK_ITEM_THANKS, REPLY, approval]
+    assert heard == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS, bot_texts.ASK_ITEM_THANKS, REPLY, approval,
+                     satisfaction.QUESTION]
     keys = [c.retry_key for c in fake_line.delivered(USER) if c.kind == "push"]
-    assert len(keys) == len(set(keys)) == 3  # question, reply, approval: pushed once each, each its own retry key
+    assert len(keys) == len(set(keys)) == 4  # question, reply, approval, rating: pushed once each, own retry keys
     assert all(u.startswith(desk.url) for u in requests), "no external requests"
     context.close()
 

@@ -80,7 +80,10 @@ def test_a_question_gets_an_answer_then_was_it_solved() -> None:
     solved = step(t.state, typed("はい"))
     assert solved.replies[0].text == texts.FAQ_THANKS and solved.state.node == "menu"  # type: ignore[union-attr]
     unsolved = step(t.state, tapped("faq:no"))
-    assert [e.kind for e in unsolved.effects] == ["faq_unhelpful"]
+    assert [e.kind for e in unsolved.effects] == ["faq_unhelpful", "faq_feedback"]
+    assert unsolved.effects[1].payload == {"faq_id": "limits", "answer": "no", "how": "tap"}
+    assert solved.effects[0].payload == {"faq_id": "limits", "answer": "yes", "how": "typed"}
+    assert [e.kind for e in t.effects] == ["faq_answered"]
     assert "担当者と話したい" in [c.label for c in unsolved.replies[-1].choices]  # type: ignore[union-attr]
 
 
