@@ -15,7 +15,7 @@ from bot.pipeline.turns import Dialog
 from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, trial, webhooks
-from bot.web.staff import admin, casework, errors, exports, faq, pages, queue
+from bot.web.staff import admin, casework, errors, exports, faq, pages, queue, reports
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(casework.router)
     app.include_router(admin.router)
     app.include_router(faq.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -76,7 +78,8 @@ def pending_question(state: State) -> tuple[Reply, ...]:
 
 def start(inbound: Inbound, *, restarted: bool = False) -> Transition:
     opening = Text(texts.RESTARTED if restarted else texts.START)
-    return _ask_next({}, inbound, (opening,))
+    began = _ask_next({}, inbound, (opening,))
+    return replace(began, effects=(*began.effects, Effect("prescreen_started")))  # counted by the reports' funnel
 
 
 def _end(said: tuple[Reply, ...], menu: tuple[Reply, ...], effects: tuple[Effect, ...] = ()) -> Transition:
