@@ -71,6 +71,8 @@ def got(slot: str, reading: Reading) -> Any:
         return v.get("capital_yen")
     if slot == "shokokai":
         status = v.get("shokokai_status")
+        if status == "unknown":
+            return {"kind": "unknown"}
         return {"status": "member", "name": v.get("shokokai")} if status == "member" else status
     if slot == "problem":
         return {"excluded": v.get("screened_kind")} if v.get("screened_kind") else "text"
@@ -108,6 +110,8 @@ def expected(item: dict[str, Any]) -> Any:
 
 
 def same(slot: str, want: Any, have: Any) -> bool:
+    if slot in ("business", "situation") and want == {"kind": "unknown"} and have == "later":
+        return True  # 「わからない」 there is kept as 後で担当者に (flagged for the coordinator)
     if slot == "shokokai" and isinstance(want, dict) and isinstance(have, dict):
         if want.get("name") is None:
             return True
