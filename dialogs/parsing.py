@@ -1,4 +1,4 @@
-"""Reading typed answers: amounts of money, headcounts, visits and hours, phone numbers, yes/no.
+"""Reading typed answers: amounts of money, headcounts, visits and hours, phone numbers (yes/no: understand/signals.py).
 
 Each parser returns the normalised value or None (ask again), like rasa-sdk's `validate_<slot>`.
 """
@@ -160,18 +160,3 @@ def parse_email(text: str) -> str | None:
     """An e-mail address anywhere in the text ('info@example.jpです' → 'info@example.jp')."""
     found = _EMAIL.search(prepare(text))
     return found.group() if found else None
-
-
-YES = ("はい", "ええ", "そうです", "お願いします", "同意", "ok", "いいです", "大丈夫", "うん", "あります", "いる",
-       "います")
-NO = ("いいえ", "いえ", "ちがう", "違います", "しない", "しません", "ない", "ありません", "いない", "いません",
-      "結構です")
-
-
-def parse_yes_no(text: str) -> bool | None:
-    t = normalize(text)
-    if any(t.startswith(n) or t == n for n in NO):
-        return False
-    if any(t.startswith(y) or t == y for y in YES):
-        return True
-    return None

@@ -13,7 +13,6 @@ from dialogs.parsing import (
     parse_phone,
     parse_usage,
     parse_yen,
-    parse_yes_no,
 )
 
 KANJI = "〇一二三四五六七八九"
@@ -100,8 +99,6 @@ def test_phone_email_yes_no() -> None:
     assert parse_phone("12345") is None
     assert parse_phone("０９６−１２３−４５６７") == parse_phone("096–123—4567") == "0961234567"  # minus sign, dashes
     assert parse_email("taro@example.jp") == "taro@example.jp" and parse_email("taro@") is None
-    assert parse_yes_no("はい、お願いします") is True and parse_yes_no("いいえ") is False
-    assert parse_yes_no("うーん") is None
 
 
 @pytest.mark.parametrize(("text", "minutes"), [
