@@ -35,8 +35,6 @@ class Knowledge(Answers, Protocol):
     def get(self, faq_id: str) -> Found | None: ...
 
 
-_PHONE = re.compile(r"0\d{1,4}[-‐－ー\s]?\d{1,4}[-‐－ー\s]?\d{3,4}|[0-9０-９]{10,11}")
-_EMAIL = re.compile(r"[^\s@＠]+[@＠][^\s@＠]+\.[^\s@＠]+")
 
 
 def redact(text: str) -> str:

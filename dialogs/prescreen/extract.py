@@ -4,10 +4,8 @@ when a strong signal names it, so only what is missing is asked. Weak signals ar
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
-from dialogs.model import Inbound, Kind
 from dialogs.parsing import parse_headcount
 from dialogs.prescreen.form import SURE, Slots
 from dialogs.prescreen.places import locate
@@ -19,11 +17,6 @@ _EMPLOYEE_CLAUSE = re.compile(r"(従業員|社員|スタッフ|パート|アル�
                               r"スタッフ|のパート)")
 _ALONE = ("一人で", "ひとりで", "1人で", "夫婦で", "家族だけ", "私だけ", "自分だけ", "一人でやって", "ひとりでやって")
 _WISH = ("たい", "困", "悩", "ほしい", "欲しい", "どうすれば", "どうしたら", "わからない", "できない", "考えて", "検討")
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def _inbound(text: str) -> Inbound:
-    return Inbound(Kind.TEXT, _EPOCH, text=text)
 
 
 def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]:
@@ -38,13 +31,13 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
         if place is not None and place[0] is not None:
             found |= {"municipality": place[0], "in_kumamoto": True}
     if "industry" not in slots:
-        industry = INDUSTRY.found(_inbound(text))
+        industry = INDUSTRY.found_in(text)
         if industry is not None and industry.score >= SURE and industry.key != "other":
             found["industry"] = industry.key
             if "business" not in slots and opening:
                 found["business"] = text[:300]
     if "org_type" not in slots:
-        org = ORG.found(_inbound(text))
+        org = ORG.found_in(text)
         if org is not None and org.score >= SURE and org.key in ("company", "sole_proprietor", "cooperative") and \
                 org.word not in ("法人", "個人"):  # an excluded corporation is asked, so the owner hears why
             found["org_type"] = org.key
@@ -58,7 +51,7 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
     if opening and "problem" not in slots and any(w in std for w in _WISH) and len(std) >= 10:
         found["problem"] = text[:2000]
     if "theme" not in slots and ("problem" in found or "problem" in slots):
-        theme = THEME.found(_inbound(found.get("problem") or text))
+        theme = THEME.found_in(found.get("problem") or text)
         if theme is not None and theme.score >= SURE:
             found |= {"theme": theme.key, "theme_inferred": True}
     return found

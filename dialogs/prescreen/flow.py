@@ -136,8 +136,7 @@ def _accept(slot: Slot, slots: dict[str, Any], taken: Taken, inbound: Inbound, m
     slots.update(taken.values)
     (slots.get("_tries") or {}).pop(slot.name, None)
     if taken.end is not None:
-        keep = None if taken.end == "no_consent" else None
-        return _end((*taken.say, Text(texts.END_NEXT)), menu, keep=keep)
+        return _end((*taken.say, Text(texts.END_NEXT)), menu)
     if slot.name in ("problem", "industry", "business") and text:
         slots.update(extract(text, slots))
     return _ask_next(slots, inbound, taken.say, slot)

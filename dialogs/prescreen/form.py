@@ -69,6 +69,11 @@ class Options:
         reader: understand.Options = object.__getattribute__(self, "_reader")
         return reader.pick(inbound.text)
 
+    def found_in(self, text: str) -> understand.Found | None:
+        """The option a piece of text names (an opening message, a problem statement)."""
+        reader: understand.Options = object.__getattribute__(self, "_reader")
+        return reader.pick(text)
+
     def pick(self, inbound: Inbound) -> str | None:
         found = self.found(inbound)
         return found.key if found else None
@@ -93,6 +98,11 @@ def yes_no(inbound: Inbound, options: Options, yes: str, no: str, slot: str) -> 
         key = yes if said else no
         return Taken({slot: key}, score=0.9, label=options.items[key][0])
     return taken
+
+
+def skip(**values: Any) -> Callable[[Slots], dict[str, Any]]:
+    """A slot's values when the owner does not know (or after two unread tries)."""
+    return lambda s: dict(values)
 
 
 def later(inbound: Inbound) -> bool:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from dialogs import eligibility
 from dialogs.model import Choice, Choices, Inbound, Kind, Text
 from dialogs.parsing import parse_headcount, parse_yen
 from dialogs.prescreen import texts
-from dialogs.prescreen.form import LATER, SURE, Options, Slot, Slots, Taken, text_of
+from dialogs.prescreen.form import LATER, SURE, Options, Slot, Slots, Taken, skip, text_of
 from dialogs.prescreen.places import locate
 from dialogs.prescreen.screening import screen
 from dialogs.understand.choices import bare
@@ -276,7 +274,7 @@ def _theme_of(text: str, slots: Slots) -> dict[str, Any]:
     """The theme a problem names plainly (one theme, a sure reading) saves the theme question."""
     if "theme" in slots:
         return {}
-    found = THEME.found(Inbound(Kind.TEXT, _EPOCH, text=text))
+    found = THEME.found_in(text)
     return {"theme": found.key, "theme_inferred": True} if found and found.score >= SURE else {}
 
 
@@ -312,33 +310,29 @@ def _industry(inbound: Inbound, slots: Slots) -> Taken | None:
     return replace(taken, values=taken.values | ({"business": text} if described else {}))
 
 
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
-
-def _skip(**values: Any) -> Callable[[Slots], dict[str, Any]]:
-    return lambda s: dict(values)
 
 
 SLOTS = (
     Slot("location", "所在地", lambda s: (Choices(texts.ASK_LOCATION, LOCATION.choices()),), _location,
          lambda s: "in_kumamoto" not in s or (bool(s["in_kumamoto"]) and not s.get("municipality")
                                               and not s.get("location_unknown")),
-         skip=_skip(municipality=None, in_kumamoto=True, location_unknown=True)),
+         skip=skip(municipality=None, in_kumamoto=True, location_unknown=True)),
     Slot("org_type", "事業の形態", lambda s: (ORG.question(texts.ASK_ORG),), _org, lambda s: "org_type" not in s,
-         skip=_skip(org_type="other", org_unknown=True)),
+         skip=skip(org_type="other", org_unknown=True)),
     Slot("industry", "業種・規模", lambda s: (INDUSTRY.question(texts.ASK_INDUSTRY),), _industry,
-         lambda s: "industry" not in s, skip=_skip(industry="other", industry_unknown=True)),
+         lambda s: "industry" not in s, skip=skip(industry="other", industry_unknown=True)),
     Slot("employees", "業種・規模", lambda s: (Choices(texts.ASK_EMPLOYEES, employee_buckets(s["industry"])),),
          _employees, lambda s: "employees_range" not in s,
-         skip=_skip(employees=None, employees_range=[None, None], employees_unknown=True)),
+         skip=skip(employees=None, employees_range=[None, None], employees_unknown=True)),
     Slot("capital", "業種・規模", _capital_question, _capital,
          lambda s: "capital_over" not in s and _needs_capital(s),
-         skip=_skip(capital_yen=None, capital_over=None, capital_unknown=True)),
+         skip=skip(capital_yen=None, capital_over=None, capital_unknown=True)),
     Slot("shokokai", "商工会・商工会議所",
          lambda s: (Choices(texts.ASK_KAI, (Choice("加入していない", "ps:kai:none"), Choice("わからない", "ps:kai:unknown"))),),
-         _kai, lambda s: "shokokai_status" not in s, skip=_skip(shokokai=None, shokokai_status="unknown")),
+         _kai, lambda s: "shokokai_status" not in s, skip=skip(shokokai=None, shokokai_status="unknown")),
     Slot("problem", "ご相談内容", lambda s: (Text(texts.ASK_PROBLEM),), _problem, lambda s: "problem" not in s,
-         free=True, skip=_skip(problem="（担当者がお聞きします）", problem_unknown=True)),
+         free=True, skip=skip(problem="（担当者がお聞きします）", problem_unknown=True)),
     Slot("theme", "テーマ", lambda s: (THEME.question(texts.ASK_THEME),), lambda i, s: THEME.taken(i, "theme"),
-         lambda s: "theme" not in s, skip=_skip(theme="dx_other", theme_unknown=True)),
+         lambda s: "theme" not in s, skip=skip(theme="dx_other", theme_unknown=True)),
 )

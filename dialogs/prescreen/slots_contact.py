@@ -9,7 +9,7 @@ from dialogs import eligibility
 from dialogs.model import Choice, Choices, Inbound, Kind, Reply, Text
 from dialogs.parsing import parse_email, parse_phone, parse_usage
 from dialogs.prescreen import texts
-from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, text_of, yes_no
+from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, skip, text_of, yes_no
 from dialogs.understand.signals import polarity, unknown
 from dialogs.understand.text import standard
 
@@ -200,46 +200,43 @@ def _ask(text: str, *choices: Choice) -> Ask:
     return lambda s: (Choices(text, choices),) if choices else (Text(text),)
 
 
-def _skip(**values: Any) -> Callable[[Slots], dict[str, Any]]:
-    return lambda s: dict(values)
-
 
 SLOTS = (
     Slot("expert", "専門家のご希望", lambda s: (YES_NO_EXPERT.question(texts.ASK_EXPERT),), _expert,
-         lambda s: "expert" not in s, skip=_skip(expert="none")),
+         lambda s: "expert" not in s, skip=skip(expert="none")),
     Slot("expert_name", "専門家のご希望", _ask(texts.ASK_EXPERT_NAME),
          _free_text("expert_name", allow_later=False, max_chars=100),
          lambda s: s.get("expert") == "named" and "expert_name" not in s, free=True,
-         skip=_skip(expert_name=None, expert_name_unknown=True)),
+         skip=skip(expert_name=None, expert_name_unknown=True)),
     Slot("expert_relation", "専門家のご希望", lambda s: (RELATION.question(texts.ASK_EXPERT_RELATION),), _relation,
          lambda s: s.get("expert") == "named" and "expert_relation" not in s,
-         skip=_skip(expert_relation="unknown")),
+         skip=skip(expert_relation="unknown")),
     Slot("expert_arranged", "専門家のご希望", lambda s: (ARRANGED.question(texts.ASK_EXPERT_ARRANGED),), _arranged,
          lambda s: s.get("expert") == "named" and "expert_arranged" not in s,
-         skip=_skip(expert_arranged=None)),
+         skip=skip(expert_arranged=None)),
     Slot("usage", "利用状況", lambda s: (USAGE.question(texts.ASK_USAGE),), _usage, lambda s: "usage" not in s,
-         skip=_skip(usage="unknown", past_visits=None, past_hours=None, usage_unknown=True)),
+         skip=skip(usage="unknown", past_visits=None, past_hours=None, usage_unknown=True)),
     Slot("usage_amount", "利用状況", _ask(texts.ASK_USAGE_AMOUNT, Choice("わからない", LATER)),
          _usage_amount, lambda s: s.get("usage") == "used" and "past_visits" not in s,
-         skip=_skip(past_visits=None, past_hours=None, usage_unknown=True)),
+         skip=skip(past_visits=None, past_hours=None, usage_unknown=True)),
     Slot("business", "事業の内容", _ask(texts.ASK_BUSINESS, LATER_CHOICE),
          _free_text("business", allow_later=True), lambda s: "business" not in s, free=True,
-         skip=_skip(business=None, business_later=True)),
+         skip=skip(business=None, business_later=True)),
     Slot("situation", "事業の内容", lambda s: (SITUATION.question(texts.ASK_SITUATION, LATER_CHOICE),), _situation,
-         lambda s: "situation" not in s, free=True, skip=_skip(situation=None, situation_later=True)),
+         lambda s: "situation" not in s, free=True, skip=skip(situation=None, situation_later=True)),
     Slot("business_name", "連絡先", _ask(texts.ASK_BUSINESS_NAME),
          _free_text("business_name", allow_later=False, max_chars=100), lambda s: "business_name" not in s, free=True,
-         skip=_skip(business_name=None, business_name_unknown=True)),
+         skip=skip(business_name=None, business_name_unknown=True)),
     Slot("representative", "連絡先", _ask(texts.ASK_REPRESENTATIVE),
          _free_text("representative", allow_later=False, max_chars=60), lambda s: "representative" not in s, free=True,
-         skip=_skip(representative=None, representative_unknown=True)),
+         skip=skip(representative=None, representative_unknown=True)),
     Slot("phone", "連絡先", _ask(texts.ASK_PHONE), _phone, lambda s: "phone" not in s,
-         skip=_skip(phone=None, phone_unknown=True)),
+         skip=skip(phone=None, phone_unknown=True)),
     # The e-mail address is taken with the phone number (one question less); asked on its own only by a coordinator.
     Slot("email", "連絡先", _ask(texts.ASK_EMAIL, Choice("なし", "ps:email:none")), _email,
-         lambda s: "email" not in s and "phone" not in s, skip=_skip(email=None)),
+         lambda s: "email" not in s and "phone" not in s, skip=skip(email=None)),
     Slot("mode", "相談方法", lambda s: (MODE.question(texts.ASK_MODE),), _pick(MODE, "mode"),
-         lambda s: "mode" not in s, skip=_skip(mode="either")),
+         lambda s: "mode" not in s, skip=skip(mode="either")),
 )
 CONSENT_SLOT = Slot("consent", "連絡先", lambda s: (CONSENT.question(texts.ASK_CONSENT),), _consent,
                     lambda s: "consent" not in s)
