@@ -37,6 +37,12 @@ class LiveIndex:
                 return current, self._index
             return current, Index(store.entry_of(r) for r in store.entries(session=session))
 
+    def changed(self) -> None:
+        """This process just wrote the content: check the version on the next question, not up to
+        REFRESH_SECONDS later (an editor who publishes and then tests must see the new entry)."""
+        with self._lock:
+            self._checked = float("-inf")
+
     def current(self) -> Index:
         now = time.monotonic()
         if now - self._checked >= REFRESH_SECONDS or self._index is None:
