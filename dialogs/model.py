@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from dialogs.normalize import clean_text
+
 MAX_CHOICES = 13
 MAX_LABEL_CHARS = 20
 MAX_DATA_BYTES = 64
@@ -41,6 +43,12 @@ class Inbound:
     # What the desk already knows about this sender, supplied by the shell at turn time (never stored with the event):
     # {"usage_this_year": {"visits": n, "hours": h}} for a business with an earlier application.
     facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # What a person typed never carries NUL or other control characters (PostgreSQL refuses NUL in text, and
+        # one such message must not make a conversation fail over and over): removed at the edge, here.
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "data", clean_text(self.data))
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "at": self.at.isoformat(), "text": self.text, "data": self.data}

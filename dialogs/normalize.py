@@ -19,3 +19,16 @@ def normalize(text: str) -> str:
 def strip_polite(text: str) -> str:
     """'製造業です' → '製造業'. Applied after `normalize`."""
     return _POLITE_TAIL.sub("", text)
+
+
+# C0/C1 control characters except tab, line feed and carriage return; plus U+FFFE/FFFF and lone surrogates.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as people typed it, without NUL and other control characters (CR LF becomes LF)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n"))
+
+
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None

@@ -14,7 +14,7 @@ from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs import ask, eligibility
 from dialogs.model import State
-from handoff import cases, relay
+from handoff import lifecycle, relay
 from handoff.tables import Case
 
 ITEMS = ask.ITEMS
@@ -24,9 +24,10 @@ def request(*, session: Session, case: Case, item: str, actor: StaffUser, channe
             now: datetime, address: str = "") -> None:
     if item not in ITEMS:
         raise relay.RelayError("確認する項目を選んでください")
-    if case.kind != "application" or case.status not in cases.OPEN:
-        raise relay.RelayError("受付中の申請にだけ確認できます")
+    if case.kind != "application":
+        raise relay.RelayError("申請にだけ確認できます")
     conversation = relay.locked_conversation(session, case)
+    lifecycle.require_owner(session=session, case=case, actor=actor, what="事業者に質問する")
     state, question = ask.start(State.from_dict(conversation.state), case.reference, item, case.fields)
     conversation.state = state.to_dict()
     relay.queue(session=session, case=case, replies=question, channels=channels, now=now)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.sql import insert_ignoring_duplicates
-from bot.staff import audit
 from bot.staff.tables import Organisation, StaffUser
+from handoff import lifecycle
+from handoff.lifecycle import Move
 from handoff.tables import Case, CaseMessage, ReferenceCounter
 
 PREFIX = "KD"
-OPEN = ("new", "claimed", "person")
+OPEN = ("new", "claimed")  # a callback case that is still open (one per conversation)
 
 
 def next_reference(*, session: Session, now: datetime) -> str:
@@ -72,42 +73,15 @@ def list_cases(*, session: Session) -> list[dict[str, Any]]:
     return [public(c) for c in session.scalars(select(Case).order_by(Case.created_at.desc(), Case.id.desc()))]
 
 
-STATUSES = ("new", "claimed", "person", "approved", "rejected", "routed", "closed")
-
-
-def set_status(*, session: Session, case: Case, status: str, actor: StaffUser | None, now: datetime,
-               address: str = "", reason: str = "") -> None:
-    """Every status change of a case writes an audit row."""
-    if status not in STATUSES:
-        raise ValueError(f"unknown case status {status!r}")
-    before, case.status, case.updated_at = case.status, status, now
-    audit.record(session=session, action="case.status", actor=actor, target=case.reference, address=address,
-                 now=now, detail={"from": before, "to": status, "reason": reason})
-
-
-class Claimed(ValueError):
-    """Someone else owns the case."""
-
-    def __init__(self, owner: str) -> None:
-        super().__init__(f"{owner} さんが担当しています")
-        self.owner = owner
+Claimed = lifecycle.Claimed
 
 
 def claim(*, session: Session, reference: str, coordinator: StaffUser, now: datetime, address: str = "") -> Case:
-    """Take an unowned case. One conditional UPDATE decides, so exactly one of any number of claimants wins."""
-    won = session.execute(
-        update(Case).where(Case.reference == reference, Case.owner_id.is_(None))
-        .values(owner_id=coordinator.id, status="claimed", updated_at=now).returning(Case.id)
-    ).scalar_one_or_none()
+    """Take an unowned case. The row lock decides, so exactly one of any number of claimants wins."""
     case = session.scalar(select(Case).where(Case.reference == reference))
     if case is None:
         raise LookupError(reference)
-    if won is None:
-        session.refresh(case)
-        owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
-        raise Claimed(owner.email if owner else "ほかの方")
-    audit.record(session=session, action="case.claim", actor=coordinator, target=reference, address=address,
-                 now=now, detail={"from": "new", "to": "claimed"})
+    lifecycle.transition(session=session, case=case, move=Move.CLAIM, actor=coordinator, now=now, address=address)
     return case
 
 
@@ -136,42 +110,31 @@ def get_for(*, session: Session, reference: str, organisation_id: int | None = N
 
 
 def counts(*, session: Session) -> dict[str, dict[str, int]]:
-    """How many cases by status, outcome, kind and theme."""
-    out: dict[str, dict[str, int]] = {"status": {}, "outcome": {}, "kind": {}, "theme": {}}
-    for case in session.scalars(select(Case)):
-        for key, value in (("status", case.status), ("outcome", case.outcome), ("kind", case.kind),
-                           ("theme", case.fields.get("theme") or "—")):
-            out[key][value] = out[key].get(value, 0) + 1
+    """How many cases by status, outcome, kind and theme (GROUP BY in the database)."""
+    out: dict[str, dict[str, int]] = {}
+    for key, column in (("status", Case.status), ("outcome", Case.outcome), ("kind", Case.kind),
+                        ("theme", Case.theme)):
+        rows = session.execute(select(column, func.count(Case.id)).group_by(column)).all()
+        out[key] = {(value or "—"): int(n) for value, n in rows}
     return out
 
 
 def release(*, session: Session, case: Case, actor: StaffUser, now: datetime, address: str = "") -> None:
-    """Back to the queue, unowned (admin). A conversation in person mode must be handed back to the bot first."""
-    if case.status == "person":
-        raise ValueError("担当者対応中です。先に「ボットに戻す」を押してください")
-    if case.owner_id is None:
-        raise ValueError("このケースには担当者がいません")
-    before = case.owner_id
-    case.owner_id = None
-    if case.status == "claimed":
-        case.status = "new"
-    case.updated_at = now
-    audit.record(session=session, action="case.release", actor=actor, target=case.reference, address=address,
-                 now=now, detail={"from_owner": before})
+    """Back to the queue, unowned (its owner or an admin; person mode must be handed back first)."""
+    lifecycle.transition(session=session, case=case, move=Move.RELEASE, actor=actor, now=now, address=address)
 
 
 def reassign(*, session: Session, case: Case, to: StaffUser | None, actor: StaffUser, now: datetime,
              address: str = "") -> None:
     """Give the case to another coordinator (admin)."""
-    if to is None or not to.active or to.role not in ("admin", "coordinator"):
-        raise ValueError("担当にできるのは有効なコーディネーターか管理者です")
-    before = case.owner_id
-    case.owner_id = to.id
-    if case.status == "new":
-        case.status = "claimed"
-    case.updated_at = now
-    audit.record(session=session, action="case.reassign", actor=actor, target=case.reference, address=address,
-                 now=now, detail={"from_owner": before, "to_owner": to.id})
+    lifecycle.transition(session=session, case=case, move=Move.REASSIGN, actor=actor, to_owner=to, now=now,
+                         address=address)
+
+
+def reopen(*, session: Session, case: Case, actor: StaffUser, reason: str, now: datetime, address: str = "") -> None:
+    """An admin reopens a decided or finished case, with a reason; it goes back to its owner as 対応中."""
+    lifecycle.transition(session=session, case=case, move=Move.REOPEN, actor=actor, reason=reason, now=now,
+                         address=address)
 
 
 def assignable(*, session: Session) -> list[StaffUser]:

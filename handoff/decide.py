@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_VISITS
-from handoff import cases, relay
+from handoff import lifecycle, relay
+from handoff.lifecycle import Move
 from handoff.tables import Case
 
 # 実施要領 4(1)ク② — the grounds on which the desk may refuse a dispatch.
@@ -39,38 +40,76 @@ def draft_rejection(reasons: list[str]) -> str:
             "（実施要領 4(1)ク②）ほかの支援（講習会・窓口相談）についてはお気軽にお問い合わせください。")
 
 
-def approve(*, session: Session, case: Case, actor: StaffUser, expert: str, mode: str, visits: int,
-            channels: Mapping[str, Channel], now: datetime, address: str = "") -> None:
+ROUTE_MESSAGE = ("ご相談ありがとうございます。今回の内容は、窓口のコーディネーターがご相談に応じます"
+                 "（実施要領 3(2)ア）。担当者からこのトークでご連絡します。")
+
+
+def approval_message(reference: str, expert: str, mode: str, visits: int) -> str:
+    return (f"専門家の派遣が決まりました（受付番号 {reference}）。\n専門家：{expert.strip()}\n"
+            f"方法：{MODES.get(mode, mode)}\n予定回数：{visits}回（1回3時間以内）\n日程は担当者からご連絡します。")
+
+
+def wishes(case: Case) -> dict[str, str]:
+    """What the owner asked for in pre-screening, to prefill the decision (mode 訪問/オンライン, a named expert)."""
+    f = case.fields
+    return {"mode": str(f.get("mode")) if f.get("mode") in MODES else "",
+            "mode_label": {"either": "どちらでも", **MODES}.get(str(f.get("mode") or ""), "ご希望なし"),
+            "expert": str(f.get("expert_name") or "")}
+
+
+def _approval(case: Case, expert: str, mode: str, visits: int) -> None:
     if not expert.strip() or mode not in MODES:
         raise DecisionError("専門家と方法（訪問・オンライン）を入力してください")
     if not 1 <= visits <= MAX_VISITS:
         raise DecisionError(f"予定回数は1〜{MAX_VISITS}回です（実施要領 4(1)ク①）")
-    case.fields = {**case.fields, "decision": {"result": "approved", "expert": expert.strip(), "mode": mode,
-                                               "planned_visits": visits}}
-    message = (f"専門家の派遣が決まりました（受付番号 {case.reference}）。\n専門家：{expert.strip()}\n"
-               f"方法：{MODES[mode]}\n予定回数：{visits}回（1回3時間以内）\n日程は担当者からご連絡します。")
-    _tell(session, case, actor, message, "approved", channels, now, address)
+
+
+def _reasons(reasons: list[str]) -> None:
+    if not reasons or [r for r in reasons if r not in REJECT_REASONS]:
+        raise DecisionError("否決の理由を選んでください")
+
+
+def preview(*, case: Case, decision: str, expert: str = "", mode: str = "", visits: int = 0,
+            reasons: list[str] | None = None) -> str:
+    """The message the owner will receive (shown for confirmation and editing before anything is sent)."""
+    if decision == "approve":
+        _approval(case, expert, mode, visits)
+        return approval_message(case.reference, expert, mode, visits)
+    if decision == "reject":
+        _reasons(reasons or [])
+        return draft_rejection(reasons or [])
+    if decision == "route":
+        return ROUTE_MESSAGE
+    raise DecisionError("判断を選んでください")
+
+
+def approve(*, session: Session, case: Case, actor: StaffUser, expert: str, mode: str, visits: int,
+            channels: Mapping[str, Channel], now: datetime, address: str = "", message: str = "") -> None:
+    _approval(case, expert, mode, visits)
+    text = message.strip() or approval_message(case.reference, expert, mode, visits)
+    _tell(session, case, actor, text, Move.APPROVE, channels, now, address,
+          {"result": "approved", "expert": expert.strip(), "mode": mode, "planned_visits": visits})
 
 
 def reject(*, session: Session, case: Case, actor: StaffUser, reasons: list[str], message: str,
            channels: Mapping[str, Channel], now: datetime, address: str = "") -> None:
-    unknown = [r for r in reasons if r not in REJECT_REASONS]
-    if not reasons or unknown:
-        raise DecisionError("否決の理由を選んでください")
-    case.fields = {**case.fields, "decision": {"result": "rejected", "reasons": reasons}}
-    _tell(session, case, actor, message.strip() or draft_rejection(reasons), "rejected", channels, now, address)
+    _reasons(reasons)
+    _tell(session, case, actor, message.strip() or draft_rejection(reasons), Move.REJECT, channels, now, address,
+          {"result": "rejected", "reasons": reasons})
 
 
 def route(*, session: Session, case: Case, actor: StaffUser, message: str, channels: Mapping[str, Channel],
           now: datetime, address: str = "") -> None:
-    case.fields = {**case.fields, "decision": {"result": "routed"}}
-    text = message.strip() or ("ご相談ありがとうございます。今回の内容は、窓口のコーディネーターがご相談に応じます"
-                               "（実施要領 3(2)ア）。担当者からこのトークでご連絡します。")
-    _tell(session, case, actor, text, "routed", channels, now, address)
+    _tell(session, case, actor, message.strip() or ROUTE_MESSAGE, Move.ROUTE, channels, now, address,
+          {"result": "routed"})
 
 
-def _tell(session: Session, case: Case, actor: StaffUser, message: str, status: str,
-          channels: Mapping[str, Channel], now: datetime, address: str) -> None:
+def _tell(session: Session, case: Case, actor: StaffUser, message: str, move: Move,
+          channels: Mapping[str, Channel], now: datetime, address: str, decision: dict[str, object]) -> None:
+    """The move first (it locks the case and refuses a second decision), then the one message to the owner."""
+    if len(message) > relay.MAX_REPLY:
+        raise DecisionError(f"メッセージは{relay.MAX_REPLY}文字以内にしてください")
+    lifecycle.transition(session=session, case=case, move=move, actor=actor, now=now, address=address)
+    case.fields = {**case.fields, "decision": decision}
     relay.queue_text(session=session, case=case, text=message, channels=channels, now=now)
     relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email)
-    cases.set_status(session=session, case=case, status=status, actor=actor, now=now, address=address)

@@ -1,21 +1,33 @@
-"""The coordinators' queue: filters, search, waiting time, and the count behind the in-app badge."""
+"""The coordinators' queue, in SQL: filters, normalised search, sorting, pagination and counts all run in the
+database (indexed columns on handoff_case), so no case is ever hidden behind a cap."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
-from dialogs.normalize import normalize
-from handoff.cases import OPEN
+from bot.staff.tables import StaffUser
+from handoff.lifecycle import ACTIVE, Status
+from handoff.search import words
 from handoff.tables import Case
 
 FLAGS = {"conflict": "専門家との関係", "missing_fields": "未記入あり", "cap_reached": "利用上限",
          "request_scope": "対象外の可能性", "org_review": "形態要確認"}
-STATUS_FILTERS = ("open", "new", "claimed", "person", "approved", "rejected", "routed", "closed", "all")
+STATUS_FILTERS = ("open", "unread", "person", *(s.value for s in Status), "all")
+STATUS_FILTER_LABELS = {"open": "対応が必要なもの", "unread": "未読あり（自分の担当）", "person": "担当者対応中",
+                        "all": "すべて"}
+SORTS: dict[str, tuple[str, tuple[ColumnElement[Any], ...]]] = {
+    "waiting": ("待ち時間が長い順", (Case.created_at.asc(), Case.id.asc())),
+    "newest": ("新しい順", (Case.created_at.desc(), Case.id.desc())),
+    "last_message": ("最新メッセージ順", (Case.last_message_at.desc().nulls_last(), Case.id.desc())),
+    "updated": ("更新順", (Case.updated_at.desc(), Case.id.desc())),
+}
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -26,40 +38,78 @@ class Filters:
     flag: str = ""
     mine: bool = False
     q: str = ""
+    sort: str = "waiting"
+    page: int = 1
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """The filters as query-string values (for links to other pages and the CSV)."""
+        f = replace(self, **changes)
+        values = {"status": f.status, "kind": f.kind, "theme": f.theme, "flag": f.flag, "mine": "1" if f.mine else "",
+                  "q": f.q, "sort": f.sort, "page": str(f.page)}
+        return {k: v for k, v in values.items() if v}
 
 
-def _filtered(stmt: Select[tuple[Case]], f: Filters, me: int | None) -> Select[tuple[Case]]:
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    owner_email: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+
+
+def conditions(f: Filters, organisation_id: int | None, me: int | None) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the filters (shared by the list, its count and the CSV)."""
+    where: list[ColumnElement[bool]] = []
+    if organisation_id is not None:
+        where.append(Case.organisation_id == organisation_id)
     if f.status == "open":
-        stmt = stmt.where(Case.status.in_(OPEN))
+        where.append(Case.status.in_([s.value for s in ACTIVE]))
+    elif f.status == "unread":
+        where += [Case.unread.is_(True), Case.owner_id == me] if me is not None else [false()]
+    elif f.status == "person":
+        where.append(Case.in_person.is_(True))
     elif f.status in STATUS_FILTERS and f.status != "all":
-        stmt = stmt.where(Case.status == f.status)
+        where.append(Case.status == f.status)
     if f.kind:
-        stmt = stmt.where(Case.kind == f.kind)
-    if f.mine and me is not None:
-        stmt = stmt.where(Case.owner_id == me)
-    return stmt
-
-
-SEARCHED = ("business_name", "representative", "problem", "business", "municipality", "shokokai", "expert_name")
-
-
-def _matches(case: Case, q: str) -> bool:
-    """The search words (全角/半角 alike) in the reference or the draft's text fields."""
-    words = [w for w in (normalize(part) for part in q.split()) if w]
-    haystack = normalize(" ".join([case.reference, *(str(case.fields.get(k) or "") for k in SEARCHED)]))
-    return all(w in haystack for w in words)
+        where.append(Case.kind == f.kind)
+    if f.theme:
+        where.append(Case.theme == f.theme)
+    if f.flag:
+        where.append(Case.flag_list.contains(f",{f.flag},", autoescape=True))
+    if f.mine:
+        where.append(Case.owner_id == me if me is not None else false())
+    for word in words(f.q):
+        where.append(Case.search_text.like(f"%{word}%", escape="\\"))
+    return where
 
 
 def search(*, session: Session, filters: Filters, organisation_id: int | None = None, me: int | None = None,
-           limit: int = 500) -> list[Case]:
-    """Cases matching the filters, oldest waiting first among open ones (who has waited longest comes first)."""
-    stmt = select(Case).order_by(Case.created_at, Case.id)
-    if organisation_id is not None:
-        stmt = stmt.where(Case.organisation_id == organisation_id)
-    found = session.scalars(_filtered(stmt, filters, me).limit(limit))
-    # Theme, flags and text live in the JSON fields; filtering them here keeps the SQL portable.
-    return [c for c in found if (not filters.theme or c.fields.get("theme") == filters.theme)
-            and (not filters.flag or filters.flag in c.flags) and (not filters.q.strip() or _matches(c, filters.q))]
+           per_page: int = PER_PAGE) -> Page:
+    """One page of the cases matching the filters, in the chosen order, with the number of matches."""
+    where = conditions(filters, organisation_id, me)
+    total = int(session.scalar(select(func.count(Case.id)).where(*where)) or 0)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, filters.page), pages)
+    order = SORTS.get(filters.sort, SORTS["waiting"])[1]
+    stmt = (select(Case, StaffUser.email).outerjoin(StaffUser, StaffUser.id == Case.owner_id).where(*where)
+            .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    rows = [Row(case, email) for case, email in session.execute(stmt).all()]
+    return Page(rows, total, page, pages)
+
+
+def matching(*, session: Session, filters: Filters, organisation_id: int | None = None,
+             me: int | None = None) -> list[Row]:
+    """Every case matching the filters, in the chosen order (the CSV export)."""
+    order = SORTS.get(filters.sort, SORTS["waiting"])[1]
+    stmt = (select(Case, StaffUser.email).outerjoin(StaffUser, StaffUser.id == Case.owner_id)
+            .where(*conditions(filters, organisation_id, me)).order_by(*order))
+    return [Row(case, email) for case, email in session.execute(stmt).all()]
 
 
 def new_count(*, session: Session, organisation_id: int | None = None) -> int:
@@ -69,9 +119,16 @@ def new_count(*, session: Session, organisation_id: int | None = None) -> int:
     return int(session.scalar(stmt) or 0)
 
 
+def unread_count(*, session: Session, me: int | None) -> int:
+    """Cases of mine where the owner wrote something I have not read."""
+    if me is None:
+        return 0
+    return int(session.scalar(select(func.count(Case.id)).where(Case.owner_id == me, Case.unread.is_(True))) or 0)
+
+
 def waiting(case: Case, now: datetime) -> str:
-    """How long an open case has waited, in words a coordinator reads at a glance."""
-    if case.status not in OPEN:
+    """How long a case not yet picked up has waited, in words a coordinator reads at a glance."""
+    if case.status not in (Status.NEW, Status.CLAIMED):
         return "—"
     minutes = max(0, int((now - case.created_at).total_seconds() // 60))
     if minutes < 60:

@@ -3,7 +3,6 @@ channel (LINE: push with a retry key; Telegram: sendMessage). Audited, without t
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
 from bot.db.tables import Conversation, OutboxMessage
+from bot.pipeline import outbox
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs.model import Reply, Text
@@ -36,17 +36,8 @@ def queue(*, session: Session, case: Case, replies: tuple[Reply, ...], channels:
     conversation = session.get(Conversation, case.conversation_key)
     if conversation is None or conversation.channel not in channels:
         raise RelayError("この事業者には、いま使えるチャネルで送れません")
-    channel = channels[conversation.channel]
-    rows = [
-        OutboxMessage(conversation_key=conversation.key, inbox_event_id=None, channel=conversation.channel,
-                      recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()), reply_token=None,
-                      reply_deadline_at=None, reply_attempted=False, status="pending", attempts=0,
-                      next_attempt_at=now, created_at=now)
-        for batch in channel.render(replies)
-    ]
-    session.add_all(rows)
-    session.flush()
-    return rows
+    return outbox.enqueue(session=session, conversation=conversation, channel=channels[conversation.channel],
+                          replies=replies, now=now)
 
 
 def locked_conversation(session: Session, case: Case) -> Conversation:
@@ -60,16 +51,26 @@ def locked_conversation(session: Session, case: Case) -> Conversation:
 
 def note(*, session: Session, case: Case, direction: str, text: str, now: datetime, kind: str = "text",
          actor: str = "") -> None:
-    """Add a line to the case thread."""
+    """Add a line to the case thread; an owner's message marks the case unread for its coordinator."""
     session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor))
+    if direction in ("in", "out"):
+        case.last_message_at, case.last_message = now, ("事業者：" if direction == "in" else "窓口：") + text[:190]
+    if direction == "in" and case.owner_id is not None:
+        case.unread = True
+
+
+def check_reply(text: str) -> str:
+    text = text.strip()
+    if not text or len(text) > MAX_REPLY:
+        raise RelayError(f"メッセージは1〜{MAX_REPLY}文字にしてください")
+    return text
 
 
 def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser, channels: Mapping[str, Channel],
                    now: datetime, address: str = "") -> list[int]:
-    """Queue the coordinator's message for the case's owner; returns the outbox ids."""
-    text = text.strip()
-    if not text or len(text) > MAX_REPLY:
-        raise RelayError(f"メッセージは1〜{MAX_REPLY}文字にしてください")
+    """Queue the coordinator's message for the case's owner; returns the outbox ids. (person.say checks the
+    owner and silences the bot first.)"""
+    text = check_reply(text)
     rows = queue_text(session=session, case=case, text=text, channels=channels, now=now)
     note(session=session, case=case, direction="out", text=text, now=now, actor=actor.email)
     audit.record(session=session, action="case.reply", actor=actor, target=case.reference, address=address,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
+from handoff.search import derived
 
 
 class Case(Base):
@@ -16,7 +17,11 @@ class Case(Base):
 
     __tablename__ = "handoff_case"
     __table_args__ = (Index("ix_handoff_case_status", "status", "created_at"),
-                      Index("ix_handoff_case_conversation", "conversation_key"))
+                      Index("ix_handoff_case_conversation", "conversation_key"),
+                      Index("ix_handoff_case_owner", "owner_id", "status", "created_at"),
+                      Index("ix_handoff_case_org", "organisation_id", "status", "created_at"),
+                      Index("ix_handoff_case_last_message", "last_message_at"),
+                      Index("ix_handoff_case_unread", "owner_id", "unread"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)  # KD-2026-0001
@@ -32,6 +37,23 @@ class Case(Base):
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Conversation mode and the thread's state (kept on the case so the queue reads them in SQL)
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False)  # a coordinator talks; the bot is silent
+    unread: Mapped[bool] = mapped_column(Boolean, default=False)  # the owner wrote; the case's coordinator has not read
+    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_message: Mapped[str] = mapped_column(String(200), default="")
+    # Derived from `fields`/`flags` on every write (handoff/search.py), for filtering and search in SQL
+    theme: Mapped[str] = mapped_column(String(20), default="")
+    flag_list: Mapped[str] = mapped_column(String(200), default="")  # ",conflict,cap_reached,"
+    search_text: Mapped[str] = mapped_column(Text, default="")  # normalised (全角/半角, 異体字)
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _derive(_mapper: Any, _conn: Any, case: Case) -> None:
+    """Theme, flags and search text follow the JSON on every write."""
+    for key, value in derived(case.reference, case.fields or {}, list(case.flags or [])).items():
+        setattr(case, key, value)
 
 
 class ReferenceCounter(Base):

@@ -14,12 +14,13 @@ from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_HOURS, MAX_HOURS_PER_VISIT, MAX_VISITS
 from dialogs.parsing import parse_minutes
 from dialogs.person import JST
-from handoff import relay
+from handoff import lifecycle, relay
 from handoff.decide import MODES
+from handoff.lifecycle import Move
 from handoff.tables import Case, Visit
 
 CLAUSE = "実施要領 4(1)ク①"
-LOGGABLE = ("approved",)
+LOGGABLE = ("approved", "in_support")
 
 
 class VisitError(ValueError):
@@ -29,6 +30,16 @@ class VisitError(ValueError):
 def hours(minutes: int) -> str:
     """180 → '3', 90 → '1.5'."""
     return f"{minutes / 60:g}"
+
+
+def check_day(*, case: Case, visited_on: date | None, now: datetime) -> None:
+    """A visit happens between the case's decision (its application, at the earliest) and today (JST)."""
+    today = now.astimezone(JST).date()
+    if visited_on is None or visited_on > today:
+        raise VisitError("支援日を今日までの日付で入力してください")
+    received = case.created_at.astimezone(JST).date()
+    if visited_on < received:
+        raise VisitError(f"支援日は受付日（{received:%Y-%m-%d}）以降の日付で入力してください")
 
 
 def totals(*, session: Session, case: Case) -> tuple[int, int]:
@@ -50,11 +61,11 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
         expert: str, report: str, now: datetime, address: str = "") -> Visit:
     """Record one visit, or refuse it with the rule it breaks. The case row is locked first, so two coordinators
     logging at once cannot both pass the caps."""
-    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
-    if case.status not in LOGGABLE:
+    row = lifecycle.locked(session=session, case=case)
+    if row.status not in LOGGABLE:
         raise VisitError("支援の記録は、承認された申請にだけ付けられます")
-    if visited_on is None or visited_on > now.astimezone(JST).date():
-        raise VisitError("支援日を今日までの日付で入力してください")
+    lifecycle.check(session=session, case=row, move=Move.VISIT, actor=actor)
+    check_day(case=row, visited_on=visited_on, now=now)
     minutes = parse_minutes(duration)
     if minutes is None:
         raise VisitError("時間を入力してください（例：3、1.5、1時間30分）")
@@ -75,8 +86,8 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
     session.flush()
     relay.note(session=session, case=case, direction="system", now=now, actor=actor.email,
                text=f"支援記録：{count + 1}回目 {visited_on:%Y-%m-%d} {hours(minutes)}時間（{MODES[mode]}）")
-    audit.record(session=session, action="case.visit", actor=actor, target=case.reference, address=address,
-                 now=now, detail={"number": count + 1, "minutes": minutes, "total_minutes": used + minutes})
+    lifecycle.transition(session=session, case=case, move=Move.VISIT, actor=actor, now=now, address=address,
+                         detail={"number": count + 1, "minutes": minutes, "total_minutes": used + minutes})
     return visit
 
 

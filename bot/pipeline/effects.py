@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
 from dialogs.model import Reply, Text
-from handoff import ask, cases, notify, relay
+from handoff import ask, cases, notify, person, relay
 
 Handler = Callable[..., dict[str, str]]
 
@@ -59,9 +59,7 @@ def person_ended(*, session: Session, conversation: Conversation, payload: dict[
     """The owner said 「ボットに戻る」: the dialog already switched back; the case records it."""
     case = cases.by_reference(session=session, reference=str(payload.get("case")))
     if case is not None:
-        relay.note(session=session, case=case, direction="system", text="ボットに戻る（事業者から）", now=now)
-        if case.status == "person":
-            cases.set_status(session=session, case=case, status="claimed", actor=None, now=now)
+        person.end(session=session, case=case, actor=None, channels={}, now=now, tell_owner=False)
     return {}
 
 

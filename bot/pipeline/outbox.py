@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.channels.base import Delivery, Outcome, Outgoing
+from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.engine import reader
-from bot.db.tables import OutboxMessage, utcnow
+from bot.db.tables import Conversation, OutboxMessage, utcnow
+from dialogs.model import Reply
 
 BACKOFF_CAP_SECONDS = 60.0
 
@@ -21,6 +23,25 @@ def backoff(attempts: int) -> timedelta:
     """0.5 s, 1 s, 2 s … capped at a minute, with ±20 % jitter."""
     base = min(BACKOFF_CAP_SECONDS, 0.5 * 2 ** max(0, attempts - 1))
     return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def enqueue(*, session: Session, conversation: Conversation, channel: Channel, replies: tuple[Reply, ...],
+            now: datetime, reply_token: str | None = None, reply_deadline_at: datetime | None = None,
+            inbox_event_id: int | None = None) -> list[OutboxMessage]:
+    """The one writer of outbox rows (the bot's turns and the desk's messages alike): the replies rendered for the
+    conversation's channel, in order; the first may use the event's reply token while it is fresh."""
+    rows = [
+        OutboxMessage(
+            conversation_key=conversation.key, inbox_event_id=inbox_event_id, channel=conversation.channel,
+            recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()),
+            reply_token=reply_token if i == 0 else None, reply_deadline_at=reply_deadline_at if i == 0 else None,
+            reply_attempted=False, status="pending", attempts=0, next_attempt_at=now, created_at=now,
+        )
+        for i, batch in enumerate(channel.render(replies))
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
 
 
 def lease_row(row: OutboxMessage, *, now: datetime, lease: timedelta) -> Outgoing:

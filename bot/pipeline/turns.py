@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -110,18 +109,9 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
     """Outbox rows for the replies; the first is leased at once when nothing earlier waits before it."""
     channel = ctx.channels[conversation.channel]
     head = not channel.pull and not outbox.has_pending(session, conversation.key)
-    rows = [
-        OutboxMessage(
-            conversation_key=conversation.key, inbox_event_id=event.id, channel=conversation.channel,
-            recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()),
-            reply_token=event.reply_token if i == 0 else None,
-            reply_deadline_at=event.event_at + ctx.reply_token_max_age if i == 0 and event.reply_token else None,
-            reply_attempted=False, status="pending", attempts=0, next_attempt_at=now, created_at=now,
-        )
-        for i, batch in enumerate(channel.render(replies))
-    ]
-    session.add_all(rows)
-    session.flush()
+    rows = outbox.enqueue(session=session, conversation=conversation, channel=channel, replies=replies, now=now,
+                          reply_token=event.reply_token, inbox_event_id=event.id,
+                          reply_deadline_at=event.event_at + ctx.reply_token_max_age if event.reply_token else None)
     claimed = outbox.lease_row(rows[0], now=now, lease=ctx.send_lease) if head and rows else None
     return rows, claimed
 

@@ -15,6 +15,7 @@ from bot.pipeline.turns import Dialog
 from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, trial, webhooks
+from bot.web.hygiene import ControlCharacters
 from bot.web.staff import admin, casework, errors, exports, faq, faq_misses, faq_yaml, pages, queue
 
 log = logging.getLogger(__name__)
@@ -56,5 +57,6 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(faq_yaml.router)
     app.include_router(faq.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(ControlCharacters)
     errors.install(app)
     return app

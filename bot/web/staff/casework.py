@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
@@ -20,7 +21,7 @@ from bot.web.deps import ServicesDep
 from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
-from handoff import ask, canned, cases, form1, person, queue, relay, transcript, visits
+from handoff import ask, canned, cases, form1, lifecycle, person, queue, relay, transcript, visits
 from handoff import decide as decisions
 from handoff.tables import Case
 
@@ -28,7 +29,7 @@ router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
 Desk = Annotated[Staff, Depends(page("cases_reply"))]
 Admin = Annotated[Staff, Depends(page("cases_admin"))]
-REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, cases.Claimed, ValueError)
+REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, lifecycle.Refused, ValueError)
 Work = Callable[[Session, Case, StaffUser, dict[str, Any]], str]
 
 
@@ -66,8 +67,17 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                 "assignable": cases.assignable(session=session) if staff.role == "admin" else []}
 
     context = await read(services, load)
+    if context["case"].unread and context["case"].owner_id == staff.user_id:
+        await run_in_threadpool(_mark_read, services, context["case"].id)
     return render(request, "case.html", staff, **context, items=ask.ITEMS, canned=canned.CANNED,
-                  flags=queue.FLAGS, modes=decisions.MODES, today=date.today().isoformat())
+                  flags=queue.FLAGS, modes=decisions.MODES, wishes=decisions.wishes(context["case"]),
+                  today=utcnow().astimezone(visits.JST).date().isoformat())
+
+
+def _mark_read(services: Services, case_id: int) -> None:
+    """The case's coordinator opened it: the owner's messages are read."""
+    with services.session_factory.begin() as session:
+        session.execute(update(Case).where(Case.id == case_id).values(unread=False))
 
 
 @router.get("/cases/{reference}/thread", response_class=HTMLResponse)
@@ -112,8 +122,8 @@ async def case_reply(reference: str, request: Request, staff: Desk, checked: Csr
     """A typed reply, or a canned one (picked by key), to the owner on their channel."""
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         body = canned.CANNED[canned_reply][1] if canned_reply in canned.CANNED else text
-        relay.reply_to_owner(session=session, case=case, text=body, actor=actor, **c)
-        return "事業者に送信しました"
+        person.say(session=session, case=case, text=body, actor=actor, **c)
+        return "事業者に送信しました（担当者対応中：ボットは応答しません）"
 
     return await _act(request, services, staff, reference, work)
 
@@ -142,27 +152,67 @@ async def case_note(reference: str, request: Request, staff: Desk, checked: Csrf
     return await _act(request, services, staff, reference, work)
 
 
-@router.post("/cases/{reference}/decide", responses={303: {"description": "decided or refused"}})
+@router.post("/cases/{reference}/decide", response_model=None,
+             responses={200: {"description": "confirmation"}, 303: {"description": "decided or refused"}})
 async def case_decide(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
-                      ) -> RedirectResponse:
-    """Approve, reject (reasons of 4(1)ク②) or route to 窓口相談; the owner is told on their channel."""
+                      ) -> HTMLResponse | RedirectResponse:
+    """Approve, reject (reasons of 4(1)ク②) or route to 窓口相談. The first post shows the message the owner will
+    receive (editable); only the confirmed post decides and tells the owner."""
     form = await request.form()
     decision, message = str(form.get("decision", "")), str(form.get("message", ""))[: relay.MAX_REPLY]
+    expert, mode = str(form.get("expert", ""))[:200], str(form.get("mode", ""))
     visits_wanted = str(form.get("visits", "0"))
+    planned = int(visits_wanted) if visits_wanted.isdigit() and len(visits_wanted) < 3 else 0
+    reasons = [str(r) for r in form.getlist("reasons")][:20]
+    if form.get("confirmed") != "1":
+        def load(session: Session) -> tuple[Case, str, str]:
+            case = found(cases.get_for(session=session, reference=reference))
+            try:
+                return case, decisions.preview(case=case, decision=decision, expert=expert, mode=mode,
+                                               visits=planned, reasons=reasons), ""
+            except decisions.DecisionError as exc:
+                return case, "", str(exc)
+
+        case, draft, error = await read(services, load)
+        if error:
+            await run_in_threadpool(flash, services, staff, f"できませんでした：{error}")
+            return RedirectResponse(f"/cases/{reference}#decide", status_code=303)
+        return render(request, "case_decide.html", staff, case=case, decision=decision, expert=expert, mode=mode,
+                      visits=planned, reasons=reasons, message=draft, modes=decisions.MODES)
 
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         if decision == "approve":
-            decisions.approve(session=session, case=case, actor=actor, expert=str(form.get("expert", "")),
-                              mode=str(form.get("mode", "")),
-                              visits=int(visits_wanted) if visits_wanted.isdigit() else 0, **c)
+            decisions.approve(session=session, case=case, actor=actor, expert=expert, mode=mode, visits=planned,
+                              message=message, **c)
         elif decision == "reject":
-            decisions.reject(session=session, case=case, actor=actor, message=message,
-                             reasons=[str(r) for r in form.getlist("reasons")], **c)
+            decisions.reject(session=session, case=case, actor=actor, message=message, reasons=reasons, **c)
         elif decision == "route":
             decisions.route(session=session, case=case, actor=actor, message=message, **c)
         else:
             raise decisions.DecisionError("判断を選んでください")
         return "判断を記録し、事業者に知らせました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/close", responses={303: {"description": "closed or refused"}})
+async def case_close(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                     note: Annotated[str, Form(max_length=500)] = "") -> RedirectResponse:
+    """Close an application or resolve a 「担当者と話したい」 case (its coordinator, or an admin)."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        status = person.close(session=session, case=case, actor=actor, note=note, **c)
+        return f"「{lifecycle.STATUS_LABELS[status]}」にしました"
+
+    return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/reopen", responses={303: {"description": "reopened or refused"}})
+async def case_reopen(reference: str, request: Request, staff: Admin, checked: CsrfDep, services: ServicesDep,
+                      reason: Annotated[str, Form(max_length=500)] = "") -> RedirectResponse:
+    """An admin reopens a decided or finished case, with a reason (the next decision is told to the owner)."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        cases.reopen(session=session, case=case, actor=actor, reason=reason, now=c["now"], address=c["address"])
+        return "ケースを再開しました（対応中）"
 
     return await _act(request, services, staff, reference, work)
 

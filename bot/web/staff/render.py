@@ -13,14 +13,14 @@ from bot.staff import access
 from bot.web.staff.security import Staff
 from handoff.decide import REJECT_REASONS
 from handoff.queue import waiting
-from handoff.visits import hours
+from handoff.visits import JST, hours
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 ROLE_LABELS = {"admin": "管理者", "coordinator": "コーディネーター", "editor": "FAQ編集者", "advisor": "経営指導員"}
 LABELS = {
     # case status
     "new": "新規", "claimed": "対応中", "person": "担当者対応中", "approved": "承認", "rejected": "否決",
-    "routed": "窓口相談へ", "closed": "完了",
+    "routed": "窓口相談へ", "closed": "完了", "in_support": "支援中", "resolved": "対応済み",
     # outcome and kind
     "eligible": "対象", "needs_review": "要確認", "not_eligible": "対象外",
     "application": "派遣申請", "callback": "担当者と話したい", "question": "質問",
@@ -30,6 +30,7 @@ LABELS = {
 }
 templates.env.globals |= {"role_labels": ROLE_LABELS, "reject_reasons": REJECT_REASONS, "waiting": waiting}
 templates.env.filters["hours"] = hours  # minutes → "1.5"
+templates.env.filters["jst"] = lambda at, fmt="%Y-%m-%d %H:%M": at.astimezone(JST).strftime(fmt) if at else "—"
 templates.env.filters["ja"] = lambda value: LABELS.get(value, value) if isinstance(value, str) else value
 
 

@@ -48,9 +48,9 @@ def approved_case(session: Session, user: str = "U1", status: str = "approved", 
     session.flush()
     org_id = session.scalar(select(Organisation.id).limit(1)) if org else None
     case = cases.create_case(session=session, conversation_key=f"line:{user}", channel="line", kind="application",
-                             outcome="eligible", fields={}, decisions=[], flags=[], now=utcnow(),
+                             outcome="eligible", fields={}, decisions=[], flags=[], now=utcnow() - timedelta(days=400),
                              organisation_id=org_id)
-    case.status = status
+    case.status, case.owner_id = status, coordinator(session).id
     return case
 
 
