@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -19,17 +21,29 @@ def application_for(desk: World, conversation_key: str) -> str:
     engine = make_engine(desk.bot.settings)
     with make_session_factory(engine).begin() as session:
         reference = cases.create_case(session=session, conversation_key=conversation_key, channel="line",
-                                      kind="application", outcome="eligible", fields={"business_name": "菊陽菓子舗"},
+                                      kind="application", outcome="eligible",
+                                      fields={"business_name": "菊陽菓子舗", "mode": "online", "expert_name": "山田 太郎"},
                                       decisions=[], flags=[], now=utcnow()).reference
     engine.dispose()
     return reference
 
 
-def decide(desk: World, reference: str, **form: object) -> str:
-    client = desk.login("coordinator")
+def token_of(page: str) -> str:
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def decide(desk: World, reference: str, role: str = "coordinator", **form: object) -> str:
+    """Claim (if nobody has), post the decision, confirm the message shown (as it is, or `message`)."""
+    client = desk.login(role)
     page = client.get(f"/cases/{reference}").text
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post(f"/cases/{reference}/decide", data={"csrf_token": token, **form})  # type: ignore[dict-item]
+    if "このケースを担当する" in page:
+        client.post(f"/cases/{reference}/claim", data={"csrf_token": token_of(page)})
+    message = form.pop("message", None)
+    shown = client.post(f"/cases/{reference}/decide", data={"csrf_token": token_of(page), **form})  # type: ignore[dict-item]
+    if "判断の確認" in shown.text:
+        draft = html.unescape(shown.text.split('name="message"')[1].split(">", 1)[1].split("</textarea>")[0])
+        client.post(f"/cases/{reference}/decide", data={"csrf_token": token_of(page), **form, "confirmed": "1",  # type: ignore[dict-item]
+                                                      "message": draft if message is None else message})
     return client.get(f"/cases/{reference}").text
 
 
@@ -45,7 +59,7 @@ def test_approve_tells_the_owner_and_a_sixth_visit_is_refused(desk: World, fake_
     owner.follow()
     reference = application_for(desk, "line:Udecide")
     page = decide(desk, reference, decision="approve", expert="山田 花子", mode="online", visits="6")
-    assert "予定回数は1〜5回です" in page and status_of(desk, reference) == "new"
+    assert "予定回数は1〜5回です" in page and status_of(desk, reference) == "claimed"
     page = decide(desk, reference, decision="approve", expert="山田 花子", mode="online", visits="3")
     assert "判断を記録し、事業者に知らせました" in page and status_of(desk, reference) == "approved"
     wait_until(lambda: any("専門家の派遣が決まりました" in t for t in fake_line.texts_to("Udecide")), what="the news")
@@ -54,7 +68,11 @@ def test_approve_tells_the_owner_and_a_sixth_visit_is_refused(desk: World, fake_
     with desk.bot.engine.connect() as conn:
         rows = conn.execute(text("SELECT detail FROM audit_log WHERE action = 'case.status' AND target = :r"),
                             {"r": reference}).all()
-    assert len(rows) == 1
+    assert len(rows) == 0  # the decision is its own move: one case.approve row (and one case.claim)
+    with desk.bot.engine.connect() as conn:
+        actions = conn.execute(text("SELECT action FROM audit_log WHERE target = :r AND action LIKE 'case.%' "
+                                    "ORDER BY id"), {"r": reference}).scalars().all()
+    assert actions == ["case.claim", "case.approve"]
 
 
 def test_reject_with_reasons_sends_the_drafted_message(desk: World, fake_line: FakeLine) -> None:
@@ -77,3 +95,30 @@ def test_route_to_the_desk(desk: World, fake_line: FakeLine) -> None:
     decide(desk, reference, decision="route", message="窓口で一度お話を伺います。")
     assert status_of(desk, reference) == "routed"
     wait_until(lambda: "窓口で一度お話を伺います。" in fake_line.texts_to("Uroute"), what="the message")
+
+
+def test_enter_in_the_expert_field_only_shows_the_message_and_a_second_decision_is_refused(
+        desk: World, fake_line: FakeLine) -> None:
+    owner = Owner(desk.bot, fake_line, "Uenter")
+    owner.follow()
+    reference = application_for(desk, "line:Uenter")
+    client = desk.login("coordinator")
+    page = client.get(f"/cases/{reference}").text
+    client.post(f"/cases/{reference}/claim", data={"csrf_token": token_of(page)})
+    page = client.get(f"/cases/{reference}").text
+    assert 'name="expert" value="山田 太郎"' in page and '<option value="online" selected>' in page  # the wishes
+    shown = client.post(f"/cases/{reference}/decide", data={"csrf_token": token_of(page), "decision": "approve",
+                                                           "expert": "山田 太郎", "mode": "online", "visits": "2"})
+    assert shown.status_code == 200 and "判断の確認" in shown.text and "方法：オンライン" in shown.text
+    assert status_of(desk, reference) == "claimed"  # Enter in a field never decides
+    decide(desk, reference, decision="approve", expert="山田 太郎", mode="online", visits="2",
+           message="派遣が決まりました。専門家は山田 太郎さんです（オンライン2回）。")
+    page = decide(desk, reference, decision="reject", reasons=["advisory"])
+    assert status_of(desk, reference) == "approved"
+    wait_until(lambda: "派遣が決まりました。専門家は山田 太郎さんです（オンライン2回）。" in fake_line.texts_to("Uenter"),
+               what="the edited message")
+    assert not any("できませんでした" in t for t in fake_line.texts_to("Uenter"))
+    assert sum("派遣が決まりました" in t for t in fake_line.texts_to("Uenter")) == 1
+    admin_page = decide(desk, reference, role="admin", decision="reject", reasons=["advisory"])
+    assert "このケースの担当者（coordinator@test.example）だけ" in admin_page or "ことができません" in admin_page
+    assert status_of(desk, reference) == "approved"
