@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.db.tables import utcnow
 from handoff import cases, lifecycle, person, visits
 from handoff import decide as decisions
-from handoff.lifecycle import MOVES, Move, Status
+from handoff.lifecycle import MOVES, Status
 from handoff.tables import Case
 from tests.unit.handoff.desk import ADMIN, CHANNELS, Desk, desk, new_case, sent_texts, trail
 

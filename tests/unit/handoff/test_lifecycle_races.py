@@ -74,10 +74,11 @@ def test_reassign_raced_with_five_claims_the_audit_agrees_with_the_final_owner(p
         with d.factory.begin() as session:
             case = new_case(session, "Urace2")
             case_id, reference = case.id, case.reference
-        claims: list[Work] = [
-            (lambda who: lambda s, c: cases.claim(session=s, reference=c.reference, coordinator=d.user(s, who),
-                                                  now=utcnow()))(who)
-            for who in (*COORDINATORS, COORDINATORS[0], COORDINATORS[1])]
+        def claim(who: str) -> Work:
+            return lambda s, c: cases.claim(session=s, reference=c.reference, coordinator=d.user(s, who),
+                                            now=utcnow())
+
+        claims = [claim(who) for who in (*COORDINATORS, COORDINATORS[0], COORDINATORS[1])]
         reassign: Work = lambda s, c: cases.reassign(session=s, case=c, to=d.user(s, COORDINATORS[2]),  # noqa: E731
                                                      actor=d.user(s, ADMIN), now=utcnow())
         results = race(d, case_id, [*claims[:3], reassign, *claims[3:]])
