@@ -34,7 +34,7 @@ def create_case(*, session: Session, conversation_key: str, channel: str, kind: 
     """Open a new case in the queue (routed to the owner's 商工会/商工会議所 when it is one we know)."""
     case = Case(reference=next_reference(session=session, now=now), kind=kind, status="new", outcome=outcome,
                 conversation_key=conversation_key, channel=channel, fields=fields, decisions=decisions,
-                flags=flags, created_at=now, updated_at=now, organisation_id=organisation_id)
+                flags=flags, created_at=now, updated_at=now, organisation_id=organisation_id, last_message_at=now)
     session.add(case)
     session.flush()
     return case

@@ -1,4 +1,6 @@
-"""The draft application as a printable XLSX in 様式1 layout (A4 portrait, one page wide, a Japanese font)."""
+"""Exports a desk can hand over: the queue as CSV (Japanese labels, JST, the queue's filters) and the draft
+application as a printable XLSX in 様式1 layout (A4 portrait, one page wide, a Japanese font). Text an owner typed
+never becomes a formula: cells starting with = + - @ (or tab/CR) are neutralised in both."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from handoff import form1
 from handoff.decide import MODES
+from handoff.lifecycle import STATUS_LABELS, Status
+from handoff.queue import FLAGS, Row
 from handoff.tables import Case, Visit
 from handoff.visits import JST, hours
 
@@ -17,6 +21,40 @@ FONT = "游ゴシック"  # Excel's Japanese default; LibreOffice substitutes a 
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD = PatternFill("solid", fgColor="E8EEF4")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ("受付番号", "種類", "状態", "判定", "担当者", "事業所名", "代表者", "市町村", "商工会等", "業種",
+               "従業員数", "テーマ", "注意", "受付日時（日本時間）", "最新メッセージ（日本時間）")
+KINDS = {"application": "派遣申請", "callback": "担当者と話したい", "question": "質問"}
+OUTCOMES = {"eligible": "対象", "needs_review": "要確認", "not_eligible": "対象外"}
+
+
+def neutral(value: object) -> object:
+    """A cell value that no spreadsheet evaluates: text starting with a formula character gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _jst(at: datetime | None) -> str:
+    return f"{at.astimezone(JST):%Y-%m-%d %H:%M}" if at else ""
+
+
+def csv_rows(rows: list[Row]) -> list[list[object]]:
+    """The queue's rows for the CSV: labels, not codes; JST times; neutralised text."""
+    out: list[list[object]] = [list(CSV_COLUMNS)]
+    for row in rows:
+        c, f = row.case, row.case.fields
+        industry = form1.INDUSTRIES.get(str(f.get("industry")))
+        theme = form1.THEME.items.get(str(f.get("theme")))
+        out.append([neutral(v) for v in (
+            c.reference, KINDS.get(c.kind, c.kind), STATUS_LABELS.get(Status(c.status), c.status),
+            OUTCOMES.get(c.outcome, c.outcome), row.owner_email or "", f.get("business_name") or "",
+            f.get("representative") or "", f.get("municipality") or "", f.get("shokokai") or "",
+            industry.label if industry else "", form1.employees(f), theme[0] if theme else "",
+            "・".join(FLAGS.get(x, x) for x in c.flags), _jst(c.created_at), _jst(c.last_message_at))])
+    return out
 
 
 def form1_xlsx(case: Case, visits: list[Visit], now: datetime) -> bytes:
@@ -62,6 +100,12 @@ def form1_xlsx(case: Case, visits: list[Visit], now: datetime) -> bytes:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
     _decisions(book, case)
+    for ws in book.worksheets:  # openpyxl stores any text starting with "=" as a formula: keep it text
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    cell.value = neutral(cell.value)
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -25,7 +25,7 @@ def _text(value: Any) -> str:
     return "—" if value in (None, "", []) else str(value)
 
 
-def _employees(f: dict[str, Any]) -> str:
+def employees(f: dict[str, Any]) -> str:
     if f.get("employees") is not None:
         return f"{f['employees']}人"
     span = f.get("employees_range")
@@ -58,7 +58,7 @@ def sections(case: Case) -> list[Section]:
         ("企業概要", [
             ("事業所名", _text(f.get("business_name"))), ("代表者", _text(f.get("representative"))),
             ("所在地", _text(f.get("municipality"))), ("事業の形態", org[0] if org else "—"),
-            ("業種", industry.label if industry else "—"), ("従業員数", _employees(f)), ("資本金", capital),
+            ("業種", industry.label if industry else "—"), ("従業員数", employees(f)), ("資本金", capital),
             ("所属の商工会・商工会議所", _text(f.get("shokokai"))), ("電話", _text(f.get("phone"))),
             ("メール", _text(f.get("email"))),
         ]),

@@ -24,7 +24,7 @@ STATUS_FILTER_LABELS = {"open": "対応が必要なもの", "unread": "未読あ
 SORTS: dict[str, tuple[str, tuple[ColumnElement[Any], ...]]] = {
     "waiting": ("待ち時間が長い順", (Case.created_at.asc(), Case.id.asc())),
     "newest": ("新しい順", (Case.created_at.desc(), Case.id.desc())),
-    "last_message": ("最新メッセージ順", (Case.last_message_at.desc().nulls_last(), Case.id.desc())),
+    "last_message": ("最新メッセージ順", (Case.last_message_at.desc(), Case.id.desc())),
     "updated": ("更新順", (Case.updated_at.desc(), Case.id.desc())),
 }
 PER_PAGE = 50

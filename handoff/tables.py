@@ -20,7 +20,9 @@ class Case(Base):
                       Index("ix_handoff_case_conversation", "conversation_key"),
                       Index("ix_handoff_case_owner", "owner_id", "status", "created_at"),
                       Index("ix_handoff_case_org", "organisation_id", "status", "created_at"),
-                      Index("ix_handoff_case_last_message", "last_message_at"),
+                      Index("ix_handoff_case_created", "created_at", "id"),
+                      Index("ix_handoff_case_last_message", "last_message_at", "id"),
+                      Index("ix_handoff_case_theme", "theme", "created_at"),
                       Index("ix_handoff_case_unread", "owner_id", "unread"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -40,7 +42,7 @@ class Case(Base):
     # Conversation mode and the thread's state (kept on the case so the queue reads them in SQL)
     in_person: Mapped[bool] = mapped_column(Boolean, default=False)  # a coordinator talks; the bot is silent
     unread: Mapped[bool] = mapped_column(Boolean, default=False)  # the owner wrote; the case's coordinator has not read
-    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # set at creation too
     last_message: Mapped[str] = mapped_column(String(200), default="")
     # Derived from `fields`/`flags` on every write (handoff/search.py), for filtering and search in SQL
     theme: Mapped[str] = mapped_column(String(20), default="")

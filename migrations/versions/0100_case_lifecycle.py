@@ -29,7 +29,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('search_text', sa.Text(), nullable=False, server_default=''))
         batch_op.create_index('ix_handoff_case_owner', ['owner_id', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_handoff_case_org', ['organisation_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index('ix_handoff_case_last_message', ['last_message_at'], unique=False)
+        batch_op.create_index('ix_handoff_case_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_handoff_case_last_message', ['last_message_at', 'id'], unique=False)
+        batch_op.create_index('ix_handoff_case_theme', ['theme', 'created_at'], unique=False)
         batch_op.create_index('ix_handoff_case_unread', ['owner_id', 'unread'], unique=False)
     conn = op.get_bind()
     conn.execute(sa.text("UPDATE handoff_case SET in_person = :t, status = 'claimed' WHERE status = 'person'"),
@@ -44,13 +46,21 @@ def upgrade() -> None:
     last = conn.execute(sa.text("SELECT case_id, MAX(at) FROM case_message GROUP BY case_id")).all()
     for case_id, at in last:
         conn.execute(sa.text("UPDATE handoff_case SET last_message_at = :at WHERE id = :id"), {"id": case_id, "at": at})
+    conn.execute(sa.text("UPDATE handoff_case SET last_message_at = created_at WHERE last_message_at IS NULL"))
+    if conn.dialect.name == "postgresql":  # substring search through a trigram index, where the extension exists
+        available = conn.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).first()
+        if available:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_handoff_case_search_trgm ON handoff_case "
+                                 "USING gin (search_text gin_trgm_ops)"))
 
 
 def downgrade() -> None:
+    op.get_bind().execute(sa.text("DROP INDEX IF EXISTS ix_handoff_case_search_trgm"))
     op.get_bind().execute(sa.text("UPDATE handoff_case SET status = 'person' WHERE in_person AND status = 'claimed'"))
     with op.batch_alter_table('handoff_case', schema=None) as batch_op:
-        for index in ('ix_handoff_case_unread', 'ix_handoff_case_last_message', 'ix_handoff_case_org',
-                      'ix_handoff_case_owner'):
+        for index in ('ix_handoff_case_unread', 'ix_handoff_case_theme', 'ix_handoff_case_last_message',
+                      'ix_handoff_case_created', 'ix_handoff_case_org', 'ix_handoff_case_owner'):
             batch_op.drop_index(index)
         for column in ('search_text', 'flag_list', 'theme', 'last_message', 'last_message_at', 'unread', 'in_person'):
             batch_op.drop_column(column)

@@ -9,11 +9,13 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from dialogs import texts as bot_texts
+from dialogs.person import JST
 from dialogs.prescreen import texts
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import make_settings
@@ -95,18 +97,22 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
     decide.locator("input[name=expert]").fill("山田 花子")
     decide.locator("select[name=mode]").select_option("visit")
     decide.locator("input[name=visits]").fill("5")
-    decide.get_by_role("button", name="記録して知らせる").click()
+    decide.get_by_role("button", name="送る内容を確認する").click()
+    message = page.get_by_label("事業者へのメッセージ")  # the confirmation: what the owner will read, editable
+    assert "専門家：山田 花子" in message.input_value() and "予定回数：5回" in message.input_value()
+    page.get_by_role("button", name="この内容で記録して知らせる").click()
     page.get_by_text("判断を記録し、事業者に知らせました").wait_for()
     assert page.locator("#status").inner_text() == "承認"
     wait_until(lambda: any("専門家の派遣が決まりました" in t for t in fake_line.texts_to(USER)), what="the news")
 
-    for number, day in enumerate(("2026-11-02", "2026-11-09"), 1):
+    today = datetime.now(JST).date().isoformat()  # visits lie between the application and today
+    for number, day in enumerate((today, today), 1):
         log_visit(page, day)
         page.get_by_text(f"{number}回目の支援を記録しました").wait_for()
-    for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+    for day in (today, today, today):
         log_visit(page, day)
     page.get_by_text("支援の記録（5回・15時間／上限 5回・15時間）").wait_for()
-    log_visit(page, "2026-11-19")
+    log_visit(page, today)
     refusal = page.get_by_role("alert").get_by_text("支援は1申請につき5回までです（実施要領 4(1)ク①）。6回目は記録できません")
     refusal.wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -114,9 +120,10 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
 
     heard = fake_line.texts_to(USER)[submitted:]
     approval = next(t for t in heard if "専門家の派遣が決まりました" in t)
-    assert heard == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS, bot_texts.ASK_ITEM_THANKS, REPLY, approval]
+    assert heard == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS, bot_texts.ASK_ITEM_THANKS,
+                     bot_texts.PERSON_STARTED, REPLY, approval]  # a reply silences the bot first
     keys = [c.retry_key for c in fake_line.delivered(USER) if c.kind == "push"]
-    assert len(keys) == len(set(keys)) == 3  # question, reply, approval: pushed once each, each its own retry key
+    assert len(keys) == len(set(keys)) == 4  # question, person mode, reply, approval: once each, own retry keys
     assert all(u.startswith(desk.url) for u in requests), "no external requests"
     context.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import httpx
 from openpyxl import load_workbook
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from dialogs import texts as bot_texts
+from dialogs.person import JST
 from dialogs.prescreen import texts
 from handoff import canned, cases
 from tests.e2e.conftest import case_for
@@ -25,6 +27,9 @@ from tests.fakes.line_server import FakeLine
 
 def token(client: httpx.Client, reference: str) -> str:
     return client.get(f"/cases/{reference}").text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+TODAY = datetime.now(JST).date().isoformat()  # visits happen between the application and today
 
 
 def post(client: httpx.Client, reference: str, action: str, **form: object) -> str:
@@ -89,6 +94,7 @@ def test_canned_reply_goes_out_and_an_internal_note_does_not(desk: World, fake_l
     Owner(desk.bot, fake_line, "Ucanned").follow()
     reference = case_for(desk, "line:Ucanned")
     coordinator = desk.login("coordinator")
+    post(coordinator, reference, "claim")
     post(coordinator, reference, "note", text="電話で確認済み。来週訪問の予定")
     post(coordinator, reference, "reply", canned="schedule", text="")
     wait_until(lambda: canned.CANNED["schedule"][1] in fake_line.texts_to("Ucanned"), what="the canned reply")
@@ -121,19 +127,19 @@ def test_visit_ledger_refuses_a_sixth_visit_and_shares_reports(desk: World, fake
                                         mode="visit", expert="山田 花子")
     Owner(desk.bot, fake_line, "Ua").follow()
     decide(desk, reference, decision="approve", expert="山田 花子", mode="visit", visits="5")
-    page = post(coordinator, reference, "visits", visited_on="2026-11-02", duration="３時間", mode="visit",
+    page = post(coordinator, reference, "visits", visited_on=TODAY, duration="３時間", mode="visit",
                 expert="山田 花子", report="ECサイトの構成を提案しました")
     assert "1回目の支援を記録しました（3時間、合計3時間）" in page
     assert "商工会と共有" in page and "（未共有）" in desk.login("advisor").get(f"/cases/{reference}").text
     visit_id = page.split(f"/cases/{reference}/visits/")[1].split("/share")[0]
     post(coordinator, reference, f"visits/{visit_id}/share")
     assert "ECサイトの構成を提案しました" in desk.login("advisor").get(f"/cases/{reference}").text
-    for day in ("2026-11-03", "2026-11-04", "2026-11-05"):
+    for day in (TODAY, TODAY, TODAY):
         post(coordinator, reference, "visits", visited_on=day, duration="3", mode="online", expert="山田 花子")
     assert "合計が15時間を超えます（実施要領 4(1)ク①）。記録済み12時間、残り3時間です" in post(
-        coordinator, reference, "visits", visited_on="2026-11-06", duration="4", mode="visit", expert="山田 花子")
-    post(coordinator, reference, "visits", visited_on="2026-11-06", duration="3", mode="visit", expert="山田 花子")
-    page = post(coordinator, reference, "visits", visited_on="2026-11-07", duration="1", mode="visit", expert="山田 花子")
+        coordinator, reference, "visits", visited_on=TODAY, duration="4", mode="visit", expert="山田 花子")
+    post(coordinator, reference, "visits", visited_on=TODAY, duration="3", mode="visit", expert="山田 花子")
+    page = post(coordinator, reference, "visits", visited_on=TODAY, duration="1", mode="visit", expert="山田 花子")
     assert "支援は1申請につき5回までです（実施要領 4(1)ク①）。6回目は記録できません" in page
     assert "支援の記録（5回・15時間／上限 5回・15時間）" in page
     assert "case.report_shared" in page  # the audit trail on the case page
@@ -181,7 +187,7 @@ def test_a_known_business_gets_its_usage_from_the_ledger_not_a_question(desk: Wo
     earlier = application_for(desk, "line:Uknown")
     decide(desk, earlier, decision="approve", expert="山田 花子", mode="visit", visits="3")
     coordinator = desk.login("coordinator")
-    for day in ("2026-11-02", "2026-11-09"):
+    for day in (TODAY, TODAY):
         post(coordinator, earlier, "visits", visited_on=day, duration="3", mode="visit", expert="山田 花子")
     to_problem(owner)
     owner.say("SNSで新商品を発信したい")

@@ -34,6 +34,7 @@ def test_person_mode_round_trip(desk: World, fake_line: FakeLine) -> None:
     owner.follow()
     reference = case_for(desk, "line:Uperson")
     coordinator = desk.login("coordinator")
+    assert post(desk, coordinator, reference, "claim").status_code == 303
     assert post(desk, coordinator, reference, "person/start").status_code == 303
     wait_until(lambda: texts.PERSON_STARTED in fake_line.texts_to("Uperson"), what="the owner is told")
     first = owner.say("見積もりのことで相談です")

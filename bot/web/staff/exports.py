@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from bot.db.tables import utcnow
 from bot.staff import audit
 from bot.web.deps import ServicesDep
+from bot.web.staff.queue import Filters
 from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, address_of, page, user_of
-from handoff import cases, export, form1, visits
+from handoff import cases, export, form1, queue, visits
 from handoff import decide as decisions
+from handoff.export import csv_rows as export_rows
 
 router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -55,19 +57,17 @@ async def case_print(reference: str, request: Request, staff: Cases, services: S
 
 @router.get("/cases.csv")
 async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("cases_export"))],
-                    services: ServicesDep) -> Response:
+                    services: ServicesDep, filters: Filters) -> Response:
+    """The queue as CSV, with the same filters and order as the list (every matching case, not one page)."""
     def export() -> str:
         now = utcnow()
         with services.session_factory.begin() as session:
-            rows = cases.list_cases(session=session)
+            rows = queue.matching(session=session, filters=filters, organisation_id=scope(staff), me=staff.user_id)
             audit.record(session=session, action="export", actor=None, actor_label=staff.email, target="cases.csv",
-                         address=address_of(request), now=now, detail={"rows": len(rows)})
-        out = io.StringIO()
-        columns = ["reference", "status", "kind", "outcome", "size_class", "industry", "theme", "employees",
-                   "municipality", "shokokai", "business_name", "created_at", "flags"]
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows([[",".join(r[c]) if c == "flags" else r[c] for c in columns] for r in rows])
+                         address=address_of(request), now=now,
+                         detail={"rows": len(rows), "filters": filters.query(page=1)})
+            out = io.StringIO()
+            csv.writer(out).writerows(export_rows(rows))
         return out.getvalue()
 
     body = await run_in_threadpool(export)
