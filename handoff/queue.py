@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.staff.tables import StaffUser
 from handoff.lifecycle import ACTIVE, Status
-from handoff.search import words
+from handoff.search import unescaped, words
 from handoff.tables import Case
 
 FLAGS = {"conflict": "専門家との関係", "missing_fields": "未記入あり", "cap_reached": "利用上限",
@@ -63,8 +63,11 @@ class Page:
     pages: int
 
 
-def conditions(f: Filters, organisation_id: int | None, me: int | None) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of the filters (shared by the list, its count and the CSV)."""
+def conditions(f: Filters, organisation_id: int | None, me: int | None,
+               dialect: str = "postgresql") -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the filters (shared by the list, its count and the CSV). Search words are substrings of
+    the stored normal form: LIKE on PostgreSQL (its trigram index serves it), instr() on SQLite (no pattern
+    matching or case folding per row: several times faster there)."""
     where: list[ColumnElement[bool]] = []
     if organisation_id is not None:
         where.append(Case.organisation_id == organisation_id)
@@ -85,14 +88,17 @@ def conditions(f: Filters, organisation_id: int | None, me: int | None) -> list[
     if f.mine:
         where.append(Case.owner_id == me if me is not None else false())
     for word in words(f.q):
-        where.append(Case.search_text.like(f"%{word}%", escape="\\"))
+        if dialect == "sqlite":
+            where.append(func.instr(Case.search_text, unescaped(word)) > 0)
+        else:
+            where.append(Case.search_text.like(f"%{word}%", escape="\\"))
     return where
 
 
 def search(*, session: Session, filters: Filters, organisation_id: int | None = None, me: int | None = None,
            per_page: int = PER_PAGE) -> Page:
     """One page of the cases matching the filters, in the chosen order, with the number of matches."""
-    where = conditions(filters, organisation_id, me)
+    where = conditions(filters, organisation_id, me, session.get_bind().dialect.name)
     total = int(session.scalar(select(func.count(Case.id)).where(*where)) or 0)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, filters.page), pages)
@@ -108,7 +114,7 @@ def matching(*, session: Session, filters: Filters, organisation_id: int | None 
     """Every case matching the filters, in the chosen order (the CSV export)."""
     order = SORTS.get(filters.sort, SORTS["waiting"])[1]
     stmt = (select(Case, StaffUser.email).outerjoin(StaffUser, StaffUser.id == Case.owner_id)
-            .where(*conditions(filters, organisation_id, me)).order_by(*order))
+            .where(*conditions(filters, organisation_id, me, session.get_bind().dialect.name)).order_by(*order))
     return [Row(case, email) for case, email in session.execute(stmt).all()]
 
 

@@ -36,3 +36,8 @@ def derived(reference: str, fields: dict[str, Any], flags: list[str]) -> dict[st
     text = " ".join([reference, *(str(fields.get(k) or "") for k in SEARCHED)])
     return {"theme": str(fields.get("theme") or "")[:20], "flag_list": "," + ",".join(flags) + "," if flags else "",
             "search_text": fold(text)}
+
+
+def unescaped(word: str) -> str:
+    """A search word without its LIKE escapes (for plain substring functions)."""
+    return word.replace("\\%", "%").replace("\\_", "_").replace("\\\\", "\\")

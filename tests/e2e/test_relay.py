@@ -21,6 +21,8 @@ def send(desk: World, role: str, reference: str, body: str = REPLY, with_token: 
     data = {"text": body}
     if with_token and 'name="csrf_token" value="' in page:
         data["csrf_token"] = page.split('name="csrf_token" value="')[1].split('"')[0]
+    if "このケースを担当する" in page:  # only the case's coordinator replies: take it first
+        client.post(f"/cases/{reference}/claim", data={"csrf_token": data.get("csrf_token", "")})
     return client.post(f"/cases/{reference}/reply", data=data).status_code
 
 
