@@ -32,18 +32,38 @@ def set_role(*, session: Session, user: StaffUser, role: str, actor: StaffUser |
         raise StaffError(f"役割は {', '.join(ROLES)} のいずれかです")
     if role == "advisor" and user.organisation_id is None:
         raise StaffError("経営指導員（advisor）には所属組織が必要です")
+    if user.role == "admin" and role != "admin":
+        _keep_an_admin(session, user)
     before, user.role = user.role, role
     audit.record(session=session, action="staff.role", actor=actor, target=user.email, address=address, now=now,
                  detail={"from": before, "to": role})
 
 
 def disable(*, session: Session, user: StaffUser, actor: StaffUser | None, now: datetime, address: str = "") -> None:
-    """Disable an account and end its sessions."""
+    """Disable an account and end its sessions (never the last active admin)."""
+    if user.role == "admin":
+        _keep_an_admin(session, user)
     user.active = False
     for record in session.scalars(select(StaffSession).where(StaffSession.user_id == user.id,
                                                              StaffSession.revoked_at.is_(None))):
         record.revoked_at = now
     audit.record(session=session, action="staff.disable", actor=actor, target=user.email, address=address, now=now)
+
+
+def enable(*, session: Session, user: StaffUser, actor: StaffUser | None, now: datetime, address: str = "") -> None:
+    """Re-enable a disabled account (its old sessions stay ended; a new login is needed)."""
+    if user.active:
+        raise StaffError(f"{user.email} はすでに有効です")
+    user.active = True
+    audit.record(session=session, action="staff.enable", actor=actor, target=user.email, address=address, now=now)
+
+
+def _keep_an_admin(session: Session, leaving: StaffUser) -> None:
+    """Refuse to take away the last active admin (the admin rows are locked, so two admins cannot both go)."""
+    admins = session.scalars(select(StaffUser.id).where(StaffUser.role == "admin", StaffUser.active.is_(True))
+                             .with_for_update()).all()
+    if [a for a in admins if a != leaving.id] == []:
+        raise StaffError("最後の管理者です。先にほかの人を管理者にしてください")
 
 
 def organisations(*, session: Session) -> list[Organisation]:

@@ -109,6 +109,16 @@ async def disable_staff(user_id: int, request: Request, staff: AdminWrite, servi
     return await _change(request, services, staff, work)
 
 
+@router.post("/staff/{user_id}/enable", responses={303: {"description": "done"}})
+async def enable_staff(user_id: int, request: Request, staff: AdminWrite, services: ServicesDep) -> RedirectResponse:
+    def work(session: Session, actor: StaffUser, address: str) -> str:
+        target = _target(session, user_id)
+        service.enable(session=session, user=target, actor=actor, now=utcnow(), address=address)
+        return f"{target.email} を有効にしました"
+
+    return await _change(request, services, staff, work)
+
+
 @router.post("/organisations/{organisation_id}/delete", responses={303: {"description": "done"}})
 async def delete_organisation(organisation_id: int, request: Request, staff: AdminWrite,
                               services: ServicesDep) -> RedirectResponse:
