@@ -9,14 +9,17 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
+from bot.db.engine import make_session_factory
 from dialogs import texts as bot_texts
 from dialogs.person import JST
 from dialogs.prescreen import texts
+from handoff import cases
+from handoff.tables import Visit
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot, wait_until
@@ -128,9 +131,26 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
     context.close()
 
 
+def five_visits_and_a_full_draft(desk: World) -> None:
+    """The case of the print test filled in as far as it goes, with the five visits the ledger allows."""
+    with make_session_factory(desk.bot.engine).begin() as session:
+        case = cases.by_reference(session=session, reference=desk.case_in_org)
+        assert case is not None
+        case.fields = {**case.fields, "representative": "熊本 太郎", "municipality": "菊陽町", "phone": "0961234567",
+                       "email": "taro@example.jp", "problem": "在庫管理を紙で行っており、棚卸しに毎月二日かかる。" * 4,
+                       "business": "和菓子の製造と店頭・ネット販売", "situation": "横ばい", "theme": "it_tools",
+                       "mode": "visit", "expert_name": "山田 花子"}
+        case.status = "in_support"
+        for _ in range(5):
+            session.add(Visit(case_id=case.id, visited_on=date.today(), minutes=180, mode="visit",
+                              expert="山田 花子（中小企業診断士）", report="在庫管理ツールの比較と導入計画", actor="test"))
+
+
 def test_form_1_prints_to_a_pdf_with_the_japanese_fields(browser: Any, desk: World) -> None:
-    """The print view as chromium prints it (「PDFに保存」): one A4 page, fonts embedded, the text reads back."""
+    """The print view as chromium prints it (「PDFに保存」): one A4 page even with a full draft and five visits,
+    fonts embedded, the text reads back."""
     pypdf = pytest.importorskip("pypdf")
+    five_visits_and_a_full_draft(desk)
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
     page.goto(desk.url + "/login")
@@ -148,7 +168,8 @@ def test_form_1_prints_to_a_pdf_with_the_japanese_fields(browser: Any, desk: Wor
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = unicodedata.normalize("NFKC", reader.pages[0].extract_text())  # the font maps some kanji to radicals
-    for expected in ("専門家指導申請書", desk.case_in_org, "企業概要", "事業所名", "菊陽町商工会の会員", "相談内容"):
+    for expected in ("専門家指導申請書", desk.case_in_org, "企業概要", "事業所名", "菊陽町商工会の会員", "相談内容",
+                     "支援の記録"):
         assert expected in text, expected
     assert "印刷する" not in text  # the screen-only button is not printed
     fonts = [f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values()]
