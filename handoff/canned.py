@@ -1,10 +1,13 @@
-"""Canned replies a coordinator sends with one click (edited in code review; texts follow seed 001)."""
+"""Canned replies a coordinator inserts into the reply box (to edit) or sends as they are (texts follow seed 001).
+They may name {事業所名}, {受付番号} and {担当者名}, filled in for the case at hand."""
 
 from __future__ import annotations
 
+from handoff.tables import Case
+
 CANNED: dict[str, tuple[str, str]] = {
-    "received": ("受付のお礼", "お問い合わせありがとうございます。担当のコーディネーターです。内容を確認しています。"
-                 "このトークでご連絡しますので、少々お待ちください。"),
+    "received": ("受付のお礼", "{事業所名} 様　お問い合わせありがとうございます。担当の{担当者名}です。"
+                 "受付番号 {受付番号} の内容を確認しています。このトークでご連絡しますので、少々お待ちください。"),
     "schedule": ("日程の相談", "専門家の訪問日程を調整しています。ご都合のよい日時（平日）をいくつか教えてください。"),
     "advisor": ("商工会の同行", "専門家の支援には、原則として所属の商工会・商工会議所の経営指導員が同行します"
                 "（実施要領 4(1)キ）。あわせて日程を調整します。"),
@@ -13,3 +16,17 @@ CANNED: dict[str, tuple[str, str]] = {
                "（実施要領 3(2)イ）。"),
     "thanks": ("お礼", "ご連絡ありがとうございました。ほかにもご不明な点があれば、このトークでお気軽にお尋ねください。"),
 }
+
+
+def fill(body: str, *, case: Case, coordinator: str) -> str:
+    """The canned text for this case: 事業所名 (or a neutral address), 受付番号, 担当者名."""
+    values = {"事業所名": str(case.fields.get("business_name") or "ご担当者"), "受付番号": case.reference,
+              "担当者名": coordinator}
+    for name, value in values.items():
+        body = body.replace("{" + name + "}", value)
+    return body
+
+
+def name_of(email: str) -> str:
+    """How a coordinator is named to owners (accounts have no display name yet: the e-mail's local part)."""
+    return email.split("@")[0]

@@ -134,3 +134,14 @@ def test_a_nul_in_an_owners_line_text_never_stops_the_conversation_on_postgresql
     with pg_desk.bot.engine.connect() as conn:
         events = conn.exec_driver_sql("SELECT status, attempts, last_error FROM inbox_event").all()
     assert all(e.status in ("done", "pending") and e.attempts <= 1 and not e.last_error for e in events), events
+
+
+def test_a_canned_reply_is_filled_in_for_the_case_and_put_in_the_reply_box(desk: World) -> None:
+    coordinator = desk.login("coordinator")
+    box = coordinator.get(f"/cases/{desk.case_in_org}/canned", params={"key": "received"}).text
+    assert box.startswith('<textarea name="text" id="reply-text"')
+    assert "菊陽町商工会の会員 様" in box and f"受付番号 {desk.case_in_org}" in box and "担当のcoordinatorです" in box
+    assert "{" not in box
+    post(coordinator, desk.case_in_org, "claim")  # the reply box is the case's coordinator's
+    page = coordinator.get(f"/cases/{desk.case_in_org}").text
+    assert 'hx-get="/cases/' + desk.case_in_org + '/canned"' in page and 'id="reply-text"' in page

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import update
@@ -121,11 +121,25 @@ async def case_reply(reference: str, request: Request, staff: Desk, checked: Csr
                      canned_reply: Annotated[str, Form(alias="canned", max_length=20)] = "") -> RedirectResponse:
     """A typed reply, or a canned one (picked by key), to the owner on their channel."""
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
-        body = canned.CANNED[canned_reply][1] if canned_reply in canned.CANNED else text
+        body = text
+        if not text.strip() and canned_reply in canned.CANNED:
+            body = canned.fill(canned.CANNED[canned_reply][1], case=case, coordinator=canned.name_of(actor.email))
         person.say(session=session, case=case, text=body, actor=actor, **c)
         return "事業者に送信しました（担当者対応中：ボットは応答しません）"
 
     return await _act(request, services, staff, reference, work)
+
+
+@router.get("/cases/{reference}/canned", response_class=HTMLResponse)
+async def case_canned(reference: str, request: Request, staff: Desk, services: ServicesDep,
+                      key: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
+    """The reply box with a canned reply filled in for this case (事業所名, 受付番号, 担当者名), to edit."""
+    def load(session: Session) -> str:
+        case = found(cases.get_for(session=session, reference=reference))
+        body = canned.CANNED[key][1] if key in canned.CANNED else ""
+        return canned.fill(body, case=case, coordinator=canned.name_of(staff.email))
+
+    return render(request, "reply_box.html", staff, text=await read(services, load))
 
 
 @router.post("/cases/{reference}/ask", responses={303: {"description": "asked"}})
