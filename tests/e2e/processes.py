@@ -49,7 +49,7 @@ class BotProcess:
         return self
 
     def _wait_started(self) -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy shared machine can take a minute just to import
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:
