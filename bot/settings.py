@@ -8,6 +8,8 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialogs.hours import NEW_YEAR, BusinessHours
+
 LINE_API_DEFAULT = "https://api.line.me"
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 log = logging.getLogger(__name__)
@@ -37,6 +39,13 @@ class Settings(BaseSettings):
     reply_token_max_age_seconds: float = Field(default=50.0, gt=0)
     loading_after_seconds: float = Field(default=1.0, ge=0)
     reply_within_business_days: int = Field(default=3, ge=1)  # told to owners when a case is submitted
+    # Business hours (JST): open days (0 = Monday), opening and closing time, the desk's closed dates ("MM-DD" every
+    # year or "YYYY-MM-DD" once); Japanese public holidays are closed unless business_public_holidays_open.
+    business_days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    business_opens: str = Field(default="09:00", pattern=r"^\d{1,2}:\d{2}$")
+    business_closes: str = Field(default="17:00", pattern=r"^\d{1,2}:\d{2}$")
+    business_closed_dates: list[str] = Field(default_factory=lambda: list(NEW_YEAR))
+    business_public_holidays_open: bool = False
     # New-case e-mail to coordinators (off unless a host is set; the in-app badge always works).
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -46,6 +55,12 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     notify_to: str = ""  # comma-separated addresses; empty: every active coordinator and admin
     public_url: str = "http://127.0.0.1:8000"  # where links in e-mails point
+
+    def business_hours(self) -> BusinessHours:
+        """The desk's calendar, as the dialogs and the reports use it."""
+        return BusinessHours.from_dict({
+            "days": self.business_days, "opens": self.business_opens, "closes": self.business_closes,
+            "closed": self.business_closed_dates, "public_holidays": not self.business_public_holidays_open})
 
     @property
     def line_enabled(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from dialogs import faq, texts
+from dialogs import faq, hours, texts
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.ports import Knowledge
@@ -46,9 +46,16 @@ INTENT_HANDLERS: dict[str, Step] = {
     "menu": lambda s, i: Transition(_at(Node.MENU, s), menu()),
     "faq": lambda s, i: Transition(_at(Node.MENU, s), (faq.ask(),)),
     "human": lambda s, i: Transition(
-        _at(Node.MENU, s), menu(Text(texts.HUMAN_ACK)), (Effect("handoff_requested", {"reason": "user_asked"}),)
+        _at(Node.MENU, s), menu(Text(human_ack(i))), (Effect("handoff_requested", {"reason": "user_asked"}),)
     ),
 }
+
+
+def human_ack(inbound: Inbound) -> str:
+    """「担当者と話したい」: accepted, and when a person will reply (the desk's hours come in the turn's facts)."""
+    calendar = hours.from_facts(inbound.facts)
+    when = calendar.reply_by(inbound.at)
+    return texts.HUMAN_ACK_CLOSED.format(when=when, hours=calendar.describe()) if when else texts.HUMAN_ACK
 
 KIND_FALLBACKS: dict[Kind, Step] = {
     Kind.FOLLOW: lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.GREETING))),

@@ -3,30 +3,23 @@ owner sends to the case thread, and 「ボットに戻る」 from the owner hand
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 from dialogs import texts
+from dialogs.hours import BusinessHours
 from dialogs.model import Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.normalize import normalize
 
 NODE = "person"
-JST = timezone(timedelta(hours=9))
 BACK_WORDS = ("ボットに戻る", "ボットにもどる", "自動応答に戻る")
 
 
-def start(previous: State, case: str, hours: tuple[int, int]) -> State:
+def start(previous: State, case: str, hours: BusinessHours) -> State:
     """The state a conversation takes when a coordinator starts talking (set by the shell)."""
-    return State(NODE, {"case": case, "acked": False, "hours": list(hours), "previous": previous.to_dict()})
+    return State(NODE, {"case": case, "acked": False, "hours": hours.to_dict(), "previous": previous.to_dict()})
 
 
 def end(state: State) -> State:
     """The state the bot resumes with."""
     return State.from_dict(state.slots.get("previous")) if state.node == NODE else state
-
-
-def in_hours(inbound: Inbound, hours: list[int]) -> bool:
-    local = inbound.at.astimezone(JST)
-    return local.weekday() < 5 and hours[0] <= local.hour < hours[1]
 
 
 def step(state: State, inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
@@ -37,6 +30,7 @@ def step(state: State, inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
                                 "data": inbound.data})
     if state.slots.get("acked"):
         return Transition(state, (), (relay,))
-    hours = list(state.slots.get("hours") or [9, 17])
-    ack = texts.PERSON_ACK if in_hours(inbound, hours) else texts.PERSON_ACK_CLOSED.format(start=hours[0], end=hours[1])
+    hours = BusinessHours.from_dict(state.slots.get("hours"))
+    when = hours.reply_by(inbound.at)
+    ack = texts.PERSON_ACK_CLOSED.format(when=when, hours=hours.describe()) if when else texts.PERSON_ACK
     return Transition(State(NODE, {**state.slots, "acked": True}), (Text(ack),), (relay,))

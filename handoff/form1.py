@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.eligibility import INDUSTRIES, ORG_TYPES
-from dialogs.person import JST
+from dialogs.hours import JST
 from dialogs.prescreen.slots_business import THEME
 from dialogs.prescreen.slots_contact import MODE
 from handoff.tables import Case

@@ -12,16 +12,15 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs import person, texts
+from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.model import State
 from handoff import lifecycle, relay
 from handoff.lifecycle import Move
 from handoff.tables import Case
 
-BUSINESS_HOURS = (9, 17)  # weekdays, JST; when the acknowledgement promises a reply
-
 
 def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[str, Channel], now: datetime,
-          address: str = "") -> None:
+          address: str = "", hours: BusinessHours = DEFAULT) -> None:
     """The coordinator takes over: the bot falls silent for this owner, who is told a person will reply."""
     conversation = relay.locked_conversation(session, case)
     if lifecycle.locked(session=session, case=case).in_person:
@@ -29,7 +28,7 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     lifecycle.transition(session=session, case=case, move=Move.PERSON_START, actor=actor, now=now, address=address)
     current = State.from_dict(conversation.state)
     if current.node != person.NODE:
-        conversation.state = person.start(current, case.reference, BUSINESS_HOURS).to_dict()
+        conversation.state = person.start(current, case.reference, hours).to_dict()
     relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now)
     relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email)
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_HOURS, MAX_HOURS_PER_VISIT, MAX_VISITS
+from dialogs.hours import JST
 from dialogs.parsing import parse_minutes
-from dialogs.person import JST
 from handoff import lifecycle, relay
 from handoff.decide import MODES
 from handoff.lifecycle import Move

@@ -22,6 +22,8 @@ from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
 from bot.pipeline import outbox
 from bot.pipeline.effects import Handler, fill
+from dialogs.hours import DEFAULT as DEFAULT_HOURS
+from dialogs.hours import BusinessHours
 from dialogs.model import Inbound, Reply, State, Text, Transition
 from handoff import visits
 
@@ -50,6 +52,7 @@ class TurnContext:
     max_attempts: int
     send_lease: timedelta = timedelta(seconds=30)
     effects: Mapping[str, Handler] = field(default_factory=dict)
+    business_hours: BusinessHours = DEFAULT_HOURS
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -86,11 +89,12 @@ def _next_event(session: Session, key: str) -> InboxEvent | None:
     return session.scalars(_NEXT_EVENT, {"key": key}).first()
 
 
-def _facts(session: Session, conversation: Conversation, now: datetime) -> dict[str, Any]:
-    """What the desk knows about this sender (the ledger's usage this fiscal year, for a known business)."""
+def _facts(ctx: TurnContext, session: Session, conversation: Conversation, now: datetime) -> dict[str, Any]:
+    """What the desk knows: its hours, and about this sender (the ledger's usage this fiscal year, if known)."""
     today = now.astimezone(visits.JST).date()
     usage = visits.known_usage(session=session, conversation_key=conversation.key, today=today)
-    return {} if usage is None else {"usage_this_year": usage}
+    facts: dict[str, Any] = {"business_hours": ctx.business_hours.to_dict()}
+    return facts if usage is None else facts | {"usage_this_year": usage}
 
 
 def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent,
@@ -151,7 +155,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.attempts += 1
         event.started_at = now
         event.worker = ctx.worker_id
-        transition, error = _run_dialog(ctx, conversation, event, _facts(session, conversation, now))
+        transition, error = _run_dialog(ctx, conversation, event, _facts(ctx, session, conversation, now))
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error
             return TurnDone(conversation.key, event.id, conversation.channel, ())

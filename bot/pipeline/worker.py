@@ -71,6 +71,7 @@ class Pipeline:
             max_attempts=settings.turn_max_attempts, send_lease=timedelta(seconds=settings.send_lease_seconds),
             effects=effects.handlers(reply_days=settings.reply_within_business_days,
                                      notify_by_mail=settings.smtp_enabled),
+            business_hours=settings.business_hours(),
         )
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency

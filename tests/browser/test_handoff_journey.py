@@ -16,7 +16,7 @@ import pytest
 
 from bot.db.engine import make_session_factory
 from dialogs import texts as bot_texts
-from dialogs.person import JST
+from dialogs.hours import JST
 from dialogs.prescreen import texts
 from handoff import cases
 from handoff.tables import Visit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,7 +22,8 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
     for name, value in settings.model_dump().items():
         if value is not None:
-            env[f"MADOGUCHI_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+            shown = json.dumps(value) if isinstance(value, list | dict) else str(value)
+            env[f"MADOGUCHI_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else shown
     env["PYTHONPATH"] = str(REPO)
     return env | extra
 

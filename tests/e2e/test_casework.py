@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from dialogs import texts as bot_texts
-from dialogs.person import JST
+from dialogs.hours import JST
 from dialogs.prescreen import texts
 from handoff import canned, cases
 from tests.e2e.conftest import case_for

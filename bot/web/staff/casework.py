@@ -109,7 +109,10 @@ async def case_person(reference: str, action: str, request: Request, staff: Desk
         raise HTTPException(404, "ありません")
 
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
-        (person.start if action == "start" else person.end)(session=session, case=case, actor=actor, **c)
+        if action == "start":
+            person.start(session=session, case=case, actor=actor, hours=services.settings.business_hours(), **c)
+        else:
+            person.end(session=session, case=case, actor=actor, **c)
         return "担当者対応を始めました（ボットは応答しません）" if action == "start" else "ボットに戻しました"
 
     return await _act(request, services, staff, reference, work)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dialogs import ask, person, texts
+from dialogs.hours import DEFAULT
 from dialogs.main import step
 from dialogs.model import Choices, Inbound, Kind, State, Text
 from dialogs.prescreen import texts as prescreen_texts
@@ -69,7 +70,7 @@ def test_cancel_skips_the_question() -> None:
 
 
 def test_in_person_mode_the_answer_returns_to_person_mode() -> None:
-    talking = person.start(MENU, "KD-2026-0007", (9, 17))
+    talking = person.start(MENU, "KD-2026-0007", DEFAULT)
     done = step(asking("business", talking), text("農産物の加工"))
     assert done.state == talking and done.effects[0].payload["values"] == {"business": "農産物の加工"}
     assert step(done.state, text("ありがとう")).effects[0].kind == "relay_in"

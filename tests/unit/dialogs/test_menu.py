@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 
 from dialogs import texts
+from dialogs.hours import DEFAULT
 from dialogs.menu import Node
 from dialogs.menu import step as menu_step
 from dialogs.model import Choices, Inbound, Kind, State, Text
@@ -49,7 +50,8 @@ def test_first_message_without_follow_is_greeted() -> None:  # even a question: 
         (typed("よくある質問"), texts.FAQ_PROMPT),
         (typed("ＦＡＱ"), texts.FAQ_PROMPT),
         (typed("質問です。"), texts.FAQ_PROMPT),
-        (typed(" 担当者と話したい！"), texts.HUMAN_ACK),
+        # Sunday evening before 勤労感謝の日 (Monday): a person replies on Tuesday morning.
+        (typed(" 担当者と話したい！"), texts.HUMAN_ACK_CLOSED.format(when="11月24日（火）9時以降", hours=DEFAULT.describe())),
         (tapped("faq:show:limits"), KB["limits"]),
         (typed("最初から"), texts.RESTARTED),
         (typed("やり直したいです"), texts.RESTARTED),
