@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 
 import typer
 
-from bot import cli_admin
+from bot import cli_admin, logs
 from bot.settings import Settings, get_settings
 
 app = typer.Typer(help="madoguchi: the LINE front desk of くまもと中小企業デジタル相談窓口", no_args_is_help=True)
@@ -21,7 +20,7 @@ app.add_typer(cli_admin.cases_app, name="cases")
 
 
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(get_settings().log_format)
 
 
 @app.command()
@@ -33,7 +32,7 @@ def serve(host: str = "127.0.0.1", port: int = typer.Option(8000, envvar="PORT")
 
     _logging()
     typer.echo(f"madoguchi: http://{host}:{port}/try でお試しチャットが使えます")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info", log_config=None)
 
 
 @app.command()

@@ -7,15 +7,19 @@ import importlib
 import inspect
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import ops
 from bot.channels.base import Channel, PullChannel
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.db.engine import make_engine, make_session_factory
+from bot.db.tables import utcnow
+from bot.metrics import Metrics
 from bot.pipeline.turns import Dialog
 from bot.pipeline.worker import Pipeline
 from bot.settings import Settings
@@ -34,6 +38,7 @@ class Services:
     channels: dict[str, Channel]
     pipeline: Pipeline
     knowledge: LiveIndex
+    metrics: Metrics
 
     async def aclose(self) -> None:
         await self.pipeline.aclose()
@@ -76,8 +81,11 @@ def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Servi
     live = LiveIndex(session_factory)
     semantic.available()  # the embedding model loads once per process, at start-up rather than inside a turn
     knowledge = IndexKnowledge(live.current)
+    metrics = Metrics()
+    stale = timedelta(seconds=settings.heartbeat_stale_seconds)
+    metrics.watch(lambda: ops.database_figures(engine=engine, now=utcnow(), stale=stale))
     pipeline = Pipeline(
         settings=settings, session_factory=session_factory, channels=channels,
-        dialog=with_knowledge(dialog or load_dialog(settings.dialog), knowledge),
+        dialog=with_knowledge(dialog or load_dialog(settings.dialog), knowledge), metrics=metrics,
     )
-    return Services(settings, engine, session_factory, channels, pipeline, live)
+    return Services(settings, engine, session_factory, channels, pipeline, live, metrics)

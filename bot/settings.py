@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     turn_max_attempts: int = Field(default=3, ge=1)
     reply_token_max_age_seconds: float = Field(default=50.0, gt=0)
     loading_after_seconds: float = Field(default=1.0, ge=0)
+    heartbeat_interval_seconds: float = Field(default=5.0, gt=0)  # how often a worker records it is alive
+    heartbeat_stale_seconds: float = Field(default=60.0, gt=0)  # /readyz fails when no worker beat within this
+    metrics_token: str | None = Field(default=None, repr=False)  # when set, /metrics wants "Bearer <token>"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, personal data redacted
     reply_within_business_days: int = Field(default=3, ge=1)  # told to owners when a case is submitted
     # Business hours (JST): open days (0 = Monday), opening and closing time, the desk's closed dates ("MM-DD" every
     # year or "YYYY-MM-DD" once); Japanese public holidays are closed unless business_public_holidays_open.

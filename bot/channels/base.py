@@ -48,6 +48,7 @@ class Delivery:
     via: str = ""
     error: str = ""
     reply_refused: bool = False  # the platform refused the reply token: never try it again
+    status: int | None = None  # the platform's HTTP status when it refused (None: network or unknown)
 
 
 class Channel(Protocol):

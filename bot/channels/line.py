@@ -33,7 +33,7 @@ TRANSIENT = {408, 429, 500, 502, 503, 504}
 
 def _failure(exc: ApiException) -> Delivery:
     outcome = Outcome.RETRY if exc.status in TRANSIENT else Outcome.FAILED
-    return Delivery(outcome, error=f"LINE {exc.status}: {str(exc.body)[:300]}")
+    return Delivery(outcome, error=f"LINE {exc.status}: {str(exc.body)[:300]}", status=exc.status)
 
 
 class LineChannel:
@@ -74,7 +74,7 @@ class LineChannel:
             if message.reply_attempted:  # our earlier attempt, whose answer we never saw, used the token
                 return Delivery(Outcome.SENT, via="reply", error="reply token used by the earlier attempt")
             log.info("reply token refused for outbox %s; it will be pushed", message.id)
-            return Delivery(Outcome.RETRY, error="reply token refused", reply_refused=True)
+            return Delivery(Outcome.RETRY, error="reply token refused", reply_refused=True, status=400)
 
     async def _push(self, message: Outgoing) -> Delivery:
         request = PushMessageRequest.from_dict({"to": message.recipient, "messages": message.payload})

@@ -46,10 +46,13 @@ class TelegramChannel:
             await (await self._api()).send_message(chat_id=int(message.recipient), text=payload["text"],
                                                    reply_markup=markup)
             return Delivery(Outcome.SENT, via="send")
-        except (RetryAfter, TimedOut, NetworkError) as exc:  # RetryAfter and TimedOut are NetworkErrors too
+        except RetryAfter:
+            return Delivery(Outcome.RETRY, error="telegram: RetryAfter", status=429)
+        except (TimedOut, NetworkError) as exc:  # TimedOut is a NetworkError too
             return Delivery(Outcome.RETRY, error=f"telegram: {type(exc).__name__}")
         except (BadRequest, Forbidden) as exc:
-            return Delivery(Outcome.FAILED, error=f"telegram: {exc.message[:200]}")
+            return Delivery(Outcome.FAILED, error=f"telegram: {exc.message[:200]}",
+                            status=403 if isinstance(exc, Forbidden) else 400)
         except TelegramError as exc:
             return Delivery(Outcome.RETRY, error=f"telegram: {exc.message[:200]}")
 

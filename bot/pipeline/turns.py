@@ -40,6 +40,7 @@ class TurnDone:
     channel: str
     outbox_ids: tuple[int, ...]
     claimed: Outgoing | None = None  # the first send, leased at birth: deliver it now, no claim needed
+    result: str = "done"  # done | failed (apologised) | retry (the dialog raised; taken again)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         transition, error = _run_dialog(ctx, conversation, event, _facts(ctx, session, conversation, now))
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error
-            return TurnDone(conversation.key, event.id, conversation.channel, ())
+            return TurnDone(conversation.key, event.id, conversation.channel, (), result="retry")
         replies: tuple[Reply, ...] = (APOLOGY,)
         if transition is not None:
             conversation.state = transition.state.to_dict()
@@ -171,4 +172,5 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.processed_at = utcnow()
         rows, claimed = _queue(ctx, session, conversation, event, replies, now)
         session.flush()
-        return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed)
+        return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
+                        result=event.status)

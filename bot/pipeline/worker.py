@@ -8,6 +8,7 @@ import functools
 import logging
 import os
 import socket
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
-from bot.pipeline import effects, notifier, outbox
+from bot.metrics import Metrics
+from bot.pipeline import effects, heartbeat, notifier, outbox
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
@@ -59,9 +61,10 @@ class Pipeline:
 
     def __init__(
         self, *, settings: Settings, session_factory: sessionmaker[Session], channels: Mapping[str, Channel],
-        dialog: Dialog,
+        dialog: Dialog, metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics or Metrics()
         self.session_factory = session_factory
         self.channels = channels
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
@@ -93,9 +96,12 @@ class Pipeline:
         await self._waker.wait(self.settings.poll_interval_seconds)
 
     async def _turn_step(self) -> bool:
+        started = time.perf_counter()
         done = await self._run(process_one, ctx=self.turns)
         if done is None:
             return False
+        self.metrics.turns.labels(done.channel, done.result).inc()
+        self.metrics.turn_seconds.labels(done.channel).observe(time.perf_counter() - started)
         if done.claimed is not None:
             await self._send(done.claimed)
         if done.outbox_ids and done.channel in self._push_channels:
@@ -151,6 +157,10 @@ class Pipeline:
             outbox.settle, session_factory=self.session_factory, sent=claimed, delivery=delivery,
             max_attempts=self.settings.send_max_attempts,
         )
+        self.metrics.deliveries.labels(claimed.channel, delivery.via or "-", status).inc()
+        if delivery.outcome is not Outcome.SENT:
+            platform_status = str(delivery.status) if delivery.status else "network"
+            self.metrics.delivery_failures.labels(claimed.channel, platform_status).inc()
         if status != "sent" and not delivery.reply_refused:
             log.warning("outbox %s %s: %s", claimed.id, status, delivery.error)
             return False
@@ -199,9 +209,25 @@ class Pipeline:
                 )
             ) or 0)
 
+    def beat(self) -> None:
+        """Record that this worker is alive (also called once before serving, so /readyz is right at once)."""
+        heartbeat.beat(session_factory=self.session_factory, worker_id=self.worker_id, now=utcnow())
+
+    async def _heartbeat_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self._run(self.beat)
+            except Exception:  # noqa: BLE001 - the database restarting: readiness will say so
+                log.exception("heartbeat failed")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.heartbeat_interval_seconds)
+        with contextlib.suppress(Exception):
+            await self._run(heartbeat.leave, session_factory=self.session_factory, worker_id=self.worker_id)
+
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
-        loops = [self._loop(self._turn_step) for _ in range(self.turn_loops)]
+        loops = [self._heartbeat_loop()]
+        loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:
             loops.append(self._notify_loop())

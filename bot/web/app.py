@@ -30,7 +30,11 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
         settings.describe_channels()
         services = build_services(settings, dialog=dialog)
         app.state.services = services
-        worker = asyncio.create_task(services.pipeline.run()) if settings.embedded_worker else None
+        worker = None
+        if settings.embedded_worker:
+            with contextlib.suppress(Exception):  # an unreachable database: /readyz says so
+                await asyncio.to_thread(services.pipeline.beat)
+            worker = asyncio.create_task(services.pipeline.run())
         try:
             yield
         finally:

@@ -4,6 +4,7 @@ wake a worker, and let the channel acknowledge them (answers to Telegram's callb
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from fastapi import HTTPException, Request
@@ -20,7 +21,22 @@ Parse = Callable[[bytes, Request], list[NewEvent]]
 
 async def receive(request: Request, services: Services, *, channel: str, enabled: bool, parse: Parse,
                   refused: int) -> dict[str, int]:
-    """A webhook: configured? → authenticate and parse (the channel's `parse`) → store → 200."""
+    """A webhook: configured? → authenticate and parse (the channel's `parse`) → store → 200 (measured)."""
+    started, status = time.perf_counter(), 500
+    try:
+        answer = await _receive(request, services, channel=channel, enabled=enabled, parse=parse, refused=refused)
+        status = 200
+        return answer
+    except HTTPException as exc:
+        status = exc.status_code
+        raise
+    finally:
+        services.metrics.webhook_requests.labels(channel.lower(), str(status)).inc()
+        services.metrics.webhook_seconds.labels(channel.lower()).observe(time.perf_counter() - started)
+
+
+async def _receive(request: Request, services: Services, *, channel: str, enabled: bool, parse: Parse,
+                   refused: int) -> dict[str, int]:
     if not enabled:
         raise HTTPException(404, f"{channel} is not configured")
     body = await request.body()
@@ -38,6 +54,9 @@ async def receive(request: Request, services: Services, *, channel: str, enabled
 
 async def ingest(services: Services, events: list[NewEvent]) -> dict[str, int]:
     stored = await run_in_threadpool(store_events, session_factory=services.session_factory, events=events)
+    for event in events[:1]:
+        services.metrics.webhook_events.labels(event.channel, "stored").inc(stored)
+        services.metrics.webhook_events.labels(event.channel, "duplicate").inc(len(events) - stored)
     if stored:
         services.pipeline.wake()
     services.pipeline.received(events)

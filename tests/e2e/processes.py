@@ -31,6 +31,7 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
 class BotProcess:
     def __init__(self, settings: Settings, command: str, workdir: Path, **extra_env: str) -> None:
         self.command = command
+        self.embedded_worker = settings.embedded_worker
         self.port = free_port()
         self.env = env_for(settings, **extra_env)
         self.log_path = workdir / f"{command}-{self.port}.log"
@@ -58,8 +59,11 @@ class BotProcess:
                 raise RuntimeError(f"{self.command} exited: {self.log_path.read_text()[-2000:]}")
             if self.command == "serve":
                 try:
-                    if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
-                        return
+                    answer = httpx.get(self.url + "/readyz", timeout=1)
+                    checks = answer.json().get("checks", {})
+                    if answer.status_code == 200 or (checks.get("database") and checks.get("schema")
+                                                     and not self.embedded_worker):
+                        return  # a web process without its own worker is up before any worker beats
                 except httpx.HTTPError:
                     pass
             elif b"running" in self.log_path.read_bytes():

@@ -17,7 +17,7 @@ from tests.e2e.staff_fixtures import World, populate
 from tests.fakes.line_server import FakeLine
 from tests.fakes.telegram_server import FakeTelegram
 
-PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/try"), ("POST", "/try/say"), ("GET", "/login"),
+PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", "/try"), ("POST", "/try/say"), ("GET", "/login"),
           ("POST", "/login")}
 SIGNED = {("POST", "/webhooks/line"): 401, ("POST", "/webhooks/telegram"): 403}  # signature / secret, not a session
 
