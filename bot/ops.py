@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import MIGRATIONS, reader
 from bot.db.tables import OutboxMessage
-from bot.pipeline import heartbeat
+from bot.pipeline import costs, heartbeat
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,11 +59,12 @@ def readiness(*, engine: Engine, now: datetime, stale: timedelta) -> Readiness:
 
 
 def database_figures(*, engine: Engine, now: datetime, stale: timedelta) -> dict[str, Any]:
-    """Outbox backlog and the age of its oldest row per channel, and the workers' heartbeats."""
+    """Outbox backlog and the age of its oldest row per channel, heartbeats, and LINE pushes this month."""
     with Session(reader(engine)) as session:
         rows = session.execute(
             select(OutboxMessage.channel, func.count(), func.min(OutboxMessage.created_at))
             .where(OutboxMessage.status == "pending").group_by(OutboxMessage.channel)).all()
         outbox = {ch: (n, max(0.0, (now - oldest).total_seconds()) if oldest else 0.0) for ch, n, oldest in rows}
         return {"outbox": outbox, "heartbeats": heartbeat.ages(session=session, now=now),
-                "alive": heartbeat.alive(session=session, now=now, stale=stale), "pushes": {}}
+                "alive": heartbeat.alive(session=session, now=now, stale=stale),
+                "pushes": costs.pushes_by_kind(session=session, month=costs.month_of(now))}

@@ -25,19 +25,19 @@ class RelayError(ValueError):
 
 
 def queue_text(*, session: Session, case: Case, text: str, channels: Mapping[str, Channel],
-               now: datetime) -> list[OutboxMessage]:
+               now: datetime, purpose: str = "coordinator_reply") -> list[OutboxMessage]:
     """Queue a text for the case's owner on their channel (delivered in order with the bot's own answers)."""
-    return queue(session=session, case=case, replies=(Text(text),), channels=channels, now=now)
+    return queue(session=session, case=case, replies=(Text(text),), channels=channels, now=now, purpose=purpose)
 
 
 def queue(*, session: Session, case: Case, replies: tuple[Reply, ...], channels: Mapping[str, Channel],
-          now: datetime) -> list[OutboxMessage]:
+          now: datetime, purpose: str = "coordinator_reply") -> list[OutboxMessage]:
     """Queue replies (texts, choices, cards) for the case's owner, rendered for their channel."""
     conversation = session.get(Conversation, case.conversation_key)
     if conversation is None or conversation.channel not in channels:
         raise RelayError("この事業者には、いま使えるチャネルで送れません")
     return outbox.enqueue(session=session, conversation=conversation, channel=channels[conversation.channel],
-                          replies=replies, now=now)
+                          replies=replies, now=now, purpose=purpose)
 
 
 def locked_conversation(session: Session, case: Case) -> Conversation:

@@ -22,6 +22,7 @@ from linebot.v3.messaging import (
 
 from bot.channels import line_render
 from bot.channels.base import Batch, Delivery, Outcome, Outgoing
+from bot.pipeline.costs import MONTHLY_LIMIT, Quota
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,11 @@ TRANSIENT = {408, 429, 500, 502, 503, 504}
 
 
 def _failure(exc: ApiException) -> Delivery:
+    body = str(exc.body)[:300]
+    if exc.status == 429 and MONTHLY_LIMIT in body.lower():  # retrying does not help until next month
+        return Delivery(Outcome.FAILED, error=f"LINE 429: {MONTHLY_LIMIT} reached ({body})", status=429)
     outcome = Outcome.RETRY if exc.status in TRANSIENT else Outcome.FAILED
-    return Delivery(outcome, error=f"LINE {exc.status}: {str(exc.body)[:300]}", status=exc.status)
+    return Delivery(outcome, error=f"LINE {exc.status}: {body}", status=exc.status)
 
 
 class LineChannel:
@@ -85,6 +89,14 @@ class LineChannel:
             if exc.status == 409:  # the retry key was accepted before: delivered
                 return Delivery(Outcome.SENT, via="push", error="accepted earlier (409)")
             return _failure(exc)
+
+    async def quota(self) -> Quota:
+        """The plan's monthly limit and this month's usage (GET /v2/bot/message/quota and …/consumption)."""
+        api = self._messaging()
+        plan = await api.get_message_quota(_request_timeout=5)
+        usage = await api.get_message_quota_consumption(_request_timeout=5)
+        limited = str(getattr(plan.type, "value", plan.type)) == "limited"
+        return Quota(limit=plan.value if limited else None, used=usage.total_usage)
 
     def _loading_allowed(self) -> bool:
         """At most LOADING_PER_SECOND starts in any second and LOADING_IN_FLIGHT calls open; else skip (best effort)."""

@@ -105,6 +105,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
         Index("ix_outbox_message_conversation", "conversation_key", "status", "id"),
+        Index("ix_outbox_message_sent", "channel", "via", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -122,6 +123,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     via: Mapped[str | None] = mapped_column(String(12), nullable=True)  # reply | push | pull
+    # Who asked for this send: bot | coordinator_reply | decision | reminder | survey (LINE pushes are counted by it).
+    purpose: Mapped[str] = mapped_column(String(20), default="bot", server_default="bot")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

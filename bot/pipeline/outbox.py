@@ -27,15 +27,17 @@ def backoff(attempts: int) -> timedelta:
 
 def enqueue(*, session: Session, conversation: Conversation, channel: Channel, replies: tuple[Reply, ...],
             now: datetime, reply_token: str | None = None, reply_deadline_at: datetime | None = None,
-            inbox_event_id: int | None = None) -> list[OutboxMessage]:
+            inbox_event_id: int | None = None, purpose: str = "bot") -> list[OutboxMessage]:
     """The one writer of outbox rows (the bot's turns and the desk's messages alike): the replies rendered for the
-    conversation's channel, in order; the first may use the event's reply token while it is fresh."""
+    conversation's channel, in order; the first may use the event's reply token while it is fresh. `purpose` says
+    who asked for the send (bot | coordinator_reply | decision | reminder | survey), for the LINE push counts."""
     rows = [
         OutboxMessage(
             conversation_key=conversation.key, inbox_event_id=inbox_event_id, channel=conversation.channel,
             recipient=conversation.user_id, payload=batch, retry_key=str(uuid.uuid4()),
             reply_token=reply_token if i == 0 else None, reply_deadline_at=reply_deadline_at if i == 0 else None,
             reply_attempted=False, status="pending", attempts=0, next_attempt_at=now, created_at=now,
+            purpose=purpose,
         )
         for i, batch in enumerate(channel.render(replies))
     ]

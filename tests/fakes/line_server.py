@@ -1,6 +1,7 @@
 """A local fake of the LINE Messaging API that the real line-bot-sdk talks to (Configuration(host=…)).
 
-It records reply/push/loading calls, rejects reused or expired reply tokens (400), answers a repeated
+It records reply/push/loading calls, serves the monthly quota and its consumption (and answers a push over the
+quota with LINE's 429 "You have reached your monthly limit."), rejects reused or expired reply tokens (400), answers a repeated
 X-Line-Retry-Key with 409, and lists every platform-limit violation in `violations` (the test fixture fails
 the test when it is not empty). Faults can be injected: failures, and holding a response after acceptance
 (to let a test kill the bot between "LINE accepted it" and "the bot recorded it").
@@ -66,6 +67,8 @@ class FakeLine:
     _loading_window: list[float] = field(default_factory=list)
     on_delivery: Callable[[Call], None] | None = None  # benchmarks: told of every accepted reply/push
     latency: float = 0.0  # seconds each reply/push takes, like the real API's round trip
+    quota_limit: int | None = None  # the plan's monthly push limit (None: type "none", unlimited)
+    quota_used: int = 0  # pushes counted this month before the test's own (each accepted push adds one)
 
     # --- test helpers -------------------------------------------------------------------------------------
     def issue_token(self, user: str, *, age: float = 0.0) -> str:
@@ -147,6 +150,12 @@ class FakeLine:
             return self._refuse("push", 400, "; ".join(problems), violation=True)
         if not body.get("to"):
             return self._refuse("push", 400, "no 'to'", violation=True)
+        with self.lock:
+            over = self.quota_limit is not None and self.quota_used + len(body["messages"]) > self.quota_limit
+            if not over:
+                self.quota_used += len(body["messages"])  # LINE counts messages, not calls
+        if over:
+            return self._refuse("push", 429, "You have reached your monthly limit.")
         if key:
             with self.lock:
                 self.retry_keys[key] = uuid.uuid4().hex
@@ -168,6 +177,15 @@ class FakeLine:
             self.calls.append(Call("loading", body.get("chatId", ""), [], now))
         return JSONResponse({}, status_code=202)
 
+    async def api_quota(self, request: Request) -> Response:
+        with self.lock:
+            limit = self.quota_limit
+        return JSONResponse({"type": "none"} if limit is None else {"type": "limited", "value": limit})
+
+    async def api_consumption(self, request: Request) -> Response:
+        with self.lock:
+            return JSONResponse({"totalUsage": self.quota_used})
+
     def app(self) -> Starlette:
         async def guarded(request: Request) -> Response:
             if request.headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
@@ -182,13 +200,17 @@ class FakeLine:
                 "/v2/bot/message/reply": self.api_reply,
                 "/v2/bot/message/push": self.api_push,
                 "/v2/bot/chat/loading/start": self.api_loading,
+                "/v2/bot/message/quota": self.api_quota,
+                "/v2/bot/message/quota/consumption": self.api_consumption,
             }.get(request.url.path)
             if handler is None:
                 return self._refuse("unknown", 404, f"not faked: {request.url.path}", violation=True)
             return await handler(request)
 
         paths = ["/v2/bot/message/reply", "/v2/bot/message/push", "/v2/bot/chat/loading/start"]
-        return Starlette(routes=[Route(p, guarded, methods=["POST"]) for p in paths])
+        reads = ["/v2/bot/message/quota", "/v2/bot/message/quota/consumption"]
+        return Starlette(routes=[*(Route(p, guarded, methods=["POST"]) for p in paths),
+                                 *(Route(p, guarded, methods=["GET"]) for p in reads)])
 
 
 def start_fake_line() -> tuple[FakeLine, ThreadedServer]:

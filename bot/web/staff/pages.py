@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import logging
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot.channels.line import LineChannel
 from bot.db.tables import utcnow
+from bot.pipeline import costs
+from bot.services import Services
 from bot.staff import audit, auth
 from bot.web.deps import ServicesDep
 from bot.web.staff.read import read
 from bot.web.staff.render import render
 from bot.web.staff.security import COOKIE, CsrfDep, Staff, address_of, page, same_origin
+from dialogs.hours import JST
 from handoff import cases
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["staff"])
 
 
@@ -78,4 +84,22 @@ async def dashboard(request: Request, staff: Annotated[Staff, Depends(page("dash
 async def stats(request: Request, staff: Annotated[Staff, Depends(page("stats"))],
                 services: ServicesDep) -> HTMLResponse:
     counts = await read(services, lambda session: cases.counts(session=session))
-    return render(request, "stats.html", staff, counts=counts)
+    return render(request, "stats.html", staff, counts=counts, line=await line_costs(services))
+
+
+async def line_costs(services: Services) -> dict[str, Any] | None:
+    """This month's LINE pushes by kind, refusals at the monthly limit, and the plan's quota read from LINE."""
+    channel = services.channels.get("line")
+    if not isinstance(channel, LineChannel):
+        return None
+    month = costs.month_of(utcnow())
+    counted = await read(services, lambda session: {
+        "pushes": costs.pushes_by_kind(session=session, month=month),
+        "limit_failures": costs.limit_failures(session=session, month=month)})
+    try:
+        quota: costs.Quota | None = await channel.quota()
+    except Exception:  # noqa: BLE001 - LINE unreachable: the page still shows our own counts
+        log.warning("LINE quota could not be read", exc_info=True)
+        quota = None
+    return {**counted, "quota": quota, "kinds": costs.KINDS, "month": month[0].astimezone(JST),
+            "warn_percent": int(costs.WARN_RATIO * 100)}
