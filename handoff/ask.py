@@ -30,9 +30,9 @@ def request(*, session: Session, case: Case, item: str, actor: StaffUser, channe
     lifecycle.require_owner(session=session, case=case, actor=actor, what="事業者に質問する")
     state, question = ask.start(State.from_dict(conversation.state), case.reference, item, case.fields)
     conversation.state = state.to_dict()
-    relay.queue(session=session, case=case, replies=question, channels=channels, now=now)
+    sent = relay.queue(session=session, case=case, replies=question, channels=channels, now=now)
     relay.note(session=session, case=case, direction="system", now=now, actor=actor.email,
-               text=f"「{ITEMS[item]}」を事業者に質問しました")
+               text=f"「{ITEMS[item]}」を事業者に質問しました", sent=sent)
     audit.record(session=session, action="case.ask", actor=actor, target=case.reference, address=address, now=now,
                  detail={"item": item})
 

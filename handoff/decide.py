@@ -111,5 +111,5 @@ def _tell(session: Session, case: Case, actor: StaffUser, message: str, move: Mo
         raise DecisionError(f"メッセージは{relay.MAX_REPLY}文字以内にしてください")
     lifecycle.transition(session=session, case=case, move=move, actor=actor, now=now, address=address)
     case.fields = {**case.fields, "decision": decision}
-    relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
-    relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email)
+    sent = relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
+    relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email, sent=sent)

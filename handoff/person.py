@@ -29,8 +29,9 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     current = State.from_dict(conversation.state)
     if current.node != person.NODE:
         conversation.state = person.start(current, case.reference, hours).to_dict()
-    relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now)
-    relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email)
+    sent = relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now)
+    relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email,
+               sent=sent)
 
 
 def ensure(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[str, Channel], now: datetime,
@@ -56,9 +57,9 @@ def end(*, session: Session, case: Case, actor: StaffUser | None, channels: Mapp
     state = State.from_dict(conversation.state)
     if state.node == person.NODE:
         conversation.state = person.end(state).to_dict()
-    if tell_owner:
-        relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels, now=now)
-    relay.note(session=session, case=case, direction="system", now=now,
+    sent = relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels,
+                            now=now) if tell_owner else []
+    relay.note(session=session, case=case, direction="system", now=now, sent=sent,
                text="ボットに戻る" if actor else "ボットに戻る（事業者から）", actor=actor.email if actor else "")
 
 

@@ -12,12 +12,13 @@ from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from bot.staff.tables import StaffUser
+from handoff import delivery
 from handoff.lifecycle import ACTIVE, Status
 from handoff.search import unescaped, words
 from handoff.tables import Case
 
 FLAGS = {"conflict": "専門家との関係", "missing_fields": "未記入あり", "cap_reached": "利用上限",
-         "request_scope": "対象外の可能性", "org_review": "形態要確認"}
+         "request_scope": "対象外の可能性", "org_review": "形態要確認", delivery.FLAG: "送信失敗"}
 STATUS_FILTERS = ("open", "unread", "person", *(s.value for s in Status), "all")
 STATUS_FILTER_LABELS = {"open": "対応が必要なもの", "unread": "未読あり（自分の担当）", "person": "担当者対応中",
                         "all": "すべて"}
@@ -53,6 +54,11 @@ class Filters:
 class Row:
     case: Case
     owner_email: str | None
+    failed_send: bool = False  # a line to the owner whose send failed (flagged 送信失敗)
+
+    @property
+    def flags(self) -> list[str]:
+        return [*self.case.flags, delivery.FLAG] if self.failed_send else list(self.case.flags)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,9 @@ def conditions(f: Filters, organisation_id: int | None, me: int | None,
         where.append(Case.kind == f.kind)
     if f.theme:
         where.append(Case.theme == f.theme)
-    if f.flag:
+    if f.flag == delivery.FLAG:
+        where.append(Case.id.in_(delivery.failed_case_ids()))
+    elif f.flag:
         where.append(Case.flag_list.contains(f",{f.flag},", autoescape=True))
     if f.mine:
         where.append(Case.owner_id == me if me is not None else false())
@@ -105,8 +113,9 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
     order = SORTS.get(filters.sort, SORTS["waiting"])[1]
     stmt = (select(Case, StaffUser.email).outerjoin(StaffUser, StaffUser.id == Case.owner_id).where(*where)
             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    rows = [Row(case, email) for case, email in session.execute(stmt).all()]
-    return Page(rows, total, page, pages)
+    found = session.execute(stmt).all()
+    failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _ in found])
+    return Page([Row(case, email, case.id in failed) for case, email in found], total, page, pages)
 
 
 def matching(*, session: Session, filters: Filters, organisation_id: int | None = None,
@@ -115,7 +124,9 @@ def matching(*, session: Session, filters: Filters, organisation_id: int | None 
     order = SORTS.get(filters.sort, SORTS["waiting"])[1]
     stmt = (select(Case, StaffUser.email).outerjoin(StaffUser, StaffUser.id == Case.owner_id)
             .where(*conditions(filters, organisation_id, me, session.get_bind().dialect.name)).order_by(*order))
-    return [Row(case, email) for case, email in session.execute(stmt).all()]
+    found = session.execute(stmt).all()
+    failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _ in found])
+    return [Row(case, email, case.id in failed) for case, email in found]
 
 
 def new_count(*, session: Session, organisation_id: int | None = None) -> int:

@@ -50,9 +50,11 @@ def locked_conversation(session: Session, case: Case) -> Conversation:
 
 
 def note(*, session: Session, case: Case, direction: str, text: str, now: datetime, kind: str = "text",
-         actor: str = "") -> None:
-    """Add a line to the case thread; an owner's message marks the case unread for its coordinator."""
-    session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor))
+         actor: str = "", sent: list[OutboxMessage] | None = None) -> None:
+    """Add a line to the case thread (linked to the last send that carries it to the owner, if any); an owner's
+    message marks the case unread for its coordinator."""
+    session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor,
+                            outbox_message_id=sent[-1].id if sent else None))
     if direction in ("in", "out"):
         case.last_message_at, case.last_message = now, ("事業者：" if direction == "in" else "窓口：") + text[:190]
     if direction == "in" and case.owner_id is not None:
@@ -72,7 +74,7 @@ def reply_to_owner(*, session: Session, case: Case, text: str, actor: StaffUser,
     owner and silences the bot first.)"""
     text = check_reply(text)
     rows = queue_text(session=session, case=case, text=text, channels=channels, now=now)
-    note(session=session, case=case, direction="out", text=text, now=now, actor=actor.email)
+    note(session=session, case=case, direction="out", text=text, now=now, actor=actor.email, sent=rows)
     audit.record(session=session, action="case.reply", actor=actor, target=case.reference, address=address,
                  now=now, detail={"characters": len(text), "channel": case.channel})
     return [r.id for r in rows]

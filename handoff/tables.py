@@ -80,6 +80,8 @@ class CaseMessage(Base):
     kind: Mapped[str] = mapped_column(String(20), default="text")
     text: Mapped[str] = mapped_column(String(4000), default="")
     actor: Mapped[str] = mapped_column(String(254), default="")
+    # The send that carries this line to the owner (its delivery status shows beside it in the thread).
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"), nullable=True)
 
 
 class Visit(Base):

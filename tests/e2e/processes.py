@@ -52,7 +52,7 @@ class BotProcess:
         return self
 
     def _wait_started(self) -> None:
-        deadline = time.monotonic() + 120  # a busy shared machine can take a minute just to import
+        deadline = time.monotonic() + 180  # a busy shared machine can take minutes to import
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:

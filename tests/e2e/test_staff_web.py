@@ -39,6 +39,7 @@ MATRIX = {
     "/cases/{elsewhere}/form1": (OK, OK, FORBIDDEN, MISSING),
     "/cases/{elsewhere}/form1.xlsx": (OK, OK, FORBIDDEN, MISSING),
     "/cases/{elsewhere}/thread": (OK, OK, FORBIDDEN, MISSING),
+    "/cases/{elsewhere}/outbox/1": (MISSING, MISSING, FORBIDDEN, FORBIDDEN),
     "/faq": (OK, FORBIDDEN, OK, FORBIDDEN),
     "/stats": (OK, OK, FORBIDDEN, FORBIDDEN),
     "/admin": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),

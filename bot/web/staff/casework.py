@@ -21,7 +21,7 @@ from bot.web.deps import ServicesDep
 from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
-from handoff import ask, canned, cases, form1, lifecycle, person, queue, relay, transcript, visits
+from handoff import ask, canned, cases, delivery, form1, lifecycle, person, queue, relay, transcript, visits
 from handoff import decide as decisions
 from handoff.tables import Case
 
@@ -83,12 +83,26 @@ def _mark_read(services: Services, case_id: int) -> None:
 @router.get("/cases/{reference}/thread", response_class=HTMLResponse)
 async def case_thread(reference: str, request: Request, staff: Cases, services: ServicesDep) -> HTMLResponse:
     """The case thread alone (the case page polls it)."""
-    def load(session: Session) -> list[object]:
+    def load(session: Session) -> list[delivery.Line]:
         case = found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
-        return [m for m in cases.thread(session=session, case=case)
-                if staff.role != "advisor" or m.direction != "note"]
+        return [line for line in delivery.thread(session=session, case=case)
+                if staff.role != "advisor" or line.message.direction != "note"]
 
-    return render(request, "thread.html", staff, messages=await read(services, load))
+    return render(request, "thread.html", staff, messages=await read(services, load), case_reference=reference)
+
+
+@router.get("/cases/{reference}/outbox/{outbox_id}", response_class=HTMLResponse)
+async def case_outbox(reference: str, outbox_id: int, request: Request, staff: Desk,
+                      services: ServicesDep) -> HTMLResponse:
+    """One send to the owner: its status, attempts, the channel's last answer (what the thread's badge links to)."""
+    def load(session: Session) -> dict[str, Any]:
+        case = found(cases.get_for(session=session, reference=reference))
+        row = delivery.outbox_row(session=session, case=case, outbox_id=outbox_id)
+        if row is None:
+            raise HTTPException(404, "送信記録が見つかりません")
+        return {"case": case, "row": row, "status": delivery.status_of(row)}
+
+    return render(request, "outbox.html", staff, labels=delivery.LABELS, **await read(services, load))
 
 
 @router.post("/cases/{reference}/claim", responses={303: {"description": "claimed or refused"}})
