@@ -29,7 +29,8 @@ def show(found: Found, asked: str = "") -> Transition:
     follow = (Choice("はい", YES), Choice("いいえ", NO))
     extra = (NEXT_CHOICES[found.next],) if found.next in NEXT_CHOICES else ()
     return Transition(State(NODE, {"faq_id": found.faq_id, "asked": redact(asked)}),
-                      (Text(found.answer), Choices(texts.FAQ_SOLVED, follow + extra)))
+                      (Text(found.answer), Choices(texts.FAQ_SOLVED, follow + extra)),
+                      (Effect("faq_answered", {"faq_id": found.faq_id}),))
 
 
 def question(inbound: Inbound, knowledge: Knowledge) -> Transition:
@@ -66,9 +67,10 @@ def tapped(state: State, inbound: Inbound, knowledge: Knowledge, menu: tuple[Rep
         verdict, typed = solved(inbound.text), redact(inbound.text[:200])
     if verdict is None or state.node != NODE:
         return None
-    about = {"faq_id": state.slots.get("faq_id"), "question": state.slots.get("asked", ""), "typed": typed}
+    about = {"faq_id": state.slots.get("faq_id"), "question": state.slots.get("asked", ""), "typed": typed,
+             "how": "typed" if typed else "tap"}
     if verdict:  # はい, 「わかりました」「助かりました」: recorded too, so the resolution rate can be reported
         return Transition(State("menu"), (Text(texts.FAQ_THANKS), *menu), (Effect("faq_helpful", about),))
     feedback = Effect("faq_unhelpful", about)
     return Transition(State("menu"), (Text(texts.FAQ_SORRY), Choices(texts.FAQ_DECLINE_NEXT, HELP_CHOICES)),
-                      (feedback,))
+                      (feedback, answer))

@@ -8,7 +8,7 @@ An owner who unfollowed is never answered; one who follows again mid-form is off
 
 from __future__ import annotations
 
-from dialogs import ask, menu, person
+from dialogs import ask, menu, person, satisfaction
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Inbound, Kind, State, Transition
 from dialogs.ports import Knowledge
@@ -38,6 +38,8 @@ def _wants_consult(inbound: Inbound) -> bool:
 def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
     if inbound.kind is Kind.UNFOLLOW:
         return _unfollowed(state)
+    if (rated := satisfaction.step(state, inbound)) is not None:  # a face tapped, or the comment after it
+        return rated
     if state.node == ask.NODE:  # a coordinator asked for one item of the draft
         return ask.step(state, inbound)
     if state.node == person.NODE:  # a coordinator is talking: nothing but the relay (and 「ボットに戻る」)

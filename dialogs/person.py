@@ -3,7 +3,7 @@ owner sends to the case thread, and 「ボットに戻る」 from the owner hand
 
 from __future__ import annotations
 
-from dialogs import texts
+from dialogs import satisfaction, texts
 from dialogs.hours import BusinessHours
 from dialogs.model import Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.normalize import normalize
@@ -12,9 +12,11 @@ NODE = "person"
 BACK_WORDS = ("ボットに戻る", "ボットにもどる", "自動応答に戻る")
 
 
-def start(previous: State, case: str, hours: BusinessHours) -> State:
-    """The state a conversation takes when a coordinator starts talking (set by the shell)."""
-    return State(NODE, {"case": case, "acked": False, "hours": hours.to_dict(), "previous": previous.to_dict()})
+def start(previous: State, case: str, hours: BusinessHours, survey: bool = False) -> State:
+    """The state a conversation takes when a coordinator starts talking (set by the shell); `survey`: ask for a
+    rating when the owner hands back (the shell says whether the case was asked before)."""
+    return State(NODE, {"case": case, "acked": False, "hours": hours.to_dict(), "previous": previous.to_dict(),
+                        "survey": survey})
 
 
 def end(state: State) -> State:
@@ -25,7 +27,10 @@ def end(state: State) -> State:
 def step(state: State, inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
     case = str(state.slots.get("case"))
     if inbound.kind is Kind.TEXT and normalize(inbound.text) in {normalize(w) for w in BACK_WORDS}:
-        return Transition(end(state), (Text(texts.PERSON_ENDED), *menu), (Effect("person_ended", {"case": case}),))
+        survey = bool(state.slots.get("survey"))
+        after = satisfaction.question(case) if survey else menu
+        return Transition(end(state), (Text(texts.PERSON_ENDED), *after),
+                          (Effect("person_ended", {"case": case, "surveyed": survey}),))
     relay = Effect("relay_in", {"case": case, "kind": inbound.kind.value, "text": inbound.text[:4000],
                                 "data": inbound.data})
     if state.slots.get("acked"):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_VISITS
-from handoff import lifecycle, relay
+from handoff import lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
 from handoff.tables import Case
 
@@ -113,3 +113,4 @@ def _tell(session: Session, case: Case, actor: StaffUser, message: str, move: Mo
     case.fields = {**case.fields, "decision": decision}
     sent = relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
     relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email, sent=sent)
+    satisfaction.ask(session=session, case=case, channels=channels, now=now)

@@ -14,7 +14,7 @@ from bot.staff.tables import StaffUser
 from dialogs import person, texts
 from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.model import State
-from handoff import lifecycle, relay
+from handoff import lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
 from handoff.tables import Case
 
@@ -28,7 +28,8 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     lifecycle.transition(session=session, case=case, move=Move.PERSON_START, actor=actor, now=now, address=address)
     current = State.from_dict(conversation.state)
     if current.node != person.NODE:
-        conversation.state = person.start(current, case.reference, hours).to_dict()
+        conversation.state = person.start(current, case.reference, hours,
+                                          survey=not satisfaction.asked(case)).to_dict()
     sent = relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now)
     relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email,
                sent=sent)
@@ -61,6 +62,8 @@ def end(*, session: Session, case: Case, actor: StaffUser | None, channels: Mapp
                             now=now) if tell_owner else []
     relay.note(session=session, case=case, direction="system", now=now, sent=sent,
                text="ボットに戻る" if actor else "ボットに戻る（事業者から）", actor=actor.email if actor else "")
+    if tell_owner:
+        satisfaction.ask(session=session, case=case, channels=channels, now=now)
 
 
 def close(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[str, Channel], now: datetime,
@@ -77,6 +80,7 @@ def close(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
         if state.node == person.NODE:
             conversation.state = person.end(state).to_dict()
         relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels, now=now)
+        satisfaction.ask(session=session, case=case, channels=channels, now=now)
     done = lifecycle.transition(session=session, case=case, move=move, actor=actor, now=now, address=address,
                                 reason=note)
     relay.note(session=session, case=case, direction="system", now=now, actor=actor.email,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
@@ -116,3 +116,23 @@ class CaseNotification(Base):
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Feedback(Base):
+    """An owner's answer: a satisfaction rating of a case (once per case, with an optional comment) or the answer
+    to 「解決しましたか」 after an FAQ answer (yes / no, tapped or typed)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("kind", "case_id", name="uq_feedback_kind_case_id"),
+                      Index("ix_feedback_kind_created", "kind", "created_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # satisfaction | faq
+    conversation_key: Mapped[str] = mapped_column(String(200))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_case.id"), nullable=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1–5 faces
+    answer: Mapped[str | None] = mapped_column(String(10), nullable=True)  # yes | no
+    how: Mapped[str | None] = mapped_column(String(10), nullable=True)  # tap | typed
+    faq_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,10 @@ from tests.fakes.telegram_server import SECRET as TELEGRAM_SECRET
 from tests.fakes.telegram_server import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram_server import FakeTelegram
 
+# No timed assertions: hypothesis's 200 ms per-example deadline fails on a busy shared machine, not on a bug.
+hypothesis_settings.register_profile("madoguchi", deadline=None)
+hypothesis_settings.load_profile("madoguchi")
+
 POSTGRES = postgres.reachable()
 POSTGRES_ADMIN_URL = postgres.ADMIN_URL
 fresh_postgres_database = postgres.fresh_database

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
 from dialogs.model import Reply, Text
-from handoff import ask, cases, notify, person, relay
+from handoff import ask, cases, notify, person, relay, satisfaction
 
 Handler = Callable[..., dict[str, str]]
 
@@ -56,10 +56,12 @@ def relay_in(*, session: Session, conversation: Conversation, payload: dict[str,
 
 def person_ended(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
                  **_: Any) -> dict[str, str]:
-    """The owner said 「ボットに戻る」: the dialog already switched back; the case records it."""
+    """The owner said 「ボットに戻る」: the dialog already switched back (and asked for a rating when told to)."""
     case = cases.by_reference(session=session, reference=str(payload.get("case")))
     if case is not None:
         person.end(session=session, case=case, actor=None, channels={}, now=now, tell_owner=False)
+        if payload.get("surveyed"):
+            satisfaction.mark_asked(case=case, now=now)
     return {}
 
 
@@ -73,6 +75,32 @@ def case_answered(*, session: Session, conversation: Conversation, payload: dict
     return {}
 
 
+def satisfaction_rated(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                       **_: Any) -> dict[str, str]:
+    """A face tapped: recorded once per case (only the owner of the case's conversation can rate it)."""
+    case = cases.by_reference(session=session, reference=str(payload.get("case")))
+    if case is not None and case.conversation_key == conversation.key:
+        satisfaction.rated(session=session, case=case, conversation_key=conversation.key,
+                           score=int(payload.get("score") or 0), now=now)
+    return {}
+
+
+def satisfaction_comment(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                         **_: Any) -> dict[str, str]:
+    case = cases.by_reference(session=session, reference=str(payload.get("case")))
+    if case is not None and case.conversation_key == conversation.key:
+        satisfaction.commented(session=session, case=case, text=str(payload.get("text") or ""), now=now)
+    return {}
+
+
+def faq_feedback(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                 answer: str, **_: Any) -> dict[str, str]:
+    """「解決しましたか」 answered (はい → faq_helpful, いいえ → faq_unhelpful), tapped or typed: one feedback row."""
+    satisfaction.faq_answered(session=session, conversation_key=conversation.key, faq_id=payload.get("faq_id"),
+                              answer=answer, how=str(payload.get("how") or "tap"), now=now)
+    return {}
+
+
 def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, Handler]:
     return {
         "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days, notify_by_mail=notify_by_mail),
@@ -80,6 +108,10 @@ def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, H
         "relay_in": relay_in,
         "person_ended": person_ended,
         "case_answered": case_answered,
+        "satisfaction_rated": satisfaction_rated,
+        "satisfaction_comment": satisfaction_comment,
+        "faq_helpful": lambda **kw: faq_feedback(**kw, answer="yes"),
+        "faq_unhelpful": lambda **kw: faq_feedback(**kw, answer="no"),
     }
 
 

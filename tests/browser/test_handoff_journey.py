@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.db.engine import make_session_factory
+from dialogs import satisfaction
 from dialogs import texts as bot_texts
 from dialogs.hours import JST
 from dialogs.prescreen import texts
@@ -107,6 +108,7 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
     page.get_by_text("判断を記録し、事業者に知らせました").wait_for()
     assert page.locator("#status").inner_text() == "承認"
     wait_until(lambda: any("専門家の派遣が決まりました" in t for t in fake_line.texts_to(USER)), what="the news")
+    wait_until(lambda: satisfaction.QUESTION in fake_line.texts_to(USER), what="the rating question after it")
 
     today = datetime.now(JST).date().isoformat()  # visits lie between the application and today
     for number, day in enumerate((today, today), 1):
@@ -127,6 +129,10 @@ def test_owner_to_queue_to_decision_to_visits(browser: Any, desk: World, fake_li
                      bot_texts.PERSON_STARTED, REPLY, approval]  # a reply silences the bot first
     keys = [c.retry_key for c in fake_line.delivered(USER) if c.kind == "push"]
     assert len(keys) == len(set(keys)) == 4  # question, person mode, reply, approval: once each, own retry keys
+    assert heard == [bot_texts.ASK_ITEM_INTRO, texts.ASK_BUSINESS, bot_texts.ASK_ITEM_THANKS, REPLY, approval,
+                     satisfaction.QUESTION]
+    keys = [c.retry_key for c in fake_line.delivered(USER) if c.kind == "push"]
+    assert len(keys) == len(set(keys)) == 4  # question, reply, approval, rating: pushed once each, own retry keys
     assert all(u.startswith(desk.url) for u in requests), "no external requests"
     context.close()
 

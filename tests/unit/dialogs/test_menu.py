@@ -81,6 +81,11 @@ def test_a_question_gets_an_answer_then_was_it_solved() -> None:
     assert solved.replies[0].text == texts.FAQ_THANKS and solved.state.node == "menu"  # type: ignore[union-attr]
     unsolved = step(t.state, tapped("faq:no"))
     assert [e.kind for e in unsolved.effects] == ["faq_unhelpful"]
+    assert unsolved.effects[0].payload | {"question": ""} == {"faq_id": "limits", "question": "", "typed": "",
+                                                               "how": "tap"}
+    assert [e.kind for e in solved.effects] == ["faq_helpful"]
+    assert solved.effects[0].payload["how"] == "typed" and solved.effects[0].payload["typed"] == "はい"
+    assert [e.kind for e in t.effects] == ["faq_answered"]
     assert "担当者と話したい" in [c.label for c in unsolved.replies[-1].choices]  # type: ignore[union-attr]
 
 
