@@ -98,7 +98,7 @@ def faq_feedback(*, session: Session, conversation: Conversation, payload: dict[
     """「解決しましたか」 answered (はい → faq_helpful, いいえ → faq_unhelpful), tapped or typed: one feedback row."""
     satisfaction.faq_answered(session=session, conversation_key=conversation.key, faq_id=payload.get("faq_id"),
                               answer=answer, how=str(payload.get("how") or "tap"), now=now)
-    return {}
+    return {k: str(v) for k, v in payload.items() if v is not None}  # kept as the effect's record (the misses list)
 
 
 def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, Handler]:

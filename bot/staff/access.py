@@ -22,6 +22,7 @@ PAGES = {
     "cases_export": Page("cases_export", "CSV出力", "/cases.csv", frozenset({"admin", "coordinator"}), False),
     "faq": Page("faq", "FAQ", "/faq", frozenset({"admin", "editor"})),
     "stats": Page("stats", "統計", "/stats", frozenset({"admin", "coordinator"})),
+    "reports": Page("reports", "レポート", "/reports", frozenset({"admin", "coordinator", "advisor"})),
     "admin": Page("admin", "管理", "/admin", frozenset({"admin"})),
 }
 

@@ -16,7 +16,7 @@ from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, trial, webhooks
 from bot.web.hygiene import ControlCharacters
-from bot.web.staff import admin, casework, errors, exports, faq, faq_misses, faq_yaml, pages, queue
+from bot.web.staff import admin, casework, errors, exports, faq, faq_misses, faq_yaml, pages, queue, reports
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(faq_misses.router)  # before faq: /faq/misses and /faq/import are not entry ids
     app.include_router(faq_yaml.router)
     app.include_router(faq.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(ControlCharacters)
     errors.install(app)

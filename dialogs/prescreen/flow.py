@@ -9,6 +9,7 @@ tries the slot is left to the coordinator — never a loop). A reading that is n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -105,7 +106,8 @@ def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = No
     slots: dict[str, Any] = {}
     if inbound.kind is Kind.TEXT and not restarted:
         slots.update(extract(inbound.text, slots, opening=True))
-    return _ask_next(slots, inbound, (opening,))
+    began = _ask_next(slots, inbound, (opening,))
+    return replace(began, effects=(*began.effects, Effect("prescreen_started")))  # counted by the reports' funnel
 
 
 def _end(said: tuple[Reply, ...], menu: tuple[Reply, ...], effects: tuple[Effect, ...] = (),

@@ -42,6 +42,8 @@ MATRIX = {
     "/cases/{elsewhere}/outbox/1": (MISSING, MISSING, FORBIDDEN, FORBIDDEN),
     "/faq": (OK, FORBIDDEN, OK, FORBIDDEN),
     "/stats": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "/reports": (OK, OK, FORBIDDEN, OK),
+    "/reports.csv": (OK, OK, FORBIDDEN, OK),
     "/admin": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "/admin/audit": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
@@ -69,8 +71,9 @@ def test_advisor_sees_only_their_organisations_cases(world: World) -> None:
 
 
 def test_navigation_follows_the_role(world: World) -> None:
-    labels = {"ケース一覧", "FAQ", "統計", "管理"}
-    expected = {"admin": labels, "coordinator": {"ケース一覧", "統計"}, "editor": {"FAQ"}, "advisor": {"ケース一覧"}}
+    labels = {"ケース一覧", "FAQ", "統計", "レポート", "管理"}
+    expected = {"admin": labels, "coordinator": {"ケース一覧", "統計", "レポート"}, "editor": {"FAQ"},
+                "advisor": {"ケース一覧", "レポート"}}
     for role, shown in expected.items():
         nav = world.login(role).get("/").text.split('aria-label="メイン"')[1].split("</nav>")[0]
         assert {label for label in labels if f">{label}<" in nav} == shown, role
