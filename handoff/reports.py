@@ -109,9 +109,11 @@ def _funnel(session: Session, report: Report, lo: datetime, hi: datetime, scoped
     for label, count in zip(("送信（申請）", "判断済み", "承認", "初回訪問"), counts, strict=True):
         report.add(section, label, int(count or 0))
     for key, title in DIMENSIONS.items():
-        group = scoped.c.fields[key].as_string()
-        rows = session.execute(select(func.coalesce(group, "—"), *stage_sums).select_from(scoped)
-                               .group_by(func.coalesce(group, "—")).order_by(func.coalesce(group, "—"))).all()
+        # the JSON value is picked in a subquery and grouped by name (PostgreSQL binds the key per expression)
+        keyed = select(func.coalesce(scoped.c.fields[key].as_string(), "—").label("k"), scoped.c.id,
+                       scoped.c.status).select_from(scoped).subquery()
+        rows = session.execute(select(keyed.c.k, *_stage_columns(session, keyed)).select_from(keyed)
+                               .group_by(keyed.c.k).order_by(keyed.c.k)).all()
         report.breakdowns[title] = [(str(r[0]), [int(v or 0) for v in r[1:]]) for r in rows]
         for r in rows:
             for stage, v in zip(STAGES, r[1:], strict=True):
