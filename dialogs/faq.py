@@ -73,4 +73,4 @@ def tapped(state: State, inbound: Inbound, knowledge: Knowledge, menu: tuple[Rep
         return Transition(State("menu"), (Text(texts.FAQ_THANKS), *menu), (Effect("faq_helpful", about),))
     feedback = Effect("faq_unhelpful", about)
     return Transition(State("menu"), (Text(texts.FAQ_SORRY), Choices(texts.FAQ_DECLINE_NEXT, HELP_CHOICES)),
-                      (feedback, answer))
+                      (feedback,))

@@ -16,7 +16,6 @@ from bot.web.staff.read import read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, page
 from handoff import queue
-from handoff.tables import Case
 
 router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
+from dialogs import satisfaction
 from handoff import cases, lifecycle, person, visits
 from handoff import decide as decisions
 from handoff.lifecycle import MOVES, Status
@@ -142,7 +143,8 @@ def test_callbacks_are_resolved_and_applications_closed_with_person_mode_handed_
         assert person.close(session=session, case=callback, actor=d.user(session, C1), channels=CHANNELS,
                             now=utcnow()) is Status.RESOLVED
         assert not callback.in_person
-        assert sent_texts(session, callback.conversation_key)[-1] == "ボットの自動応答に戻りました。"
+        # handed back to the bot, then the one satisfaction question of the case
+        assert sent_texts(session, callback.conversation_key)[-2:] == ["ボットの自動応答に戻りました。", satisfaction.QUESTION]
         application = claimed(session, d, "U6")
         assert person.close(session=session, case=application, actor=d.user(session, C1), channels=CHANNELS,
                             now=utcnow(), note="取り下げ") is Status.CLOSED
