@@ -22,6 +22,7 @@ from handoff.decide import REJECT_REASONS
 from handoff.tables import Case, CaseMessage, Feedback, Visit
 
 DECIDED = ("approved", "rejected", "routed")
+DECISION_MOVES = ("case.approve", "case.reject", "case.route")  # the audit actions of handoff.lifecycle
 DIMENSIONS = {"size_class": "規模", "theme": "テーマ", "municipality": "地域", "shokokai": "商工会等"}
 STAGES = ("submitted", "decided", "approved", "visited")
 
@@ -56,7 +57,9 @@ def build(*, session: Session, start: date, end: date, hours: BusinessHours, org
     """The report; an advisor's (organisation_id set, desk_wide False) covers their organisation's cases only."""
     report = Report(start, end)
     lo, hi = bounds(start, end)
-    cases = select(Case).where(Case.created_at >= lo, Case.created_at < hi, Case.kind == "application")
+    # The decision is the case's own record (fields.decision.result): its status moves on to 支援中 and 終了.
+    decision = Case.fields[("decision", "result")].as_string().label("decision")
+    cases = select(Case, decision).where(Case.created_at >= lo, Case.created_at < hi, Case.kind == "application")
     if organisation_id is not None:
         cases = cases.where(Case.organisation_id == organisation_id)
     scoped = cases.subquery()
@@ -111,7 +114,7 @@ def _funnel(session: Session, report: Report, lo: datetime, hi: datetime, scoped
     for key, title in DIMENSIONS.items():
         # the JSON value is picked in a subquery and grouped by name (PostgreSQL binds the key per expression)
         keyed = select(func.coalesce(scoped.c.fields[key].as_string(), "—").label("k"), scoped.c.id,
-                       scoped.c.status).select_from(scoped).subquery()
+                       scoped.c.decision).select_from(scoped).subquery()
         rows = session.execute(select(keyed.c.k, *_stage_columns(session, keyed)).select_from(keyed)
                                .group_by(keyed.c.k).order_by(keyed.c.k)).all()
         report.breakdowns[title] = [(str(r[0]), [int(v or 0) for v in r[1:]]) for r in rows]
@@ -122,8 +125,8 @@ def _funnel(session: Session, report: Report, lo: datetime, hi: datetime, scoped
 
 def _stage_columns(session: Session, scoped: Any) -> list[Any]:
     visited = exists().where(Visit.case_id == scoped.c.id)
-    return [func.count(), func.sum(case((scoped.c.status.in_(DECIDED), 1), else_=0)),
-            func.sum(case((scoped.c.status == "approved", 1), else_=0)), func.sum(case((visited, 1), else_=0))]
+    return [func.count(), func.sum(case((scoped.c.decision.in_(DECIDED), 1), else_=0)),
+            func.sum(case((scoped.c.decision == "approved", 1), else_=0)), func.sum(case((visited, 1), else_=0))]
 
 
 def _effects_follow(session: Session, lo: datetime, hi: datetime) -> int:
@@ -136,7 +139,7 @@ def _waits(session: Session, report: Report, scoped: Any, hours: BusinessHours) 
     first_reply = (select(CaseMessage.case_id, func.min(CaseMessage.at).label("at"))
                    .where(CaseMessage.direction == "out").group_by(CaseMessage.case_id).subquery())
     decided = (select(AuditLog.target, func.min(AuditLog.at).label("at"))
-               .where(AuditLog.action == "case.status", AuditLog.detail["to"].as_string().in_(DECIDED))
+               .where(AuditLog.action.in_(DECISION_MOVES))
                .group_by(AuditLog.target).subquery())
     rows = session.execute(select(scoped.c.created_at, first_reply.c.at, decided.c.at).select_from(scoped)
                            .outerjoin(first_reply, first_reply.c.case_id == scoped.c.id)
@@ -156,14 +159,14 @@ def _aware(value: datetime) -> datetime:
 def _decisions(session: Session, report: Report, scoped: Any) -> None:
     labels = {"approved": "承認", "rejected": "否決", "routed": "窓口相談へ"}
     rows: dict[str, int] = {str(k): int(v) for k, v in session.execute(
-        select(scoped.c.status, func.count()).select_from(scoped).where(scoped.c.status.in_(DECIDED))
-        .group_by(scoped.c.status))}
+        select(scoped.c.decision, func.count()).select_from(scoped).where(scoped.c.decision.in_(DECIDED))
+        .group_by(scoped.c.decision))}
     for status, label in labels.items():
         report.add("判断", label, int(rows.get(status, 0)))
     text = cast(scoped.c.fields, String)
     grounds = session.execute(select(*(func.coalesce(func.sum(case((text.like(f'%"{key}"%'), 1), else_=0)), 0)
                                        for key in REJECT_REASONS)).select_from(scoped)
-                              .where(scoped.c.status == "rejected")).one()
+                              .where(scoped.c.decision == "rejected")).one()
     for key, count in zip(REJECT_REASONS, grounds, strict=True):
         report.add("否決の理由（4(1)ク②）", REJECT_REASONS[key], int(count))
 

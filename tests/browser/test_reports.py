@@ -24,9 +24,9 @@ from tests.e2e.staff_fixtures import EMAILS, PASSWORDS, World, populate
 
 FRIDAY_4PM = datetime(2026, 11, 20, 16, tzinfo=JST)  # then the weekend and 勤労感謝の日 (Monday 23 Nov)
 RANGE = {"from": "2026-11-01", "to": "2026-11-30"}
-CASES = [  # (reference, status, size, theme, municipality, 商工会, rejection reasons, visits)
-    ("KD-2026-0101", "approved", "small", "it_tools", "菊陽町", "菊陽町商工会", [], [180, 120]),
-    ("KD-2026-0102", "approved", "medium", "sns", "八代市", "八代商工会議所", [], [180] * 5),
+CASES = [  # (reference, decision, size, theme, municipality, 商工会, rejection reasons, visits)
+    ("KD-2026-0101", "approved", "small", "it_tools", "菊陽町", "菊陽町商工会", [], [180, 120]),  # now 支援中
+    ("KD-2026-0102", "approved", "medium", "sns", "八代市", "八代商工会議所", [], [180] * 5),  # now 終了
     ("KD-2026-0103", "rejected", "small", "sns", "菊陽町", "菊陽町商工会", ["advisory", "production"], []),
     ("KD-2026-0104", "rejected", "small", "d2c_ec", "熊本市", "", ["advisory"], []),
     ("KD-2026-0105", "routed", "medium", "it_tools", "八代市", "八代商工会議所", [], []),
@@ -36,14 +36,16 @@ CASES = [  # (reference, status, size, theme, municipality, 商工会, rejection
 
 def seed(bot: LiveBot) -> None:
     with Session(bot.engine) as session, session.begin():
-        for i, (ref, status, size, theme, place, org, reasons, visits) in enumerate(CASES):
+        for i, (ref, result, size, theme, place, org, reasons, visits) in enumerate(CASES):
+            # the lifecycle moves an approved case on: 支援中 after the first visit, 終了 when closed
+            status = {"KD-2026-0101": "in_support", "KD-2026-0102": "closed"}.get(ref, result)
             key = f"line:Ureport{i}"
             created = FRIDAY_4PM + timedelta(minutes=i)
             session.add(Conversation(key=key, channel="line", user_id=f"Ureport{i}", state={}, turn_count=1,
                                      created_at=created - timedelta(hours=1)))
             session.add(DialogEffect(conversation_key=key, kind="prescreen_started", payload={},
                                      created_at=created - timedelta(minutes=30)))
-            decision = {"result": status, "reasons": reasons} if status in ("approved", "rejected", "routed") else None
+            decision = {"result": result, "reasons": reasons} if result in ("approved", "rejected", "routed") else None
             case = Case(reference=ref, kind="application", status=status, outcome="eligible", conversation_key=key,
                         channel="line", fields={"size_class": size, "theme": theme, "municipality": place,
                                                 "shokokai": org or None, **({"decision": decision} if decision else {})},
@@ -53,12 +55,13 @@ def seed(bot: LiveBot) -> None:
             reply_at = created + timedelta(days=4, hours=-6)  # Tuesday 10:00: 1 h on Friday + 1 h on Tuesday
             session.add(CaseMessage(case_id=case.id, at=reply_at, direction="out", text="ご連絡します", actor="c@x"))
             if decision:
-                session.add(AuditLog(at=reply_at + timedelta(days=1), actor="c@x", action="case.status", target=ref,
-                                     detail={"from": "claimed", "to": status}))  # Wednesday 10:00: 10 business hours
+                move = {"approved": "approve", "rejected": "reject", "routed": "route"}[result]
+                session.add(AuditLog(at=reply_at + timedelta(days=1), actor="c@x", action=f"case.{move}", target=ref,
+                                     detail={"from": "claimed", "to": result}))  # Wednesday 10:00: 10 business hours
             for n, minutes in enumerate(visits):
                 session.add(Visit(case_id=case.id, visited_on=created.date() + timedelta(days=7 + n), minutes=minutes,
                                   mode="visit", expert="専門家", report="", actor="c@x"))
-            if status in ("approved", "routed"):
+            if result in ("approved", "routed"):
                 session.add(Feedback(kind="satisfaction", conversation_key=key, case_id=case.id, score=5 - i % 2,
                                      comment="", created_at=reply_at + timedelta(days=2)))
         for i in range(7):  # FAQ answers: three はい, two いいえ, two left unanswered; one question declined
@@ -110,15 +113,18 @@ def test_reports_page_charts_figures_and_csv(browser: Any, sqlite_url: str) -> N
             "事前確認の流れ:事前確認を開始": sql(bot, "SELECT count(DISTINCT conversation_key) FROM dialog_effect "
                                               f"WHERE kind = 'prescreen_started' AND {in_range}"),
             "事前確認の流れ:送信（申請）": sql(bot, f"SELECT count(*) FROM handoff_case WHERE kind = 'application' AND {in_range}"),
-            "事前確認の流れ:承認": sql(bot, f"SELECT count(*) FROM handoff_case WHERE status = 'approved' AND {in_range}"),
+            "事前確認の流れ:承認": sql(bot, "SELECT count(*) FROM handoff_case WHERE "
+                                        f"json_extract(fields, '$.decision.result') = 'approved' AND {in_range}"),
             "事前確認の流れ:初回訪問": sql(bot, "SELECT count(DISTINCT v.case_id) FROM case_visit v JOIN handoff_case c "
                                           f"ON c.id = v.case_id WHERE c.{in_range.replace('AND ', 'AND c.')}"),
-            "判断:否決": sql(bot, f"SELECT count(*) FROM handoff_case WHERE status = 'rejected' AND {in_range}"),
+            "判断:否決": sql(bot, "SELECT count(*) FROM handoff_case WHERE "
+                                f"json_extract(fields, '$.decision.result') = 'rejected' AND {in_range}"),
             "訪問と上限:訪問回数": sql(bot, "SELECT count(*) FROM case_visit"),
         }
         shown = {name: figure(page, name) for name in expected}
         assert shown == {k: float(v) for k, v in expected.items()}
         assert expected["事前確認の流れ:送信（申請）"] == 6 and expected["訪問と上限:訪問回数"] == 7
+        assert expected["事前確認の流れ:承認"] == 2 and expected["判断:否決"] == 2  # whatever their status is now
         assert figure(page, "FAQ:回答なし") == 2 and figure(page, "FAQ:解決率（%）") == round(100 * 3 / 7, 1)
         assert figure(page, "否決の理由（4(1)ク②）:御社と専門家が顧問契約、またはそれと同等の関係にある") == 2
         assert figure(page, "訪問と上限:上限に達した申請") == 1  # five visits of three hours
