@@ -34,7 +34,8 @@ ENDS: tuple[tuple[str, str], ...] = (
 
 
 def owners(name: str) -> list[dict[str, Any]]:
-    return list(yaml.safe_load((DATA / name).read_text(encoding="utf-8")))
+    path = DATA / name
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))) if path.is_file() else []
 
 
 def pending(said: list[str]) -> str | None:
