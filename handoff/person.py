@@ -30,7 +30,8 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     if current.node != person.NODE:
         conversation.state = person.start(current, case.reference, hours,
                                           survey=not satisfaction.asked(case)).to_dict()
-    sent = relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now)
+    sent = relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now,
+                           purpose="notice")
     relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email,
                sent=sent)
 
@@ -59,7 +60,7 @@ def end(*, session: Session, case: Case, actor: StaffUser | None, channels: Mapp
     if state.node == person.NODE:
         conversation.state = person.end(state).to_dict()
     sent = relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels,
-                            now=now) if tell_owner else []
+                            now=now, purpose="notice") if tell_owner else []
     relay.note(session=session, case=case, direction="system", now=now, sent=sent,
                text="ボットに戻る" if actor else "ボットに戻る（事業者から）", actor=actor.email if actor else "")
     if tell_owner:
@@ -79,7 +80,8 @@ def close(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
         state = State.from_dict(conversation.state)
         if state.node == person.NODE:
             conversation.state = person.end(state).to_dict()
-        relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels, now=now)
+        relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels, now=now,
+                        purpose="notice")
         satisfaction.ask(session=session, case=case, channels=channels, now=now)
     done = lifecycle.transition(session=session, case=case, move=move, actor=actor, now=now, address=address,
                                 reason=note)

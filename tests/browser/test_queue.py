@@ -90,6 +90,8 @@ def test_queue_live_unread_focus_and_width(browser: Any, desk: World, size: str)
     page.mouse.wheel(0, 400)
     link = page.locator(f"#open-{reference}")
     link.focus()
+    # wheel and focus scroll asynchronously: read the position once it has settled
+    page.wait_for_function("() => new Promise(done => { const y = scrollY; setTimeout(() => done(scrollY === y), 300); })")
     scrolled = page.evaluate("window.scrollY")
     with page.expect_response(lambda r: "/cases/rows" in r.url, timeout=15_000):
         pass  # one refresh of the rows

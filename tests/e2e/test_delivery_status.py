@@ -26,7 +26,8 @@ def test_sent_retrying_and_failed_are_shown_and_a_failure_is_flagged(desk: World
     coordinator = desk.login("coordinator")
 
     assert send(desk, "coordinator", reference, body="一通目です。") == 303
-    wait_until(lambda: badges(desk, reference) == [("sent", "一通目です。")], what="sent")
+    # the first message puts the conversation into person mode: its notice and the message, both delivered
+    wait_until(lambda: badges(desk, reference) == [("sent", "担当者対応を開始"), ("sent", "一通目です。")], what="sent")
 
     fake_line.fail_next("push", 400)  # LINE refuses it for good
     assert send(desk, "coordinator", reference, body="二通目です。") == 303
@@ -38,7 +39,7 @@ def test_sent_retrying_and_failed_are_shown_and_a_failure_is_flagged(desk: World
     assert detail.status_code == 200 and "送信失敗" in detail.text and "injected failure" in detail.text
 
     rows = coordinator.get("/cases/rows").text
-    row = next(r for r in rows.split("<tr>") if reference in r)
+    row = rows.split(f'<tr id="row-{reference}"')[1].split("</tr>")[0]
     assert '<span class="flag failed">送信失敗</span>' in row
     flagged = coordinator.get("/cases/rows", params={"flag": "delivery_failed"}).text
     assert reference in flagged and desk.case_in_org not in flagged
