@@ -23,6 +23,7 @@ from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import World, populate
 from tests.fakes.line_server import FakeLine
 
+
 def is_ack(text: str) -> bool:
     """Person mode's one acknowledgement, inside business hours or outside them (then it says when)."""
     closed = texts.PERSON_ACK_CLOSED.split("{when}")[0]
