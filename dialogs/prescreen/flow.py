@@ -39,7 +39,8 @@ MAX_TRIES = 2
 
 
 def next_slot(slots: Slots) -> Slot | None:
-    return next((s for s in SLOTS if s.needed(slots)), None)
+    editing = slots.get("_editing") or ()
+    return next((s for s in SLOTS if s.needed(slots) and (s.default is None or s.name in editing)), None)
 
 
 def slot_named(name: str) -> Slot:
@@ -70,6 +71,10 @@ def _ask_next(slots: dict[str, Any], inbound: Inbound, said: tuple[Reply, ...] =
     _known(slots, inbound)
     nxt = next_slot(slots)
     if nxt is None:
+        for slot in SLOTS:  # what was not asked on the way takes its default, shown on the card
+            if slot.default is not None and slot.needed(slots):
+                slots.update(slot.default(slots))
+        slots.pop("_editing", None)
         return Transition(_state(slots, inbound, "confirm"), (*said, *_confirmation(slots)))
     if nxt is just_asked and said:  # what was said already asks again (e.g. "please rephrase")
         return Transition(_state(slots, inbound), said)
@@ -285,6 +290,7 @@ def _edit(slots: dict[str, Any], inbound: Inbound) -> Transition:
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
     for key in summary.GROUP_KEYS[picked]:
         slots.pop(key, None)
+    slots["_editing"] = [s.name for s in SLOTS if s.name in summary.GROUP_KEYS[picked]]
     return _ask_next(slots, inbound)
 
 

@@ -40,6 +40,9 @@ class Slot:
     free: bool = False  # a free-text answer: anything typed is taken unless it is a question, a request or small talk
     # What the slot holds when the owner does not know, or after the question could not be read twice: never a loop.
     skip: Callable[[Slots], dict[str, Any]] | None = None
+    # Not asked on the way (one question fewer): filled so, shown on the confirmation card, asked only when the
+    # owner picks it under 「修正する」. For preferences the desk can settle with the owner anyway.
+    default: Callable[[Slots], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

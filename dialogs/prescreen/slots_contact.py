@@ -236,7 +236,7 @@ SLOTS = (
     Slot("email", "連絡先", _ask(texts.ASK_EMAIL, Choice("なし", "ps:email:none")), _email,
          lambda s: "email" not in s and "phone" not in s, skip=skip(email=None)),
     Slot("mode", "相談方法", lambda s: (MODE.question(texts.ASK_MODE),), _pick(MODE, "mode"),
-         lambda s: "mode" not in s, skip=skip(mode="either")),
+         lambda s: "mode" not in s, skip=skip(mode="either"), default=skip(mode="either", mode_default=True)),
 )
 CONSENT_SLOT = Slot("consent", "連絡先", lambda s: (CONSENT.question(texts.ASK_CONSENT),), _consent,
                     lambda s: "consent" not in s)

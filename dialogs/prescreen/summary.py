@@ -23,7 +23,7 @@ GROUP_KEYS: dict[str, tuple[str, ...]] = {
     "利用状況": ("usage", "past_visits", "past_hours", "usage_unknown", "usage_from_ledger"),
     "事業の内容": ("business", "business_later", "situation", "situation_later"),
     "連絡先": ("business_name", "representative", "phone", "email"),
-    "相談方法": ("mode",),
+    "相談方法": ("mode", "mode_default"),
 }
 EDIT_CHOICES = tuple(Choice(group, f"ps:edit:{i}") for i, group in enumerate(GROUP_KEYS))
 CONFIRM_CHOICES = (Choice("送信する", "ps:confirm:send"), Choice("修正する", "ps:confirm:edit"),
@@ -70,7 +70,7 @@ def card(slots: Slots) -> Card:
         ("代表者", slots.get("representative", "—")),
         ("電話", slots.get("phone", "—")),
         ("メール", slots.get("email") or "なし"),
-        ("相談方法", _label(MODE, slots.get("mode"))),
+        ("相談方法", _label(MODE, slots.get("mode")) + (texts.MODE_DEFAULT_NOTE if slots.get("mode_default") else "")),
     ]
     return Card(texts.CONFIRM_TITLE, tuple(rows))
 

@@ -62,15 +62,25 @@ def test_the_confirmation_is_a_card_then_the_choices() -> None:
              "employees": 3, "employees_range": [3, 3], "shokokai": None, "shokokai_status": "none",
              "theme": "sns", "problem": "インスタで集客したい", "expert": "none", "usage": "none",
              "business": "雑貨店", "situation": "横ばい", "business_name": "玉名雑貨",
-             "representative": "玉名一郎", "phone": "0968123456", "email": None}
-    t = step(State(flow.NODE, slots), Inbound(Kind.TEXT, NOW, text="どちらでも"))
+             "representative": "玉名一郎"}
+    t = step(State(flow.NODE, slots), Inbound(Kind.TEXT, NOW, text="0968-12-3456"))
     card, question = t.replies[-2], t.replies[-1]
-    assert isinstance(card, Card) and ("相談方法", "どちらでも") in card.rows
+    # 相談方法 is not asked on the way: どちらでも, and the card says how to change it
+    assert isinstance(card, Card) and ("相談方法", "どちらでも" + texts.MODE_DEFAULT_NOTE) in card.rows
     assert isinstance(question, Choices) and [c.label for c in question.choices] == ["送信する", "修正する", "やめる"]
     sent = step(t.state, Inbound(Kind.POSTBACK, NOW, data="ps:confirm:send"))
     [effect] = sent.effects
     assert effect.kind == "case_submitted" and effect.payload["size_class"] == "small"
+    assert effect.payload["mode"] == "either"
     assert sent.state == State("menu")  # nothing personal stays in the conversation state
+
+    edit = step(t.state, Inbound(Kind.POSTBACK, NOW, data="ps:confirm:edit"))
+    group = next(c for c in edit.replies[-1].choices if c.label == "相談方法")  # type: ignore[union-attr]
+    asked = step(edit.state, Inbound(Kind.POSTBACK, NOW, data=group.data))
+    assert asked.replies[-1].text == texts.ASK_MODE  # type: ignore[union-attr]
+    chosen = step(asked.state, Inbound(Kind.TEXT, NOW, text="オンラインがよかです"))
+    card = chosen.replies[-2]
+    assert isinstance(card, Card) and ("相談方法", "オンライン") in card.rows
 
 
 def test_a_known_business_is_not_asked_its_usage_the_ledger_gives_it() -> None:
