@@ -32,12 +32,17 @@ def case_submitted(*, session: Session, conversation: Conversation, payload: dic
 
 def handoff_requested(*, session: Session, conversation: Conversation, payload: dict[str, Any],
                       now: datetime, notify_by_mail: bool = False, **_: Any) -> dict[str, str]:
-    """'担当者と話したい' opens one callback case (not one per tap)."""
+    """'担当者と話したい' opens one callback case (not one per tap), carrying what the owner had already entered in
+    the pre-screening (the partial draft), so the coordinator does not ask it again."""
+    draft = dict(payload.get("draft") or {})
     case = cases.open_case_of(session=session, conversation_key=conversation.key, kind="callback")
+    if case is not None and draft:
+        case.fields = {**case.fields, **draft}
     if case is None:
         case = cases.create_case(
             session=session, conversation_key=conversation.key, channel=conversation.channel, kind="callback",
-            outcome="needs_review", fields={"reason": payload.get("reason")}, decisions=[], flags=[], now=now)
+            outcome="needs_review", fields={**draft, "reason": payload.get("reason")}, decisions=[], flags=[],
+            now=now)
         if notify_by_mail:
             notify.queue(session=session, case=case, now=now)
     return {"reference": case.reference}

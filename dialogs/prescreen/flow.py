@@ -274,10 +274,24 @@ def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
     if verdict in ("person", "question"):
         return _answer(SLOTS[0], slots, read(None, slots, inbound, answers), inbound, menu)
+    if (handed := _unread_twice("confirm", slots, menu)) is not None:
+        return handed
     return Transition(_state(slots, inbound, "confirm"), (Text(texts.CHOOSE_PLEASE), *_confirmation(slots)))
 
 
-def _edit(slots: dict[str, Any], inbound: Inbound) -> Transition:
+def _unread_twice(stage: str, slots: dict[str, Any], menu: tuple[Reply, ...]) -> Transition | None:
+    """Never a loop at the card either: after MAX_TRIES unread answers a person takes over, with the whole draft
+    (the form is kept, so the owner can also finish it later)."""
+    tries = dict(slots.get("_tries") or {})
+    tries[stage] = tries.get(stage, 0) + 1
+    slots["_tries"] = tries
+    if tries[stage] < MAX_TRIES:
+        return None
+    effect = Effect("handoff_requested", {"reason": "unread_confirmation", "draft": _partial(slots)})
+    return _end((Text(texts.CONFIRM_UNREAD),), menu, (effect,), keep=slots)
+
+
+def _edit(slots: dict[str, Any], inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
     groups = list(summary.GROUP_KEYS)
     picked = None
     if inbound.kind is Kind.POSTBACK and inbound.data.startswith("ps:edit:"):
@@ -287,6 +301,8 @@ def _edit(slots: dict[str, Any], inbound: Inbound) -> Transition:
         typed = clean(inbound.text)
         picked = next((g for g in groups if g in typed or any(p in typed for p in g.split("・"))), None)
     if picked is None:
+        if inbound.kind is Kind.TEXT and (handed := _unread_twice("edit", slots, menu)) is not None:
+            return handed
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
     for key in summary.GROUP_KEYS[picked]:
         slots.pop(key, None)
@@ -326,7 +342,7 @@ def step(state: State, inbound: Inbound, answers: Answers | None, menu: tuple[Re
         reading = read(None, slots, inbound, answers)
         if reading.kind in ("command", "person"):
             return _answer(SLOTS[0], slots, reading, inbound, menu)
-        return _edit(slots, inbound)
+        return _edit(slots, inbound, menu)
     slot = next_slot(slots)
     if slot is None:
         return _ask_next(slots, inbound)

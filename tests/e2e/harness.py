@@ -42,6 +42,13 @@ class LiveBot:
         with Session(self.engine) as session:
             return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
+    def rows(self, model: type, *where: Any) -> list[Any]:
+        """Rows of a table (detached: read their attributes freely)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            found = list(session.scalars(select(model).where(*where)))
+            session.expunge_all()
+            return found
+
     def settled(self) -> bool:
         """No pending inbox event and no pending outbox row."""
         return (self.count(InboxEvent, InboxEvent.status == "pending") == 0

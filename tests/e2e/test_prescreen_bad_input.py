@@ -7,6 +7,7 @@ import pytest
 
 from bot.db.tables import InboxEvent
 from dialogs.prescreen import texts
+from handoff.tables import Case
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
@@ -80,3 +81,28 @@ def test_unfollow_mid_form_pushes_nothing_and_a_refollow_may_continue(owner: Own
     assert texts.RESUME in said[-1] and set(owner.offered) == {"続きから", "最初から"}
     said = owner.tap("続きから")
     assert said[0] == texts.RESUMED and pending(said) == "industry"
+
+
+def test_a_person_asked_for_mid_form_gets_the_partial_draft(owner: Owner, bot: LiveBot) -> None:
+    owner.say("製造業です")
+    owner.say("担当者と話したいです")
+    wait_until(bot.settled, what="settled")
+    [case] = bot.rows(Case, Case.conversation_key == f"line:{owner.user}")
+    assert case.kind == "callback" and case.fields["reason"] == "user_asked"
+    assert (case.fields["municipality"], case.fields["org_type"], case.fields["industry"]) == (
+        "菊陽町", "company", "manufacturing")  # what was already entered is not asked again by the desk
+
+
+def test_a_confirmation_that_cannot_be_read_twice_goes_to_a_person_not_round_again(owner: Owner, bot: LiveBot) -> None:
+    for answer in ("製造業", "3人", "同意します", "入っていません", "在庫管理をクラウドにしたい", "決まっていません",
+                   "利用していない", "和菓子の製造販売", "横ばい", "菊陽菓子舗", "菊陽 太郎", "096-123-4567"):
+        owner.say(answer)
+    assert texts.CONFIRM_PROMPT in owner.heard[-1][-1]
+    owner.say("ふぁｓｄｆ")  # unreadable once: the card again
+    assert texts.CONFIRM_PROMPT in owner.heard[-1][-1]
+    said = owner.say("ｑｗｅｒ")  # twice: a person takes over with the whole draft
+    assert said[0] == texts.CONFIRM_UNREAD
+    wait_until(bot.settled, what="settled")
+    [case] = bot.rows(Case, Case.conversation_key == f"line:{owner.user}")
+    assert case.fields["reason"] == "unread_confirmation" and case.fields["business_name"] == "菊陽菓子舗"
+    assert case.fields["phone"] == "0961234567"
