@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dialogs.understand.morph import Token, tokens
-from dialogs.understand.text import standard
+from dialogs.understand.morph import reading as reading_of
+from dialogs.understand.text import standard, to_katakana
 
 
 @dataclass(frozen=True)
@@ -64,42 +66,96 @@ def _has(toks: tuple[Token, ...], words: tuple[str, ...], std: str) -> bool:
         w in std for w in words if len(w) >= 3)
 
 
+@lru_cache(maxsize=512)
+def _kana(word: str) -> str:
+    return to_katakana(reading_of(word))
+
+
+def _mentions(scope: str, kana: str, word: str) -> bool:
+    """The word written as such, or its reading in the scope's reading (owners who type in kana only)."""
+    if word in scope:
+        return True
+    spoken = _kana(word)
+    return len(spoken) >= 3 and spoken in kana
+
+
 def _abandoned(std: str, obj: str) -> bool:
     """The object is being given up or compared against: 「チラシをやめて」「チラシではなく」「チラシの代わりに」."""
     at = std.find(obj)
     tail = std[at + len(obj) : at + len(obj) + 6]
-    return tail.startswith(("をやめ", "はやめ", "ではなく", "じゃなく", "の代わり", "から", "より", "以外", "だけでなく",
-                            "に頼らず", "を使わず"))
+    return at >= 0 and tail.startswith(("をやめ", "はやめ", "ではなく", "じゃなく", "の代わり", "から", "より", "以外",
+                                        "だけでなく", "に頼らず", "を使わず"))
+
+
+# A request's goal is in the clause that makes the request, not in the reasons around it: 「自分でやる時間がないので、
+# HPを作ってほしい」 asks for a website; 「ネットで自分たちで売るより、バイヤーを紹介してほしい」 asks for introductions.
+_BACKGROUND = re.compile(r"(?:ので|から|けど|けれど|けども|のに|ため|より|し|が|ても|でも)、|(?:ので|けど|けれど)(?=[^、])")
+_SENTENCE = re.compile(r"[。！？!?\n]+")
+_NEGATED = re.compile(r"^[^、。]{0,14}?(ない|なか|ません|ん(?:し|から|けん|ので|です|$)|ず|無理|きらん|きれん)")
+
+
+def _scopes(std: str) -> list[str]:
+    """The request clause of each sentence: what follows the sentence's last background clause."""
+    out = []
+    for sentence in _SENTENCE.split(std):
+        cut = 0
+        for found in _BACKGROUND.finditer(sentence):
+            cut = found.end()
+        scope = sentence[cut:] if cut < len(sentence) - 3 else sentence
+        if scope:
+            out.append(scope)
+    return out
+
+
+def _learning(scope: str, toks: tuple[Token, ...]) -> bool:
+    """The owner wants to learn or do it themselves (「作り方を教えてほしい」「自分で更新できるように」), not a statement
+    that they cannot (「自分じゃ書ききらん」「書き方も分からん」)."""
+    for word in SELF:
+        at = scope.find(word)
+        while at >= 0:
+            if not _NEGATED.match(scope[at + len(word):]):
+                return True
+            at = scope.find(word, at + 1)
+    return False
+
+
+def _excluded_in(scope: str) -> Excluded | None:
+    toks = tokens(scope)
+    kana = to_katakana(reading_of(scope))
+    request = _has(toks, REQUEST, scope) or any(_mentions(scope, kana, w) for w in REQUEST if len(w) >= 2) or (
+        scope.endswith(("して", "やって", "作って", "書いて")))
+    if not request or _learning(scope, toks):
+        return None
+    for kind in EXCLUDED:
+        objects = [o for o in kind.objects if _mentions(scope, kana, o) and not _abandoned(scope, o)]
+        if not objects or not (_has(toks, kind.verbs, scope) or any(_mentions(scope, kana, v) for v in kind.verbs
+                                                                     if len(v) >= 2)):
+            continue
+        if kind.key == "training" and not any(w in scope for w in _STAFF) and "研修" not in scope:
+            continue
+        if kind.key == "do_the_work" and not any(_mentions(scope, kana, w) for w in _FOR_ME):
+            continue
+        return kind
+    return None
+
+
+_FOR_ME = ("代わり", "代行", "丸投げ", "全部", "任せ", "お任せ", "やってほしい", "やってもらい", "してほしい", "してもらい",
+           "運用して", "投稿して", "入力して", "頼み", "頼ん")
 
 
 GENERAL = Excluded("general", (), (), "一般的な知識や技術の説明だけで終わる支援は、特定の経営課題を解決する支援にあたらないため"
                    "対象外です", "「何に困っているか」「何を実現したいか」を具体的に教えていただければ、専門家がその課題に合わせて助言できます")
-_GENERAL = re.compile(r"一般的な(話|こと|説明|知識)|一般論|基礎知識|(具体的な|特に)(悩み|課題|困りごと|問題)(は|が)?(ない|ありません|なか|"
+_GENERAL = re.compile(r"一般的な(お?話|こと|説明|知識)|一般論|基礎知識|(具体的な|特に)(悩み|課題|困りごと|問題)(は|が)?(ない|ありません|なか|"
                       r"あるわけでは)|特に困っ\w{0,4}ことは(ない|ありません)|話を(聞いて|聞き)|話ば聞")
-_SELF_NEGATED = re.compile(r"(自分|自社|うち)(で|では|たちでは)[^。、]{0,8}(したくない|やりたくない|何もしない|できない|無理)")
 
 
 def screen(text: str) -> Excluded | None:
     """The excluded kind of request the text asks for, or None (the request's goal is a kind the program supports)."""
     std = standard(text)
-    toks = tokens(std)
     if _GENERAL.search(std):
         return GENERAL
-    if _has(toks, SELF, std) and not _SELF_NEGATED.search(std):
-        return None
-    request = _has(toks, REQUEST, std) or std.endswith(("して", "やって", "作って", "書いて"))
-    if not request:
-        return None
-    for kind in EXCLUDED:
-        objects = [o for o in kind.objects if o in std and not _abandoned(std, o)]
-        if not objects or not _has(toks, kind.verbs, std):
-            continue
-        if kind.key == "training" and not any(w in std for w in _STAFF) and "研修" not in std:
-            continue
-        if kind.key == "do_the_work" and not any(w in std for w in ("代わり", "代行", "丸投げ", "全部", "任せ", "お任せ",
-                                                                    "やってほしい", "やってもらい", "してほしい",
-                                                                    "してもらい", "運用して", "投稿して", "入力して",
-                                                                    "頼み", "頼ん")):
-            continue
-        return kind
+    for scope in _scopes(std):
+        found = _excluded_in(scope)
+        if found is not None:
+            return found
     return None
