@@ -9,7 +9,7 @@ from typing import Any
 from dialogs.parsing import parse_headcount
 from dialogs.prescreen.form import SURE, Slots
 from dialogs.prescreen.places import locate
-from dialogs.prescreen.slots_business import INDUSTRY, ORG, THEME
+from dialogs.prescreen.slots_business import INDUSTRY, ORG, inferred_theme
 from dialogs.understand.text import clean, standard
 
 _EMPLOYEE_CLAUSE = re.compile(r"(従業員|社員|スタッフ|パート|アルバイト|バイト|従業者|職人|人を雇|雇って|雇用)[^。、,.]{0,12}?"
@@ -51,7 +51,5 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
     if opening and "problem" not in slots and any(w in std for w in _WISH) and len(std) >= 10:
         found["problem"] = text[:2000]
     if "theme" not in slots and ("problem" in found or "problem" in slots):
-        theme = THEME.found_in(found.get("problem") or text)
-        if theme is not None and theme.score >= SURE:
-            found |= {"theme": theme.key, "theme_inferred": True}
+        found |= inferred_theme(found.get("problem") or text)
     return found

@@ -51,9 +51,10 @@ class Options:
 
     prefix: str
     items: dict[str, tuple[str, ...]]
+    residual: tuple[str, ...] = ()  # 「その他」 keys: read only when no other option is named
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_reader", understand.Options(self.items))
+        object.__setattr__(self, "_reader", understand.Options(self.items, residual=self.residual))
 
     def choices(self, *extra: Choice) -> tuple[Choice, ...]:
         return tuple(Choice(words[0], f"ps:{self.prefix}:{key}") for key, words in self.items.items()) + extra
@@ -76,6 +77,10 @@ class Options:
         """The option a piece of text names (an opening message, a problem statement)."""
         reader: understand.Options = object.__getattribute__(self, "_reader")
         return reader.pick(text)
+
+    def keys_in(self, text: str) -> set[str]:
+        reader: understand.Options = object.__getattribute__(self, "_reader")
+        return reader.keys_in(text)
 
     def pick(self, inbound: Inbound) -> str | None:
         found = self.found(inbound)

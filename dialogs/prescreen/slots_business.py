@@ -84,7 +84,7 @@ THEME = Options("theme", {
     "dx_other": ("その他デジタル化・DX", "dx", "その他", "iot", "ai", "人工知能", "チャットgpt", "chatgpt", "生成ai",
                  "デジタル化", "it化", "セキュリティ", "テレワーク", "リモートワーク", "ウェブ会議", "web会議", "zoom",
                  "ロボット", "センサー", "ドローン", "デジタル全般", "何から", "全般"),
-})
+}, residual=("dx_other",))
 THEME_CLAUSE = "001 4(1)オ・別紙1（講習会テーマ①〜⑤と同じ）"
 
 
@@ -273,6 +273,14 @@ def _problem(inbound: Inbound, slots: Slots) -> Taken | None:
 def _theme_of(text: str, slots: Slots) -> dict[str, Any]:
     """The theme a problem names plainly (one theme, a sure reading) saves the theme question."""
     if "theme" in slots:
+        return {}
+    return inferred_theme(text)
+
+
+def inferred_theme(text: str) -> dict[str, Any]:
+    """A problem that names exactly one theme, surely, settles it; one that names two (「ネットショップは動き出したけど
+    インスタの投稿が分からない」) leaves the question to the owner."""
+    if len(THEME.keys_in(text)) != 1:
         return {}
     found = THEME.found_in(text)
     return {"theme": found.key, "theme_inferred": True} if found and found.score >= SURE else {}

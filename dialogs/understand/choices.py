@@ -39,11 +39,17 @@ class Found:
 class Options:
     """key → the words owners use for it (the first is the button label)."""
 
-    def __init__(self, items: Mapping[str, Iterable[str]], *, min_reading: int = 3) -> None:
+    def __init__(self, items: Mapping[str, Iterable[str]], *, min_reading: int = 3,
+                 residual: Iterable[str] = ()) -> None:
         self.items = {k: tuple(v) for k, v in items.items()}
+        self.residual = frozenset(residual)  # 「その他」: named only when nothing more specific is
         self._words = [(key, standard(w), w) for key, words in self.items.items() for w in words]
         self._readings = [(key, to_katakana(reading(w)), w) for key, words in self.items.items() for w in words
                           if len(reading(w)) >= min_reading]
+        # Phrasings of two or more content words also match with particles changed or added between them:
+        # 「ネットで販売」 is said as 「ネットでの販売」「ネットを使った販売」.
+        self._phrases = [(key, lemmas, w) for key, words in self.items.items() for w in words
+                         if len(lemmas := content(standard(w))) >= 2]
 
     def label(self, key: str) -> str:
         return self.items[key][0]
@@ -74,6 +80,11 @@ class Options:
                     word.isascii() and _ascii_edges(std, start, end))
                 if aligned and not _DENIED_AFTER.match(std[end:]):
                     add(Found(key, 0.9, label))
+        if self._phrases:
+            said = content(std)
+            for key, lemmas, label in self._phrases:
+                if key not in found and _in_order(lemmas, said):
+                    add(Found(key, 0.85, label))
         if is_kana_only(text) or not found:
             kata = to_katakana(std)
             whole_kata = to_katakana(whole)
@@ -81,7 +92,13 @@ class Options:
                 if read and read in kata and not _DENIED_AFTER.match(kata[kata.index(read) + len(read):]):
                     sure = read == whole_kata or len(read) >= 5  # the whole answer, or a long word: no doubt
                     add(Found(key, 0.9 if sure else 0.75, label))
+        if any(k not in self.residual for k in found):
+            found = {k: f for k, f in found.items() if k not in self.residual}
         return sorted(found.values(), key=lambda f: (-f.score, -len(f.word)))
+
+    def keys_in(self, text: str) -> set[str]:
+        """Every option a text names (a problem statement may name several)."""
+        return {f.key for f in self.find(text)}
 
     def pick(self, text: str) -> Found | None:
         """The one option the text names; None when none or two equally strong (say, 「会社か個人か迷う」)."""
@@ -95,6 +112,31 @@ class Options:
         if len(found) > 1 and found[1].score == found[0].score and len(found[0].word) < len(found[1].word) + 2:
             return None
         return found[0]
+
+
+_CONTENT = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
+
+
+def content(std: str) -> tuple[str, ...]:
+    """The content words of a text, as dictionary forms (particles, auxiliaries and symbols left out)."""
+    return tuple(t.normal for t in tokens(std) if t.pos in _CONTENT and t.sub != "非自立可能")
+
+
+def _in_order(lemmas: tuple[str, ...], said: tuple[str, ...], gap: int = 1) -> bool:
+    """The lemmas occur in this order with at most `gap` other content words between neighbours."""
+    for start, word in enumerate(said):
+        if word != lemmas[0]:
+            continue
+        at, ok = start, True
+        for lemma in lemmas[1:]:
+            window = said[at + 1 : at + 2 + gap]
+            if lemma not in window:
+                ok = False
+                break
+            at = at + 1 + window.index(lemma)
+        if ok:
+            return True
+    return False
 
 
 def _nested(long: str, short: str) -> bool:
