@@ -9,6 +9,7 @@ from typing import Any
 from dialogs.parsing import parse_headcount
 from dialogs.prescreen.form import SURE, Slots
 from dialogs.prescreen.places import locate
+from dialogs.prescreen.screening import screen
 from dialogs.prescreen.slots_business import INDUSTRY, ORG, inferred_theme
 from dialogs.understand.text import clean, standard
 
@@ -48,7 +49,8 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
             count = 0
         if count is not None:
             found |= {"employees": count, "employees_range": [count, count]}
-    if opening and "problem" not in slots and any(w in std for w in _WISH) and len(std) >= 10:
+    if opening and "problem" not in slots and any(w in std for w in _WISH) and len(std) >= 10 and \
+            screen(text) is None:  # a request the program may not cover is asked for properly, then screened
         found["problem"] = text[:2000]
     if "theme" not in slots and ("problem" in found or "problem" in slots):
         found |= inferred_theme(found.get("problem") or text)

@@ -54,8 +54,8 @@ class Options:
     def label(self, key: str) -> str:
         return self.items[key][0]
 
-    def find(self, text: str) -> list[Found]:
-        """Every option the text names, best first."""
+    def find(self, text: str, *, specific: bool = True) -> list[Found]:
+        """Every option the text names, best first (`specific`: その他 left out when something else is named)."""
         std = standard(text)
         if not std:
             return []
@@ -92,13 +92,13 @@ class Options:
                 if read and read in kata and not _DENIED_AFTER.match(kata[kata.index(read) + len(read):]):
                     sure = read == whole_kata or len(read) >= 5  # the whole answer, or a long word: no doubt
                     add(Found(key, 0.9 if sure else 0.75, label))
-        if any(k not in self.residual for k in found):
+        if specific and any(k not in self.residual for k in found):
             found = {k: f for k, f in found.items() if k not in self.residual}
         return sorted(found.values(), key=lambda f: (-f.score, -len(f.word)))
 
     def keys_in(self, text: str) -> set[str]:
         """Every option a text names (a problem statement may name several)."""
-        return {f.key for f in self.find(text)}
+        return {f.key for f in self.find(text, specific=False)}
 
     def pick(self, text: str) -> Found | None:
         """The one option the text names; None when none or two equally strong (say, 「会社か個人か迷う」)."""
