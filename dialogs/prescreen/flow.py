@@ -165,7 +165,14 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
     if kind == "person":
         effect = Effect("handoff_requested", {"reason": "user_asked", "draft": _partial(slots)})
         return _end((Text(texts.PERSON_ASKED),), menu, (effect,), keep=slots)
+    if kind == "question" and slot.free and text and slots.get("_asked") == standard(text)[:200]:
+        taken = slot.take(inbound, slots)  # the same words again after an answer: they were meant as the answer
+        if taken is not None:
+            slots.pop("_asked", None)
+            return _accept(slot, slots, taken, inbound, menu, text)
     if kind == "question":
+        if slot.free and text:
+            slots["_asked"] = standard(text)[:200]
         tries = dict(slots.get("_tries") or {})
         tries[slot.name] = tries.get(slot.name, 0) + 1
         slots["_tries"] = tries

@@ -87,6 +87,8 @@ def _free(slot: Slot, slots: dict[str, Any], inbound: Inbound, text: str, asking
     """A free-text question takes what is typed, unless it is a question for the desk, small talk or 「わからない」."""
     if asking and signals.hedged(text):
         asking = False
+    if asking and slot.name == "problem" and len(text) > 20 and not signals.direct_question(text):
+        asking = False  # 「…どのレジにすればいいか知りたい」: what the owner wants to find out is the problem itself
     if asking:
         reply = answers.answer(text) if answers is not None else None
         if reply is not None or slot.name != "problem" or len(text) <= 20:  # a long one describes the problem

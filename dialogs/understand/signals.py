@@ -154,9 +154,27 @@ def wants_person(text: str) -> bool:
         person = person or any(r in kata for r in PEOPLE_READINGS)
         talk = talk or any(r in kata for r in TALK_READINGS)
     want = any(w in WANT for w in lemmas) or _QUESTION_END.search(std) is not None or std.endswith(("て", "で"))
-    if person and talk and want:
+    if person and talk and want and not _describes_someone(toks):
         return not any(t.lemma in ("専門家", "先生", "コンサルタント", "業者") for t in toks)
     return std in ("担当者", "担当者さん", "人間", "オペレーター")
+
+
+_DIRECT_END = re.compile(r"([?？]|か|かね|ですかね|の|と|とね|でしょ)[。！!…]*$")
+
+
+def direct_question(text: str) -> bool:
+    """Asked of the desk in so many words (ends 〜か／〜の？／？), not a wish to find something out
+    (「どのレジがいいか知りたい」「やり方を教えてほしい」)."""
+    return _DIRECT_END.search(standard(text)) is not None
+
+
+def _describes_someone(toks: tuple[Token, ...]) -> bool:
+    """「前に展示会で話した人がいい」: a talk verb in the past modifying the person noun describes someone (an
+    expert the owner met), it does not ask to talk to someone now."""
+    for i in range(len(toks) - 2):
+        if toks[i].lemma in TALK and toks[i + 1].lemma == "た" and toks[i + 2].lemma in PEOPLE | {"方"}:
+            return True
+    return False
 
 
 _WEAK_END = re.compile(r"(かな|かね|かも|かしら|かなあ|かなー)[。！!…]*$")
