@@ -18,7 +18,14 @@ YES_WORDS = {"はい", "ええ", "うん", "そう", "ある", "有る", "いる
              "大丈夫", "良い", "よい", "いい", "同意", "もちろん", "お願い", "はーい", "あい"}
 # A denied objection is a yes: 「問題なかです」「異議なし」「構いません」「差し支えありません」.
 NO_OBJECTION = re.compile(r"(問題|異議|異存|差し支え|差支え|支障|文句|心配)(は|も)?(ない|なし|無し|ありません|ございません)|"
-                          r"構わない|構いません|かまわない|かまいません")
+                          r"構わない|構いません|かまわない|かまいません|"
+                          r"^(仕方|しかた|しょう|しょー|しゃあ|しゃー)(が|の)?(ない|ありません|ないです)(ね|な|よ)?[。！!]*$")
+_BUT = ("でも", "けど", "だけど", "ですけど", "ただ", "しかし", "ですが", "だが", "とはいえ")
+_CONCEDING = ("ね", "けど", "けれど", "が", "ても", "でも", "ねえ", "なあ")
+_ACKNOWLEDGE = {"はい", "ええ", "うん", "そう", "そうです", "はいはい", "ね", "よ"}
+# Whole answers that say yes in chat shorthand.
+OK_WORDS = {"おけ", "おっけ", "おっけー", "おけー", "オッケー", "オッケ", "おーけー", "おk", "ok", "okです", "りょ", "りょです",
+            "りょうかい", "おけです", "おっけーです"}
 # Verbs and nouns of not knowing (negated or not): わからない, 知らない, 不明, 覚えていない, 忘れた.
 UNKNOWN_NEG = {"分かる", "わかる", "知る", "覚える", "把握", "確認"}
 UNKNOWN_WORDS = ("不明", "忘れ", "わかんない", "わかんね", "さあ", "はっきりしない", "はっきりせん", "見当がつか",
@@ -85,8 +92,15 @@ def polarity(text: str) -> bool | None:
     toks = tokens(std)
     if not _content(toks):
         return None
-    if NO_OBJECTION.search(std):
+    if NO_OBJECTION.search(std) or std.rstrip("。！!ー〜~") in OK_WORDS:
         return True
+    clauses = [c for c in re.split(r"[、。,.!！]+", std) if c and c not in _ACKNOWLEDGE]
+    if len(clauses) > 1 and (clauses[-1].startswith(_BUT) or clauses[-2].endswith(_CONCEDING)):
+        # after a concession the conclusion comes last: 「しょうがないね、よかです」 is a yes, 「はい、でも入ってません」
+        # a no; otherwise the first clause answers and the rest adds to it (「ない、LINEでよか」 is a no)
+        last = polarity(clauses[-1])
+        if last is not None:
+            return last
     if negated(toks):
         return False
     first = _content(toks)[0]
