@@ -56,7 +56,10 @@ def parse_yen(text: str) -> int | None:
 def parse_headcount(text: str) -> int | None:
     """'２５名' → 25; '二十五人' → 25; '約30人くらい' → 30; '5〜6人' → 6; '従業員はいません' → 0; None if no count."""
     t = prepare(kana_numerals(text))
-    counts = [f for f in find_all(t) if t[f.end : f.end + 1] in ("人", "名")]
+    mentioned = [f for f in find_all(t) if t[f.end : f.end + 1] in ("人", "名")]
+    counts = [f for f in mentioned if not _not_counted(t, f.start)]
+    if mentioned and not counts:  # only officers, seasonal help or the owner were counted (004 ※1)
+        return 0 if any(_OWNER.search(_before(t, f.start)) for f in mentioned) else None
     if len(counts) >= 2:  # 「大工が8人と事務が2人で、10人」 → 10; 「社員32人、パート8人」 → 40
         values = [int(f.value) for f in counts]
         total = next((int(f.value) for f in counts if re.search(r"(合計|全部で|あわせて|合わせて|計|総勢|全員で|全体で)(は|が|で)?$",
@@ -64,6 +67,8 @@ def parse_headcount(text: str) -> int | None:
         if total is not None:
             return total
         return max(values) if max(values) * 2 == sum(values) else sum(values)
+    if len(counts) == 1 and len(mentioned) > 1:
+        return int(counts[0].value)
     value = _best(t, ("人", "名"))
     if value is not None:
         return int(value) if value >= 0 else None
@@ -72,6 +77,28 @@ def parse_headcount(text: str) -> int | None:
     if any(w in compact for w in _ZERO_PEOPLE) or (not employed and re.search(r"(ひとり|一人|1人)で(?!す)", compact)):
         return 0  # nobody employed, or "I do it alone" (※1: the owner is not counted)
     return next((count for word, count in _KANA_PEOPLE.items() if word in compact), None)
+
+
+# 004 ※1: 常時使用する従業員 — officers, seasonal or short-term help and the owner are not counted. A count is theirs
+# when the words just before it name them (「役員の2名」「理事が3人」「夏場だけ短期のバイトが10人」「わし一人」).
+_OFFICERS = re.compile(r"(役員|理事|取締役|監査役|社長|代表|会長|専務|常務|季節|短期|臨時|日雇|繁忙期|夏場|夏だけ|冬だけ|"
+                       r"[か箇ヶヵケ]月だけ|手伝い)[^、。,.]{0,8}$")
+_OWNER = re.compile(r"(わし|わたし|私|自分|本人|僕|俺|おれ|うち)(は|が)?(ひとり|独り)?$")
+
+
+def _before(t: str, start: int) -> str:
+    clause_start = max(t.rfind(c, 0, start) for c in "、。,.") + 1
+    return t[clause_start:start]
+
+
+_LEFT_OUT = re.compile(r"(除い|除く|除き|以外|別に|抜き|含めず|入れず|含まず|を引いて|引くと)")
+
+
+def _not_counted(t: str, start: int) -> bool:
+    before = _before(t, start)
+    if _LEFT_OUT.search(before):  # 「役員を除いて12人」: the count is what remains
+        return False
+    return bool(_OFFICERS.search(before) or _OWNER.search(before))
 
 
 _PER_VISIT = ("あたり", "当たり", "ずつ", "毎回", "1回", "一回", "each")

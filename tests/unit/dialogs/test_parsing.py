@@ -14,6 +14,7 @@ from dialogs.parsing import (
     parse_usage,
     parse_yen,
 )
+from dialogs.understand.text import standard
 
 KANJI = "〇一二三四五六七八九"
 
@@ -112,3 +113,15 @@ def test_parse_minutes(text: str, minutes: int) -> None:
 @pytest.mark.parametrize("text", ["", "たくさん", "0", "0時間", "0.001"])
 def test_parse_minutes_without_a_duration(text: str) -> None:
     assert parse_minutes(text) is None
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("社員は12名です。役員の2名は含めていません", 12),  # 004 ※1: officers are not employees
+    ("理事が3人いて、それとは別に従業員さんが、パートさんも入れて7人です", 7),
+    ("正社員の6人で、夏場の二か月だけ短期のバイトが10人くらい来ます", 6),  # seasonal help is not 常時
+    ("人は雇うとらん。わし一人たい", 0),  # the owner is not counted
+    ("役員を除いて12人", 12),  # what remains after the officers
+    ("大工が８人と事務が２人で、１０人たい", 10),
+])
+def test_headcount_counts_regular_employees_only(text: str, count: int) -> None:
+    assert parse_headcount(standard(text)) == count
