@@ -17,6 +17,8 @@ _EMPLOYEE_CLAUSE = re.compile(r"(従業員|社員|スタッフ|パート|アル�
                               r"(\d+|[一二三四五六七八九十]+)\s*(人|名)|(\d+|[一二三四五六七八九十]+)\s*(人|名)(の従業員|を雇|雇|の社員|の"
                               r"スタッフ|のパート)")
 _ALONE = ("一人で", "ひとりで", "1人で", "夫婦で", "家族だけ", "私だけ", "自分だけ", "一人でやって", "ひとりでやって")
+# 「補助金のことで相談したい」「ネットショップの相談です」 name a topic; the problem question asks what it is.
+_TOPIC_ONLY = re.compile(r"(のことで|について|に関して|の件で|のこと)(ご)?(相談|話|聞|お聞き|お話|伺)|の(ご)?相談(です|を|が|に|したい|$)")
 _WISH = ("たい", "困", "悩", "ほしい", "欲しい", "どうすれば", "どうしたら", "わからない", "できない", "考えて", "検討")
 
 
@@ -28,7 +30,7 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
         return {}
     found: dict[str, Any] = {}
     if "in_kumamoto" not in slots:
-        place = locate(text)
+        place = locate(text, placed=True)  # 「球磨焼酎の蔵元です」 names a product, not where the business is
         if place is not None and place[0] is not None:
             found |= {"municipality": place[0], "in_kumamoto": True}
     if "industry" not in slots:
@@ -50,7 +52,7 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
         if count is not None:
             found |= {"employees": count, "employees_range": [count, count]}
     if opening and "problem" not in slots and any(w in std for w in _WISH) and len(std) >= 10 and \
-            screen(text) is None:  # a request the program may not cover is asked for properly, then screened
+            screen(text) is None and not _TOPIC_ONLY.search(std):  # (an excluded request is asked, then screened)
         found["problem"] = text[:2000]
     if "theme" not in slots and ("problem" in found or "problem" in slots):
         found |= inferred_theme(found.get("problem") or text)

@@ -64,8 +64,14 @@ _DENIED = ("じゃなく", "ではなく", "じゃない", "ではない", "じ�
 _NOW = ("今は", "いまは", "現在は", "現在", "今の", "いまの", "移って", "移転", "引っ越して")
 
 
-def _mentions(t: str) -> list[tuple[int, str]]:
-    """Every municipality named in the text with its position, denied or past ones left out."""
+_PLACED = ("市", "町", "村", "で", "に", "から", "の", "、", "。", "です", "在", "近く", "あたり", "辺", "方", "周辺", "よ", "!",
+           "！", ",", ".")
+
+
+def _mentions(t: str, placed: bool = False) -> list[tuple[int, str]]:
+    """Every municipality named in the text with its position, denied or past ones left out. `placed`: only names
+    used as a place (with 市町村 or a particle after them), not inside a product's name (「球磨焼酎」「阿蘇のあか牛」 —
+    the latter still counts)."""
     found: list[tuple[int, str]] = []
     taken: set[int] = set()
     for stem, name in _STEMS:
@@ -75,6 +81,8 @@ def _mentions(t: str) -> list[tuple[int, str]]:
             taken.update(range(at, at + len(stem)))
             after = t[at + len(stem) : at + len(stem) + 8]
             if after.startswith("郡"):  # 球磨郡多良木町: the district, not 球磨村
+                continue
+            if placed and after and not after.startswith(_PLACED):
                 continue
             if not any(after.lstrip("市町村").startswith(d) or d in after[:6] for d in _DENIED):
                 found.append((at, name))
@@ -91,7 +99,7 @@ def _near_miss(t: str) -> str | None:
     return None
 
 
-def locate(text: str, *, guess: bool = False) -> tuple[str | None, bool] | None:
+def locate(text: str, *, guess: bool = False, placed: bool = False) -> tuple[str | None, bool] | None:
     """(municipality, in Kumamoto) from what was typed; None when it names no place we know. Several places: the
     one not denied (「熊本市じゃなくて、隣の嘉島町」), the present one (「…いまは錦町に移って」), else the first.
     `guess`: also a name with one wrong character (the caller confirms it back)."""
@@ -99,7 +107,7 @@ def locate(text: str, *, guess: bool = False) -> tuple[str | None, bool] | None:
     outside = [p for p in (*PREFECTURES, *NEIGHBOURS, *PREFECTURE_READINGS) if p in t and p != "熊本"]
     if any(w in t for w in ("県外", "熊本以外", "熊本県以外", "けんがい")):
         return None, False
-    mentions = [] if outside else _mentions(t)
+    mentions = [] if outside else _mentions(t, placed)
     if mentions:
         now = [name for at, name in mentions if any(w in t[max(0, at - 6) : at] for w in _NOW)]
         return (now[-1] if now else mentions[0][1]), True
