@@ -44,6 +44,23 @@ def kana_numerals(text: str) -> str:
     return out if not re.search(r"[ぁ-ん]", rest) else text  # only when every word was a numeral
 
 
+_KANA_DIGIT = r"(?:じゅう|じゅっ|じっ|いち|いっ|に|さん|よん|よ|ご|ろく|ろっ|なな|しち|はち|はっ|きゅう|く)"
+_KANA_COUNTED = re.compile(rf"({_KANA_DIGIT}+)(かい|じかん|にん|めい)")
+_KANA_DIGIT_KANJI = {"じゅう": "十", "じゅっ": "十", "じっ": "十", "いち": "一", "いっ": "一", "に": "二", "さん": "三",
+                     "よん": "四", "よ": "四", "ご": "五", "ろく": "六", "ろっ": "六", "なな": "七", "しち": "七",
+                     "はち": "八", "はっ": "八", "きゅう": "九", "く": "九"}
+_COUNTERS = {"かい": "回", "じかん": "時間", "にん": "人", "めい": "名"}
+
+
+def counted_kana(text: str) -> str:
+    """Kana numerals with their counter inside any text: 「ごかい きて もらって いっかい さんじかん ずつ」 →
+    「五回 きて もらって 一回 三時間 ずつ」 (owners who type kana only)."""
+    def kanji(m: re.Match[str]) -> str:
+        digits = re.findall(_KANA_DIGIT, m.group(1))
+        return "".join(_KANA_DIGIT_KANJI[d] for d in digits) + _COUNTERS[m.group(2)]
+    return _KANA_COUNTED.sub(kanji, text)
+
+
 def parse_yen(text: str) -> int | None:
     """'資本金は五千万円' → 50000000; '1,000万' → 10000000; '１．５億' → 150000000; None without an amount."""
     t = prepare(kana_numerals(text))
@@ -106,7 +123,7 @@ _PER_VISIT = ("あたり", "当たり", "ずつ", "毎回", "1回", "一回", "e
 
 def parse_usage(text: str) -> tuple[int | None, float | None]:
     """'2回 6時間' → (2, 6.0); '3回' → (3, None); '9時間くらい' → (None, 9.0); '三回、一回あたり二時間' → (3, 6.0)."""
-    t = prepare(text)
+    t = prepare(counted_kana(text))
     visits = hours = None
     per_visit = False
     for f in find_all(t):

@@ -27,6 +27,7 @@ def bare(text: str) -> str:
 
 
 _SUFFIXES = set("業屋店所社")
+_SUFFIXES2 = {"施設", "業者", "事業", "関係", "関連", "会社", "工場", "教室"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ class Options:
                 continue
             for m in re.finditer(re.escape(word), std):
                 start, end = m.start(), m.end()
-                suffixed = std[end : end + 1] in _SUFFIXES and end + 1 in bounds[1]  # 運送業, 八百屋, 酒店
+                suffixed = (std[end : end + 1] in _SUFFIXES and end + 1 in bounds[1]) or (  # 運送業, 八百屋, 酒店
+                    std[end : end + 2] in _SUFFIXES2 and end + 2 in bounds[1])  # 宿泊施設, 建設業者
                 aligned = (start in bounds[0] and (end in bounds[1] or suffixed or len(word) >= 4)) or (
                     word.isascii() and _ascii_edges(std, start, end))
                 if aligned and not _DENIED_AFTER.match(std[end:]):

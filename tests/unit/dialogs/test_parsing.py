@@ -125,3 +125,11 @@ def test_parse_minutes_without_a_duration(text: str) -> None:
 ])
 def test_headcount_counts_regular_employees_only(text: str, count: int) -> None:
     assert parse_headcount(standard(text)) == count
+
+
+@pytest.mark.parametrize(("text", "usage"), [
+    ("ごかい きて もらって いっかい さんじかん ずつ でした", (5, 15.0)),  # kana only, per visit
+    ("にかい、ろくじかん", (2, 6.0)),
+])
+def test_usage_in_kana(text: str, usage: tuple[int, float]) -> None:
+    assert parse_usage(standard(text)) == usage
