@@ -113,8 +113,11 @@ def polarity(text: str) -> bool | None:
 def unknown(text: str) -> bool:
     """The owner does not know the answer: わからない, 分かりません, 知らん, 不明, 覚えていない, 忘れました."""
     std = standard(text)
-    if len(std) > 30:  # a long message says something more than "I don't know"
-        return False
+    if len(std) > 30:  # a long message says more than "I don't know" — unless its conclusion is just that
+        last = [c for c in re.split(r"[、。,.!！]+|(?<=ので)|(?<=けど)", std) if c]
+        tail = last[-1] if last else ""
+        wish = any(w in std for w in ("たい", "ほしい", "欲しい", "困"))  # 「…何から始めればいいかわからない」 is a problem
+        return len(tail) <= 20 and tail != std and not wish and unknown(tail) and not polarity_of_fact(std)
     if any(w in std for w in UNKNOWN_WORDS):
         return True
     toks = tokens(std)
@@ -124,6 +127,11 @@ def unknown(text: str) -> bool:
             if any((a.pos == "助動詞" and a.lemma in NEG_AUX) or a.lemma in ("ない", "無い") for a in after):
                 return True
     return False
+
+
+def polarity_of_fact(std: str) -> bool:
+    """A long message that ends in 「わからない」 but states the fact before it (「5人だと思うけど、正確にはわからん」)."""
+    return bool(re.search(r"\d|[一二三四五六七八九十百千万]+(人|名|円|回|時間)", std))
 
 
 def command(text: str) -> str | None:
