@@ -124,8 +124,16 @@ def content(std: str) -> tuple[str, ...]:
     return tuple(t.normal for t in tokens(std) if t.pos in _CONTENT and t.sub != "非自立可能")
 
 
+def _stem(word: str) -> str:
+    """A word without its kana ending: 売る, 売り → 売 (a verb and its noun form are the same content)."""
+    stem = re.sub(r"[ぁ-ん]+$", "", word)
+    return stem if stem and re.search(r"[一-龥]", stem) else word
+
+
 def _in_order(lemmas: tuple[str, ...], said: tuple[str, ...], gap: int = 1) -> bool:
     """The lemmas occur in this order with at most `gap` other content words between neighbours."""
+    lemmas = tuple(_stem(w) for w in lemmas)
+    said = tuple(_stem(w) for w in said)
     for start, word in enumerate(said):
         if word != lemmas[0]:
             continue
