@@ -90,6 +90,12 @@ def test_eligible_manufacturer_by_typing(owner: Owner) -> None:
     to_problem(owner)
     owner.say("在庫と受注を紙で管理していて、クラウドの管理システムを入れたい")
     after_problem(owner)
+    assert "どちらでも" in " ".join(owner.heard[-1])  # 相談方法 is not asked on the way: the card says how to change it
+    owner.tap("修正する")
+    owner.tap("相談方法")
+    assert pending(owner.heard[-1]) == "mode"
+    owner.say("オンラインで")
+    assert texts.CONFIRM_PROMPT in owner.last
     case = submit(owner)
     assert case | {"created_at": None, "reference": None, "decisions": None} == case | {
         "created_at": None, "reference": None, "decisions": None,
