@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     notify_to: str = ""  # comma-separated addresses; empty: every active coordinator and admin
     public_url: str = "http://127.0.0.1:8000"  # where links in e-mails point
+    # Expert evaluation (002 専門家の評価): the averages count the last N days (002: 例えば4か月程度); an owner who
+    # has not rated is reminded once after this many hours (checked every poll seconds).
+    evaluation_window_days: int = Field(default=120, ge=1, le=3650)
+    evaluation_reminder_after_hours: float = Field(default=72.0, ge=0)
+    evaluation_reminder_poll_seconds: float = Field(default=60.0, gt=0)
 
     def business_hours(self) -> BusinessHours:
         """The desk's calendar, as the dialogs and the reports use it."""

@@ -8,7 +8,7 @@ An owner who unfollowed is never answered; one who follows again mid-form is off
 
 from __future__ import annotations
 
-from dialogs import ask, menu, person, satisfaction
+from dialogs import ask, evaluation, menu, person, satisfaction
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Inbound, Kind, State, Transition
 from dialogs.ports import Knowledge
@@ -40,6 +40,8 @@ def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> 
         return _unfollowed(state)
     if (rated := satisfaction.step(state, inbound)) is not None:  # a face tapped, or the comment after it
         return rated
+    if (rating := evaluation.step(state, inbound)) is not None:  # rating the expert after a dispatch (002)
+        return rating
     if state.node == ask.NODE:  # a coordinator asked for one item of the draft
         return ask.step(state, inbound)
     if state.node == person.NODE:  # a coordinator is talking: nothing but the relay (and 「ボットに戻る」)
@@ -50,5 +52,5 @@ def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> 
     if inbound.kind is Kind.FOLLOW and saved:
         return flow.step(State(flow.NODE, dict(saved)), inbound, knowledge, menu.menu())
     if command_of(inbound) is None and (intent_of(inbound) == "consult" or _wants_consult(inbound)):
-        return flow.start(inbound, saved=saved)
+        return evaluation.held(state, inbound) or flow.start(inbound, saved=saved)
     return menu.step(state, inbound, knowledge)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_VISITS
-from handoff import lifecycle, relay, satisfaction
+from handoff import conflict, evaluation, lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
-from handoff.tables import Case
+from handoff.tables import Case, Expert
 
 # 実施要領 4(1)ク② — the grounds on which the desk may refuse a dispatch.
 REJECT_REASONS: dict[str, str] = {
@@ -83,12 +83,43 @@ def preview(*, case: Case, decision: str, expert: str = "", mode: str = "", visi
     raise DecisionError("判断を選んでください")
 
 
+def registry_expert(*, session: Session, expert_id: int | None) -> Expert | None:
+    """The registry's expert picked for an approval (None: a name typed instead); refused when not active."""
+    if not expert_id:
+        return None
+    expert = session.get(Expert, expert_id)
+    if expert is None or not expert.active:
+        raise DecisionError("選んだ専門家は登録されていないか、休止中です")
+    return expert
+
+
+def findings(*, case: Case, expert: Expert | None) -> list[conflict.Finding]:
+    """What 4(1)ク② names for this expert on this case (shown before confirming)."""
+    if expert is None:
+        return []
+    return conflict.check(expert_name=expert.name, affiliation=expert.affiliation, fields=case.fields)
+
+
 def approve(*, session: Session, case: Case, actor: StaffUser, expert: str, mode: str, visits: int,
-            channels: Mapping[str, Channel], now: datetime, address: str = "", message: str = "") -> None:
+            channels: Mapping[str, Channel], now: datetime, address: str = "", message: str = "",
+            expert_id: int | None = None, acknowledged: bool = False) -> None:
+    """Approve with an expert from the registry (or a typed name): a finding of 4(1)ク② must be acknowledged, and a
+    business that has not rated its last expert is held (002 専門家の評価)."""
+    picked = registry_expert(session=session, expert_id=expert_id)
+    expert = picked.name if picked else expert
     _approval(case, expert, mode, visits)
+    if any(f.ground for f in findings(case=case, expert=picked)) and not acknowledged:
+        raise DecisionError("実施要領 4(1)ク②に当たるおそれがあります。"
+                            "内容を確認し、「確認しました」にチェックしてください")
+    pending = evaluation.pending_for(session=session, conversation_key=case.conversation_key)
+    if pending is not None and pending.reference != case.reference:
+        raise DecisionError(f"この事業者は前回の派遣（{pending.reference}）の専門家評価がまだです。"
+                            "評価が済むまで次の派遣は承認できません（002 専門家の評価）")
     text = message.strip() or approval_message(case.reference, expert, mode, visits)
     _tell(session, case, actor, text, Move.APPROVE, channels, now, address,
-          {"result": "approved", "expert": expert.strip(), "mode": mode, "planned_visits": visits})
+          {"result": "approved", "expert": expert.strip(), "mode": mode, "planned_visits": visits,
+           **({"expert_id": picked.id} if picked else {})})
+    case.expert_id = picked.id if picked else None
 
 
 def reject(*, session: Session, case: Case, actor: StaffUser, reasons: list[str], message: str,

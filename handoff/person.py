@@ -14,7 +14,7 @@ from bot.staff.tables import StaffUser
 from dialogs import person, texts
 from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.model import State
-from handoff import lifecycle, relay, satisfaction
+from handoff import evaluation, lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
 from handoff.tables import Case
 
@@ -87,6 +87,8 @@ def close(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
                                 reason=note)
     relay.note(session=session, case=case, direction="system", now=now, actor=actor.email,
                text=f"{lifecycle.STATUS_LABELS[done.after]}にしました" + (f"：{note.strip()}" if note.strip() else ""))
+    if move is Move.CLOSE:  # support ended: the owner rates the expert (002 専門家の評価)
+        evaluation.support_ended(session=session, case=row, channels=channels, now=now)
     return done.after
 
 

@@ -34,6 +34,7 @@ class Case(Base):
     channel: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)  # the coordinator
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"), nullable=True, index=True)  # approved
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -96,6 +97,7 @@ class Visit(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     mode: Mapped[str] = mapped_column(String(10))  # visit | online
     expert: Mapped[str] = mapped_column(String(200))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"), nullable=True, index=True)
     report: Mapped[str] = mapped_column(String(4000), default="")  # 専門家支援報告書 (summary)
     report_shared: Mapped[bool] = mapped_column(Boolean, default=False)  # fed back to the owner's 商工会
     actor: Mapped[str] = mapped_column(String(254), default="")
@@ -134,5 +136,82 @@ class Feedback(Base):
     answer: Mapped[str | None] = mapped_column(String(10), nullable=True)  # yes | no
     how: Mapped[str | None] = mapped_column(String(10), nullable=True)  # tap | typed
     faq_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Expert(Base):
+    """An expert the desk dispatches (001 4(1)エ): affiliation (for 4(1)ク②), qualifications, fields (themes ①〜⑧),
+    areas, how they work, availability, and the organisation that recommended them (002: 推薦機関, on the profile)."""
+
+    __tablename__ = "expert"
+    __table_args__ = (Index("ix_expert_active_name", "active", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    qualifications: Mapped[str] = mapped_column(String(500), default="")
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # theme keys (handoff/experts.py THEMES)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)  # municipalities, or 県内全域
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+    onsite: Mapped[bool] = mapped_column(Boolean, default=True)
+    availability: Mapped[str] = mapped_column(String(500), default="")
+    recommended_by: Mapped[str] = mapped_column(String(200), default="")  # 推薦機関 (002)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Derived on every write, for filtering in SQL on both backends: ",it_tools,sns," and ",菊陽町,県内全域,"
+    field_list: Mapped[str] = mapped_column(String(300), default="")
+    area_list: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(Expert, "before_insert")
+@event.listens_for(Expert, "before_update")
+def _derive_expert(_mapper: Any, _conn: Any, expert: Expert) -> None:
+    expert.field_list = "," + ",".join(expert.fields or []) + "," if expert.fields else ""
+    expert.area_list = "," + ",".join(expert.areas or []) + "," if expert.areas else ""
+
+
+class EvaluationRequest(Base):
+    """The owner was asked to rate the expert when support ended (002 専門家の評価); open until rated, and while
+    it is open the business's next free dispatch waits. Reminded once."""
+
+    __tablename__ = "evaluation_request"
+    __table_args__ = (Index("ix_evaluation_request_open", "conversation_key", "rated_at"),
+                      Index("ix_evaluation_request_due", "rated_at", "reminded_at", "asked_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_case.id"), unique=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"))
+    conversation_key: Mapped[str] = mapped_column(String(200))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ExpertEvaluation(Base):
+    """One rating of an expert for one case: by the owner (six axes, 1–5) or by the 商工会's advisor (the six axes
+    and 002's 支援機関 items, which only the desk sees). Once per case and rater."""
+
+    __tablename__ = "expert_evaluation"
+    __table_args__ = (UniqueConstraint("case_id", "rater", name="uq_expert_evaluation_case_id_rater"),
+                      Index("ix_expert_evaluation_expert", "expert_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_case.id"))
+    rater: Mapped[str] = mapped_column(String(10))  # owner | advisor
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
+    communication: Mapped[int] = mapped_column(Integer)
+    clarity: Mapped[int] = mapped_column(Integer)
+    expertise: Mapped[int] = mapped_column(Integer)
+    analysis: Mapped[int] = mapped_column(Integer)
+    execution: Mapped[int] = mapped_column(Integer)
+    manners: Mapped[int] = mapped_column(Integer)
+    # 002: 支援機関 items (advisors only; shown to the desk only)
+    org_issue: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    org_strategy: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    org_knowledge: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    org_execution: Mapped[int | None] = mapped_column(Integer, nullable=True)
     comment: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

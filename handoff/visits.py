@@ -4,20 +4,22 @@ in all. After the support the expert's report (専門家支援報告書) is fed 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels.base import Channel
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_HOURS, MAX_HOURS_PER_VISIT, MAX_VISITS
 from dialogs.hours import JST
 from dialogs.parsing import parse_minutes
-from handoff import lifecycle, relay
+from handoff import evaluation, lifecycle, relay
 from handoff.decide import MODES
 from handoff.lifecycle import Move
-from handoff.tables import Case, Visit
+from handoff.tables import Case, Expert, Visit
 
 CLAUSE = "実施要領 4(1)ク①"
 LOGGABLE = ("approved", "in_support")
@@ -58,9 +60,11 @@ def ledger(*, session: Session, case: Case, shared_only: bool = False) -> list[V
 
 
 def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | None, duration: str, mode: str,
-        expert: str, report: str, now: datetime, address: str = "") -> Visit:
+        expert: str, report: str, now: datetime, address: str = "",
+        channels: Mapping[str, Channel] | None = None) -> Visit:
     """Record one visit, or refuse it with the rule it breaks. The case row is locked first, so two coordinators
-    logging at once cannot both pass the caps."""
+    logging at once cannot both pass the caps. The last planned visit ends the support: the owner is asked to rate
+    the expert (002 専門家の評価)."""
     row = lifecycle.locked(session=session, case=case)
     if row.status not in LOGGABLE:
         raise VisitError("支援の記録は、承認された申請にだけ付けられます")
@@ -81,14 +85,24 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
         raise VisitError(f"1回の支援は{MAX_HOURS_PER_VISIT}時間以内です（{CLAUSE}）。"
                          f"{hours(minutes)}時間は記録できません")
     visit = Visit(case_id=case.id, visited_on=visited_on, minutes=minutes, mode=mode, expert=expert.strip()[:200],
-                  report=report.strip()[:4000], report_shared=False, actor=actor.email, created_at=now)
+                  report=report.strip()[:4000], report_shared=False, actor=actor.email, created_at=now,
+                  expert_id=_registry_expert(session, row, expert))
     session.add(visit)
     session.flush()
     relay.note(session=session, case=case, direction="system", now=now, actor=actor.email,
                text=f"支援記録：{count + 1}回目 {visited_on:%Y-%m-%d} {hours(minutes)}時間（{MODES[mode]}）")
     lifecycle.transition(session=session, case=case, move=Move.VISIT, actor=actor, now=now, address=address,
                          detail={"number": count + 1, "minutes": minutes, "total_minutes": used + minutes})
+    evaluation.after_visit(session=session, case=row, count=count + 1, channels=channels or {}, now=now)
     return visit
+
+
+def _registry_expert(session: Session, case: Case, name: str) -> int | None:
+    """The approved registry expert, when the visit names them (another name typed is a free-text expert)."""
+    if case.expert_id is None:
+        return None
+    expert = session.get(Expert, case.expert_id)
+    return expert.id if expert is not None and expert.name == name.strip() else None
 
 
 def share(*, session: Session, case: Case, visit_id: int, actor: StaffUser, now: datetime,

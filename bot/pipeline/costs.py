@@ -14,7 +14,7 @@ from dialogs.hours import JST
 
 KINDS = {"coordinator_reply": "担当者の返信", "decision": "審査結果の連絡", "reminder": "リマインド",
          "bot_fallback": "ボットの応答（返信期限切れ）", "survey": "満足度の質問",
-         "notice": "担当者対応の開始・終了のお知らせ"}
+         "notice": "担当者対応の開始・終了のお知らせ", "evaluation": "専門家の評価依頼"}
 MONTHLY_LIMIT = "monthly limit"  # in LINE's 429 body: "You have reached your monthly limit."
 WARN_RATIO = 0.8
 

@@ -3,6 +3,7 @@ turn's replies may refer to as {name} (e.g. the reference number the owner is to
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
 from dialogs.model import Reply, Text
-from handoff import ask, cases, notify, person, relay, satisfaction
+from handoff import ask, cases, evaluation, notify, person, relay, satisfaction
 
 Handler = Callable[..., dict[str, str]]
 
@@ -21,9 +22,11 @@ def case_submitted(*, session: Session, conversation: Conversation, payload: dic
                    reply_days: int, notify_by_mail: bool = False) -> dict[str, str]:
     """A finished pre-screening becomes a draft application in the queue."""
     fields = {k: v for k, v in payload.items() if k not in ("decisions", "flags", "outcome", "kind")}
+    held = evaluation.pending_for(session=session, conversation_key=conversation.key)  # begun before it ended
+    flags = [*payload["flags"], *(["evaluation_pending"] if held else [])]
     case = cases.create_case(
         session=session, conversation_key=conversation.key, channel=conversation.channel, kind="application",
-        outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=payload["flags"], now=now,
+        outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=flags, now=now,
         organisation_id=cases.organisation_named(session=session, name=fields.get("shokokai")))
     if notify_by_mail:
         notify.queue(session=session, case=case, now=now)
@@ -98,6 +101,29 @@ def satisfaction_comment(*, session: Session, conversation: Conversation, payloa
     return {}
 
 
+def _own_case(session: Session, conversation: Conversation, payload: dict[str, Any]) -> Any:
+    case = cases.by_reference(session=session, reference=str(payload.get("case")))
+    return case if case is not None and case.conversation_key == conversation.key else None
+
+
+def expert_rated(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                 **_: Any) -> dict[str, str]:
+    """The six answers about the expert (002 専門家の評価): once per case, only from the case's own conversation."""
+    case = _own_case(session, conversation, payload)
+    if case is not None:
+        with contextlib.suppress(evaluation.EvaluationError):  # a forged or partial rating: the request stays open
+            evaluation.rated(session=session, case=case, scores=dict(payload.get("scores") or {}), now=now)
+    return {}
+
+
+def expert_comment(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                   **_: Any) -> dict[str, str]:
+    case = _own_case(session, conversation, payload)
+    if case is not None:
+        evaluation.commented(session=session, case=case, text=str(payload.get("text") or ""), now=now)
+    return {}
+
+
 def faq_feedback(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
                  answer: str, **_: Any) -> dict[str, str]:
     """「解決しましたか」 answered (はい → faq_helpful, いいえ → faq_unhelpful), tapped or typed: one feedback row."""
@@ -115,6 +141,8 @@ def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, H
         "case_answered": case_answered,
         "satisfaction_rated": satisfaction_rated,
         "satisfaction_comment": satisfaction_comment,
+        "expert_rated": expert_rated,
+        "expert_comment": expert_comment,
         "faq_helpful": lambda **kw: faq_feedback(**kw, answer="yes"),
         "faq_unhelpful": lambda **kw: faq_feedback(**kw, answer="no"),
     }

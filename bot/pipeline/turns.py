@@ -25,7 +25,7 @@ from bot.pipeline.effects import Handler, fill
 from dialogs.hours import DEFAULT as DEFAULT_HOURS
 from dialogs.hours import BusinessHours
 from dialogs.model import Inbound, Reply, State, Text, Transition
-from handoff import visits
+from handoff import evaluation, visits
 
 log = logging.getLogger(__name__)
 Dialog = Callable[[State, Inbound], Transition]
@@ -95,7 +95,11 @@ def _facts(ctx: TurnContext, session: Session, conversation: Conversation, now: 
     today = now.astimezone(visits.JST).date()
     usage = visits.known_usage(session=session, conversation_key=conversation.key, today=today)
     facts: dict[str, Any] = {"business_hours": ctx.business_hours.to_dict()}
-    return facts if usage is None else facts | {"usage_this_year": usage}
+    if usage is None:
+        return facts
+    pending = evaluation.pending_for(session=session, conversation_key=conversation.key)
+    unrated = {"unrated_dispatch": {"case": pending.reference, "expert": pending.expert}} if pending else {}
+    return facts | {"usage_this_year": usage} | unrated
 
 
 def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent,

@@ -26,6 +26,7 @@ from bot.pipeline import effects, heartbeat, notifier, outbox
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
+from handoff import evaluation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -135,6 +136,22 @@ class Pipeline:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), 1.0)
 
+    async def _evaluation_loop(self) -> None:
+        """One reminder to owners who have not rated their expert (002 専門家の評価), at its own slow pace."""
+        after = timedelta(hours=self.settings.evaluation_reminder_after_hours)
+        while not self._stop.is_set():
+            try:
+                key = await self._run(evaluation.remind_one, session_factory=self.session_factory,
+                                      channels=self.channels, now=utcnow(), after=after)
+            except Exception:  # noqa: BLE001 - the database restarting: log, carry on
+                log.exception("evaluation reminder step failed; retrying shortly")
+                key = None
+            if key is not None:
+                await self.deliver(conversation_key=key)
+                continue
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.evaluation_reminder_poll_seconds)
+
     async def deliver(self, *, conversation_key: str | None = None) -> int:
         """Deliver due outbox rows (of one conversation, or any); returns how many were settled."""
         settled = 0
@@ -226,7 +243,7 @@ class Pipeline:
 
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
-        loops = [self._heartbeat_loop()]
+        loops = [self._heartbeat_loop(), self._evaluation_loop()]
         loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:

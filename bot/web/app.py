@@ -16,7 +16,20 @@ from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, trial, webhooks
 from bot.web.hygiene import ControlCharacters
-from bot.web.staff import admin, casework, errors, exports, faq, faq_misses, faq_yaml, pages, queue, reports
+from bot.web.staff import (
+    admin,
+    case_experts,
+    casework,
+    errors,
+    experts,
+    exports,
+    faq,
+    faq_misses,
+    faq_yaml,
+    pages,
+    queue,
+    reports,
+)
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -56,6 +69,8 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(queue.router)  # before casework: /cases/rows is not a case reference
     app.include_router(exports.router)
     app.include_router(casework.router)
+    app.include_router(case_experts.router)
+    app.include_router(experts.router)
     app.include_router(admin.router)
     app.include_router(faq_misses.router)  # before faq: /faq/misses and /faq/import are not entry ids
     app.include_router(faq_yaml.router)

@@ -18,10 +18,25 @@ from bot.services import Services
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from bot.web.deps import ServicesDep
+from bot.web.staff import case_experts
 from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
-from handoff import ask, canned, cases, delivery, form1, lifecycle, person, queue, relay, transcript, visits
+from handoff import (
+    ask,
+    canned,
+    cases,
+    delivery,
+    evaluation,
+    experts,
+    form1,
+    lifecycle,
+    person,
+    queue,
+    relay,
+    transcript,
+    visits,
+)
 from handoff import decide as decisions
 from handoff.tables import Case
 
@@ -57,6 +72,7 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
 
     def load(session: Session) -> dict[str, Any]:
         case = found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
+        picker = case_experts.picker_defaults(case)
         count, minutes = visits.totals(session=session, case=case)
         owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
         return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
@@ -64,13 +80,17 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                 "trail": [] if advisor else audit.for_target(session=session, target=case.reference),
                 "transcript": [] if advisor else transcript.transcript(session=session,
                                                                        conversation_key=case.conversation_key),
-                "assignable": cases.assignable(session=session) if staff.role == "admin" else []}
+                "assignable": cases.assignable(session=session) if staff.role == "admin" else [],
+                "rating": case_experts.evaluation_status(session=session, case=case, staff=staff),
+                "picker": picker, "candidates": case_experts.candidates(session=session, case=case, **picker)
+                if advisor is False and case.status == "claimed" else []}
 
     context = await read(services, load)
     if context["case"].unread and context["case"].owner_id == staff.user_id:
         await run_in_threadpool(_mark_read, services, context["case"].id)
     return render(request, "case.html", staff, **context, items=ask.ITEMS, canned=canned.CANNED,
                   flags=queue.FLAGS, modes=decisions.MODES, wishes=decisions.wishes(context["case"]),
+                  themes=experts.THEMES, axes=evaluation.AXES, org_items=evaluation.ORG_ITEMS,
                   today=utcnow().astimezone(visits.JST).date().isoformat())
 
 
@@ -195,26 +215,34 @@ async def case_decide(reference: str, request: Request, staff: Desk, checked: Cs
     visits_wanted = str(form.get("visits", "0"))
     planned = int(visits_wanted) if visits_wanted.isdigit() and len(visits_wanted) < 3 else 0
     reasons = [str(r) for r in form.getlist("reasons")][:20]
+    picked = str(form.get("expert_id", ""))
+    expert_id = int(picked) if picked.isdigit() and len(picked) < 12 else None
+    acknowledged = form.get("acknowledged") == "1"
     if form.get("confirmed") != "1":
-        def load(session: Session) -> tuple[Case, str, str]:
+        def load(session: Session) -> tuple[Case, str, str, str, list[Any]]:
             case = found(cases.get_for(session=session, reference=reference))
             try:
-                return case, decisions.preview(case=case, decision=decision, expert=expert, mode=mode,
-                                               visits=planned, reasons=reasons), ""
+                chosen = decisions.registry_expert(session=session, expert_id=expert_id) \
+                    if decision == "approve" else None
+                name = chosen.name if chosen else expert
+                return case, decisions.preview(case=case, decision=decision, expert=name, mode=mode,
+                                               visits=planned, reasons=reasons), "", name, \
+                    decisions.findings(case=case, expert=chosen)
             except decisions.DecisionError as exc:
-                return case, "", str(exc)
+                return case, "", str(exc), expert, []
 
-        case, draft, error = await read(services, load)
+        case, draft, error, name, found_conflicts = await read(services, load)
         if error:
             await run_in_threadpool(flash, services, staff, f"できませんでした：{error}")
             return RedirectResponse(f"/cases/{reference}#decide", status_code=303)
-        return render(request, "case_decide.html", staff, case=case, decision=decision, expert=expert, mode=mode,
-                      visits=planned, reasons=reasons, message=draft, modes=decisions.MODES)
+        return render(request, "case_decide.html", staff, case=case, decision=decision, expert=name, mode=mode,
+                      visits=planned, reasons=reasons, message=draft, modes=decisions.MODES,
+                      expert_id=expert_id if decision == "approve" else None, findings=found_conflicts)
 
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         if decision == "approve":
             decisions.approve(session=session, case=case, actor=actor, expert=expert, mode=mode, visits=planned,
-                              message=message, **c)
+                              message=message, expert_id=expert_id, acknowledged=acknowledged, **c)
         elif decision == "reject":
             decisions.reject(session=session, case=case, actor=actor, message=message, reasons=reasons, **c)
         elif decision == "route":
@@ -261,7 +289,8 @@ async def case_visit(reference: str, request: Request, staff: Desk, checked: Csr
         except ValueError:
             day = None
         visit = visits.log(session=session, case=case, actor=actor, visited_on=day, duration=duration, mode=mode,
-                           expert=expert, report=report, now=c["now"], address=c["address"])
+                           expert=expert, report=report, now=c["now"], address=c["address"],
+                           channels=c["channels"])
         count, minutes = visits.totals(session=session, case=case)
         return f"{count}回目の支援を記録しました（{visits.hours(visit.minutes)}時間、合計{visits.hours(minutes)}時間）"
 
