@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Iterator
 
+import pytest
 from sqlalchemy import text
 
 from bot.db.engine import make_engine, make_session_factory
@@ -15,9 +18,10 @@ from bot.db.tables import utcnow
 from dialogs import evaluation
 from dialogs.hours import JST
 from handoff import cases
-from tests.e2e.harness import wait_until
+from tests.conftest import make_settings
+from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
-from tests.e2e.staff_fixtures import World
+from tests.e2e.staff_fixtures import World, populate
 from tests.e2e.test_decide import token_of
 from tests.fakes.line_server import FakeLine
 
@@ -180,3 +184,28 @@ def test_a_dispatch_ends_the_owner_rates_and_the_expert_page_shows_it(desk: Worl
     assert "支援の実行力" not in advisor_view and "経営課題への対応" not in advisor_view  # desk only
     assert "とても親身でした" not in advisor_view  # only the evaluations they gave
     assert sql(desk, "SELECT action FROM audit_log WHERE action = 'expert.evaluated'") == [("expert.evaluated",)]
+
+
+@pytest.fixture
+def quick_reminders(sqlite_url: str, fake_line: FakeLine) -> Iterator[World]:
+    """The desk with the reminder due a second after asking, checked every 0.2 s by the embedded worker."""
+    settings = make_settings(sqlite_url, fake_line.url, evaluation_reminder_after_hours=1 / 3600,
+                             evaluation_reminder_poll_seconds=0.2)
+    with LiveBot(settings) as bot:
+        yield populate(bot)
+
+
+def test_the_worker_reminds_an_owner_who_has_not_rated_once(quick_reminders: World, fake_line: FakeLine) -> None:
+    desk = quick_reminders
+    Owner(desk.bot, fake_line, "Uremind").follow()
+    expert_id = add_expert(desk)
+    reference = application(desk, "Uremind")
+    approve(desk, reference, expert_id, visits=1)
+    log_visit(desk, reference)
+    reminded = lambda: [t for t in fake_line.texts_to("Uremind") if "評価がまだのようです" in t]  # noqa: E731
+    wait_until(lambda: len(reminded()) == 1, what="the reminder")
+    time.sleep(1.0)  # five more polls: still one
+    assert len(reminded()) == 1 and reference in reminded()[0]
+    assert sql(desk, "SELECT count(*) FROM evaluation_request WHERE reminded_at IS NOT NULL") == [(1,)]
+    thread = desk.login("coordinator").get(f"/cases/{reference}/thread").text
+    assert "専門家の評価のリマインドを送りました（1回のみ）" in thread
