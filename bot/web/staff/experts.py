@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ router = APIRouter(tags=["experts"])
 Viewer = Annotated[Staff, Depends(page("experts"))]
 Editor = Annotated[Staff, Depends(page("experts_edit"))]
 Short = Annotated[str, Query(max_length=40)]
+ExpertId = Annotated[int, Path(ge=1, le=2**53)]
 RADAR_LABELS = {"communication": "コミュニケーション力", "clarity": "丁寧さ・わかりやすさ", "expertise": "専門性",
                 "analysis": "分析力", "execution": "実現力", "manners": "社会的マナー"}
 
@@ -96,7 +97,7 @@ async def expert_add(request: Request, staff: Editor, checked: CsrfDep, services
 
 
 @router.get("/experts/{expert_id}/edit", response_class=HTMLResponse)
-async def expert_edit(expert_id: int, request: Request, staff: Editor, services: ServicesDep) -> HTMLResponse:
+async def expert_edit(expert_id: ExpertId, request: Request, staff: Editor, services: ServicesDep) -> HTMLResponse:
     def load(session: Session) -> dict[str, Any]:
         e = _expert(session, expert_id)
         return {"name": e.name, "affiliation": e.affiliation, "qualifications": e.qualifications,
@@ -109,13 +110,13 @@ async def expert_edit(expert_id: int, request: Request, staff: Editor, services:
 
 @router.post("/experts/{expert_id}", response_model=None,
              responses={303: {"description": "saved"}, 422: {"description": "refused"}})
-async def expert_update(expert_id: int, request: Request, staff: Editor, checked: CsrfDep, services: ServicesDep
+async def expert_update(expert_id: ExpertId, request: Request, staff: Editor, checked: CsrfDep, services: ServicesDep
                         ) -> HTMLResponse | RedirectResponse:
     return await _save(request, services, staff, expert_id)
 
 
 @router.get("/experts/{expert_id}", response_class=HTMLResponse)
-async def expert_page(expert_id: int, request: Request, staff: Viewer, services: ServicesDep) -> HTMLResponse:
+async def expert_page(expert_id: ExpertId, request: Request, staff: Viewer, services: ServicesDep) -> HTMLResponse:
     """The profile, the radar chart of the recent window, and the expert's cases, visits, reports, evaluations."""
     desk = staff.role in ("admin", "coordinator")
     window = services.settings.evaluation_window_days

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.tables import utcnow
+from bot.db.tables import Conversation, utcnow
+from bot.pipeline import effects
 from bot.staff.auth import create_user
 from bot.staff.tables import Organisation
-from handoff import decide, evaluation, experts, person, visits
+from handoff import decide, evaluation, experts, person, queue, visits
 from handoff.tables import Case, EvaluationRequest, Expert, ExpertEvaluation
 from tests.unit.handoff.desk import CHANNELS, COORDINATORS, Desk, desk, new_case, sent_texts
 
@@ -146,3 +147,21 @@ def test_averages_count_the_recent_window_only(db_url: str) -> None:
         assert recent["owner"]["manners"] == 4.0 and "advisor" not in recent
         every = evaluation.averages(session=session, expert_id=expert.id, since=now - timedelta(days=365))
         assert every["all"]["count"] == 3 and every["all"]["clarity"] == 3.0
+
+
+def test_a_pre_screening_finished_while_unrated_reaches_the_desk_flagged(db_url: str) -> None:
+    """Begun before the support ended, so not held at its start: the case carries 前回の専門家評価待ち."""
+    with desk(db_url) as d, d.factory.begin() as session:
+        case = approved(session, d, "U9", registered(session, d), planned=1)
+        visit(session, d, case)
+        conversation = session.get(Conversation, "line:U9")
+        assert conversation is not None
+        made = effects.case_submitted(session=session, conversation=conversation, now=utcnow(), reply_days=3,
+                                      payload={"outcome": "eligible", "decisions": [], "flags": ["conflict"],
+                                               "business_name": "U9商店"})
+        new = session.scalars(select(Case).where(Case.reference == made["reference"])).one()
+        assert new.flags == ["conflict", "evaluation_pending"] and queue.FLAGS["evaluation_pending"]
+        evaluation.rated(session=session, case=case, scores=SCORES, now=utcnow())
+        later = effects.case_submitted(session=session, conversation=conversation, now=utcnow(), reply_days=3,
+                                       payload={"outcome": "eligible", "decisions": [], "flags": []})
+        assert session.scalars(select(Case).where(Case.reference == later["reference"])).one().flags == []
