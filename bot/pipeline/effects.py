@@ -124,6 +124,16 @@ def expert_comment(*, session: Session, conversation: Conversation, payload: dic
     return {}
 
 
+def request_held(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                 **_: Any) -> dict[str, str]:
+    """A new request for an expert was held for the unrated dispatch: the desk sees it in that case's thread."""
+    case = _own_case(session, conversation, payload)
+    if case is not None:
+        relay.note(session=session, case=case, direction="system", now=now,
+                   text="事業者が新しい専門家派遣を申し込もうとしました（専門家の評価が未回答のため保留を案内）")
+    return {"case": str(payload.get("case"))}
+
+
 def faq_feedback(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
                  answer: str, **_: Any) -> dict[str, str]:
     """「解決しましたか」 answered (はい → faq_helpful, いいえ → faq_unhelpful), tapped or typed: one feedback row."""
@@ -143,6 +153,7 @@ def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, H
         "satisfaction_comment": satisfaction_comment,
         "expert_rated": expert_rated,
         "expert_comment": expert_comment,
+        "request_held": request_held,
         "faq_helpful": lambda **kw: faq_feedback(**kw, answer="yes"),
         "faq_unhelpful": lambda **kw: faq_feedback(**kw, answer="no"),
     }

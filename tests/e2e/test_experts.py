@@ -147,6 +147,8 @@ def test_a_dispatch_ends_the_owner_rates_and_the_expert_page_shows_it(desk: Worl
     held = owner.say("相談したい")  # a new request before rating: held, said plainly
     assert any("評価をいただくまで、新しい専門家派遣のお申し込みはお受けできません" in t for t in held)
     assert list(owner.offered) == ["評価する", "担当者と話したい"]
+    thread = desk.login("coordinator").get(f"/cases/{reference}/thread").text
+    assert "新しい専門家派遣を申し込もうとしました" in thread
     owner.tap("評価する")
     for score in ("5 とても良い", "4 良い", "5 とても良い", "3 ふつう", "4 良い"):
         owner.tap(score)

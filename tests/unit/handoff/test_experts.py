@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.tables import utcnow
-from bot.staff.tables import AuditLog
+from bot.staff.tables import AuditLog, Organisation
 from handoff import conflict, experts
-from tests.unit.handoff.desk import COORDINATORS, desk
+from handoff.tables import ExpertEvaluation, Visit
+from tests.unit.handoff.desk import COORDINATORS, desk, new_case
 
 
 def _form(**over: object) -> experts.ExpertIn:
@@ -76,3 +77,29 @@ def test_conflict_grounds_of_4_1_ku_2() -> None:
     assert grounds("山田 太郎", "", expert_name="山田 太郎", expert_relation="solicited") == ["solicited"]
     found = conflict.check(expert_name="山田 太郎", affiliation="くまもと菓子舗", fields=case)
     assert found[0].clause == "実施要領 4(1)ク②" and "くまもと菓子舗" in found[0].says
+
+
+def test_an_experts_cases_visits_and_evaluations_for_the_desk_and_for_an_advisor(db_url: str) -> None:
+    with desk(db_url) as d, d.factory.begin() as session:
+        actor = d.user(session, COORDINATORS[0])
+        expert = experts.create(session=session, data=_form(), actor=actor, now=utcnow())
+        orgs = session.scalars(select(Organisation.id).order_by(Organisation.id).limit(2)).all()
+        made = []
+        for i, org in enumerate(orgs):
+            case = new_case(session, f"Ux{i}")
+            case.expert_id, case.organisation_id = expert.id, org
+            session.flush()
+            session.add(Visit(case_id=case.id, visited_on=date(2026, 11, 1 + i), minutes=60, mode="online",
+                              expert=expert.name, expert_id=expert.id, report="r", actor="c"))
+            session.add(ExpertEvaluation(expert_id=expert.id, case_id=case.id, rater="advisor" if i else "owner",
+                                         staff_user_id=actor.id if i else None, communication=5, clarity=5,
+                                         expertise=5, analysis=5, execution=5, manners=5, comment=""))
+            made.append(case.reference)
+        session.flush()
+        assert [c.reference for c in experts.cases_of(session=session, expert=expert)] == made[::-1]
+        assert [c.reference for c in experts.cases_of(session=session, expert=expert, organisation_id=orgs[0])] == [made[0]]
+        assert [ref for _, ref in experts.visits_of(session=session, expert=expert)] == made[::-1]
+        assert [ref for _, ref in experts.visits_of(session=session, expert=expert, organisation_id=orgs[1])] == [made[1]]
+        assert len(experts.evaluations_of(session=session, expert=expert)) == 2
+        assert [ref for _, ref in experts.evaluations_of(session=session, expert=expert, staff_user_id=actor.id)] == [
+            made[1]]
