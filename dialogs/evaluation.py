@@ -30,11 +30,11 @@ AXES: tuple[tuple[str, str, str], ...] = (
     ("manners", "社会的マナー", "時間の守り方や言葉づかいなどのマナーはいかがでしたか？"),
 )
 SCORES = (("5 とても良い", 5), ("4 良い", 4), ("3 ふつう", 3), ("2 やや不満", 2), ("1 不満", 1))
-INTRO = ("専門家派遣（受付番号 {case}）の支援、お疲れさまでした。担当した専門家（{expert}さん）について、"
+INTRO = ("専門家派遣（受付番号 {case}）のご利用ありがとうございました。担当した専門家（{expert}さん）について、"
          "6つの項目を5段階でお聞かせください（1分ほどです）。いただいた評価は、窓口が専門家の質を保つために使います。")
 REMINDER = ("専門家派遣（受付番号 {case}）の専門家の評価がまだのようです。評価をいただくまで、次の専門家派遣の"
             "お申し込みはお受けできません。1分ほどで終わりますので、ご協力をお願いします。")
-HELD = ("前回の専門家派遣（受付番号 {case}）について、専門家の評価がまだお済みでありません。評価をいただくまで、"
+HELD = ("前回の専門家派遣（受付番号 {case}）について、専門家の評価がまだお済みではありません。評価をいただくまで、"
         "新しい専門家派遣のお申し込みはお受けできません。評価はボタンで6つの質問に答えるだけで、1分ほどで終わります。")
 RATE_NOW = "評価する"
 COMMENT = "ありがとうございます。最後に、ご意見があればひとことお送りください（なければ「なし」を押してください）。"
@@ -133,8 +133,8 @@ def step(state: State, inbound: Inbound) -> Transition | None:
             return _answer(_begin(state, case).state, int(score))
         begun = _begin(state, case, held_by=bool(here and state.slots.get("held")))
         return Transition(begun.state, (Text(FROM_START), *begun.replies))
-    if not here:
-        return None
+    if not here or (inbound.kind is Kind.POSTBACK and inbound.data != SKIP):
+        return None  # another button (the menu, a satisfaction face): the owner moved on; that button answers
     return _in_progress(state, inbound)
 
 

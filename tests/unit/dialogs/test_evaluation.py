@@ -73,6 +73,8 @@ def test_stopping_and_stale_buttons() -> None:
     stale = step(MENU, tap(f"ev:{CASE}:3:5"))  # a later axis without the earlier ones: from the start
     assert stale.replies[0] == Text(evaluation.FROM_START) and question(stale).text.startswith("（1/6）")
     assert evaluation.step(MENU, tap(f"ev:{CASE}:9:5")) is None and evaluation.step(MENU, tap("ev:x:0:7")) is None
+    elsewhere = step(t.state, tap("menu:faq"))  # another button mid-rating: that button answers
+    assert elsewhere.state.node == "menu" and Text(evaluation.AGAIN) not in elsewhere.replies
 
 
 def test_a_new_request_is_held_while_the_last_dispatch_is_unrated() -> None:
