@@ -129,7 +129,22 @@ def test_a_conflict_is_shown_and_must_be_acknowledged(desk: World, fake_line: Fa
     wait_until(lambda: any("内田 一郎" in t for t in fake_line.texts_to("Uconf")), what="the news")
 
 
+@pytest.fixture
+def pg_desk(postgres_url: str, fake_line: FakeLine) -> Iterator[World]:
+    with LiveBot(make_settings(postgres_url, fake_line.url)) as bot:
+        yield populate(bot)
+
+
 def test_a_dispatch_ends_the_owner_rates_and_the_expert_page_shows_it(desk: World, fake_line: FakeLine) -> None:
+    dispatch_rated_and_shown(desk, fake_line)
+
+
+@pytest.mark.postgres
+def test_the_same_on_postgresql(pg_desk: World, fake_line: FakeLine) -> None:
+    dispatch_rated_and_shown(pg_desk, fake_line)
+
+
+def dispatch_rated_and_shown(desk: World, fake_line: FakeLine) -> None:
     owner = Owner(desk.bot, fake_line, "Urate")
     owner.follow()
     expert_id = add_expert(desk)
