@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.staff import audit
 from bot.staff.tables import StaffUser
-from dialogs.prescreen.places import KUMAMOTO
+from dialogs.prescreen.places import KUMAMOTO, locate
 from handoff.tables import Case, Expert, ExpertEvaluation, Visit
 
 # 001 別紙1 (講習会テーマ): ①〜⑤ are the dispatch themes the pre-screening uses (dialogs/prescreen THEME keys).
@@ -56,9 +56,18 @@ class ExpertIn:
                 "availability": self.availability, "recommended_by": self.recommended_by, "active": self.active}
 
 
+def area_named(word: str) -> str:
+    """A municipality as typed (「菊陽」「きくようまち」「熊本市中央区」) → its name; 県内全域 as is; else the word."""
+    word = unicodedata.normalize("NFKC", word).strip()
+    if word in AREAS or not word:
+        return word
+    found = locate(word)
+    return found[0] if found and found[0] and found[1] else word
+
+
 def areas_of(text: str) -> tuple[str, ...]:
-    """「菊陽町、大津町 合志市」 → the known areas named, in order (unknown words are refused by `checked`)."""
-    words = [unicodedata.normalize("NFKC", w).strip() for w in _SPLIT.split(text or "")]
+    """「菊陽町、大津 合志市」 → the areas named, in order (unknown words are refused by `checked`)."""
+    words = [area_named(w) for w in _SPLIT.split(text or "")]
     return tuple(dict.fromkeys(w for w in words if w))
 
 
@@ -138,6 +147,7 @@ def search(*, session: Session, theme: str = "", area: str = "", text: str = "",
         stmt = stmt.where(Expert.active.is_(True))
     if theme:
         stmt = stmt.where(Expert.field_list.contains(f",{theme},", autoescape=True))
+    area = area_named(area)
     if area:
         stmt = stmt.where(or_(Expert.area_list.contains(f",{area},", autoescape=True),
                               Expert.area_list.contains(f",{WHOLE_PREFECTURE},", autoescape=True)))

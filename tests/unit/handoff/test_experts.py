@@ -23,6 +23,7 @@ def _form(**over: object) -> experts.ExpertIn:
 def test_the_form_is_checked() -> None:
     assert _form().areas == ("菊陽町", "大津町") and _form().fields == ("it_tools", "sns")
     assert _form(areas="菊陽町，合志市 県内全域").areas == ("菊陽町", "合志市", "県内全域")
+    assert _form(areas="菊陽、きくようまち 熊本市中央区").areas == ("菊陽町", "熊本市")  # as owners and staff type them
     for over, says in (({"name": " "}, "氏名"), ({"recommended_by": ""}, "推薦機関"), ({"fields": []}, "対応分野"),
                        ({"fields": ["nope"]}, "対応分野"), ({"areas": "東京都"}, "不明：東京都"),
                        ({"areas": ""}, "対応地域"), ({"online": False, "onsite": False}, "対応方法")):
@@ -43,6 +44,7 @@ def test_search_by_theme_and_area_and_audited_edits(db_url: str) -> None:
         assert names(theme="sns", area="菊陽町") == ["山田 太郎"]
         assert names(theme="sns", area="八代市") == []
         assert names(area="八代市") == ["佐藤 花子"]  # 県内全域 covers every area
+        assert names(theme="sns", area="菊陽") == ["山田 太郎"]  # the municipality as typed
         assert names(theme="cashless", area="菊陽町") == ["佐藤 花子"]
         assert names(mode="visit", theme="cashless") == []  # 佐藤 works online only
         assert names(text="コンサル") == ["山田 太郎"]
