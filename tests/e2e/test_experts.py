@@ -22,8 +22,10 @@ from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import World, populate
+from tests.e2e.telegram_owner import TelegramOwner
 from tests.e2e.test_decide import token_of
 from tests.fakes.line_server import FakeLine
+from tests.fakes.telegram_server import FakeTelegram
 
 FIELDS = {"business_name": "菊陽菓子舗", "representative": "熊本 花子", "shokokai": "菊陽町商工会",
           "municipality": "菊陽町", "theme": "d2c_ec", "mode": "online"}
@@ -40,13 +42,13 @@ def add_expert(desk: World, **over: str) -> int:
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
-def application(desk: World, user: str) -> str:
-    """An application in the advisor's organisation (菊陽町商工会) from this LINE user."""
+def application(desk: World, user: str, channel: str = "line") -> str:
+    """An application in the advisor's organisation (菊陽町商工会) from this user (LINE unless said)."""
     engine = make_engine(desk.bot.settings)
     with make_session_factory(engine).begin() as session:
         org = session.execute(text("SELECT id FROM organisation WHERE name = '菊陽町商工会'")).scalar()
-        reference = cases.create_case(session=session, conversation_key=f"line:{user}", channel="line",
-                                      kind="application", outcome="eligible", fields=dict(FIELDS), decisions=[],
+        reference = cases.create_case(session=session, conversation_key=f"{channel}:{user}",
+                                      channel=channel, kind="application", outcome="eligible", fields=dict(FIELDS), decisions=[],
                                       flags=[], now=utcnow(), organisation_id=org).reference
     engine.dispose()
     return reference
@@ -226,3 +228,18 @@ def test_the_worker_reminds_an_owner_who_has_not_rated_once(quick_reminders: Wor
     assert sql(desk, "SELECT count(*) FROM evaluation_request WHERE reminded_at IS NOT NULL") == [(1,)]
     thread = desk.login("coordinator").get(f"/cases/{reference}/thread").text
     assert "専門家の評価のリマインドを送りました（1回のみ）" in thread
+
+
+def test_the_rating_on_telegram_is_tapped_on_inline_buttons(desk: World, fake_telegram: FakeTelegram) -> None:
+    owner = TelegramOwner(desk.bot, fake_telegram, 4242)
+    owner.start()
+    expert_id = add_expert(desk)
+    reference = application(desk, "4242", channel="telegram")
+    approve(desk, reference, expert_id, visits=1)
+    log_visit(desk, reference)
+    wait_until(lambda: any(s.text.startswith("（1/6）") for s in fake_telegram.to(4242)), what="the first axis")
+    owner.offered = {b["text"]: b["callback_data"] for b in fake_telegram.to(4242)[-1].buttons}
+    for _ in range(6):
+        owner.tap("4 良い")
+    assert owner.tap("なし") == [evaluation.THANKS]
+    assert sql(desk, "SELECT rater, communication, manners FROM expert_evaluation") == [("owner", 4, 4)]
