@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy.orm import Session
 
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
 
 staff_app = typer.Typer(help="Staff accounts of the web app.", no_args_is_help=True)
 faq_app = typer.Typer(help="The knowledge base (FAQ).", no_args_is_help=True)
@@ -132,9 +136,8 @@ def faq_import(path: str) -> None:
     typer.echo(f"{plan.writes}件を更新しました（{plan.summary()}）")
 
 
-@telegram_app.command("set-webhook")
-def telegram_set_webhook(url: str) -> None:
-    """Point Telegram at https://…/webhooks/telegram, with the configured secret token."""
+def _telegram(work: Callable[[TelegramChannel, str], Awaitable[bool]]) -> bool:
+    """Run one call against the Bot API with the configured token (exits 1 when Telegram is not configured)."""
     from bot.channels.telegram import TelegramChannel
 
     settings = get_settings()
@@ -146,11 +149,29 @@ def telegram_set_webhook(url: str) -> None:
     async def run() -> bool:
         channel = TelegramChannel(token=token, base_url=settings.telegram_api_base_url)
         try:
-            return await channel.set_webhook(url, secret)
+            return await work(channel, secret)
         finally:
             await channel.aclose()
 
-    typer.echo("webhook を設定しました" if asyncio.run(run()) else "webhook を設定できませんでした")
+    return asyncio.run(run())
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook(url: str) -> None:
+    """Point Telegram at https://…/webhooks/telegram, with the configured secret token; register the commands."""
+    async def work(channel: TelegramChannel, secret: str) -> bool:
+        return await channel.set_webhook(url, secret) and await channel.set_commands()
+
+    typer.echo("webhook とコマンドを設定しました" if _telegram(work) else "webhook を設定できませんでした")
+
+
+@telegram_app.command("set-commands")
+def telegram_set_commands() -> None:
+    """Register the bot's commands (Telegram's menu: /consult, /faq, /human …) with setMyCommands."""
+    async def work(channel: TelegramChannel, secret: str) -> bool:
+        return await channel.set_commands()
+
+    typer.echo("コマンドを設定しました" if _telegram(work) else "コマンドを設定できませんでした")
 
 
 @cases_app.command("list")

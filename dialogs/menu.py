@@ -13,6 +13,7 @@ from dialogs import faq, hours, texts
 from dialogs.intents import command_of, intent_of
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.ports import Knowledge
+from dialogs.wording import say
 
 
 class Node(StrEnum):
@@ -46,7 +47,8 @@ INTENT_HANDLERS: dict[str, Step] = {
     "menu": lambda s, i: Transition(_at(Node.MENU, s), menu()),
     "faq": lambda s, i: Transition(_at(Node.MENU, s), (faq.ask(),)),
     "human": lambda s, i: Transition(
-        _at(Node.MENU, s), menu(Text(human_ack(i))), (Effect("handoff_requested", {"reason": "user_asked"}),)
+        _at(Node.MENU, s), menu(Text(say(human_ack(i), i.channel))),
+        (Effect("handoff_requested", {"reason": "user_asked"}),),
     ),
 }
 
@@ -58,7 +60,7 @@ def human_ack(inbound: Inbound) -> str:
     return texts.HUMAN_ACK_CLOSED.format(when=when, hours=calendar.describe()) if when else texts.HUMAN_ACK
 
 KIND_FALLBACKS: dict[Kind, Step] = {
-    Kind.FOLLOW: lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.GREETING))),
+    Kind.FOLLOW: lambda s, i: Transition(State(Node.MENU.value), menu(Text(say(texts.GREETING, i.channel)))),
     Kind.UNFOLLOW: lambda s, i: Transition(_at(Node.UNFOLLOWED, s)),
     Kind.STICKER: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
     Kind.IMAGE: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
@@ -70,7 +72,7 @@ KIND_FALLBACKS: dict[Kind, Step] = {
 
 def _not_understood(state: State, inbound: Inbound) -> Transition:
     if state.node in (Node.START, Node.UNFOLLOWED):  # first contact without a follow event
-        return Transition(State(Node.MENU.value), menu(Text(texts.GREETING)))
+        return Transition(State(Node.MENU.value), menu(Text(say(texts.GREETING, inbound.channel))))
     return Transition(state, menu(Text(texts.NOT_UNDERSTOOD)))
 
 

@@ -43,6 +43,8 @@ class Inbound:
     # What the desk already knows about this sender, supplied by the shell at turn time (never stored with the event):
     # {"usage_this_year": {"visits": n, "hours": h}} for a business with an earlier application.
     facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The channel the owner writes on (its words: dialogs/wording.py), also supplied by the shell at turn time.
+    channel: str = field(default="line", compare=False)
 
     def __post_init__(self) -> None:
         # What a person typed never carries NUL or other control characters (PostgreSQL refuses NUL in text, and

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs.eligibility import MAX_VISITS
+from dialogs.wording import say
 from handoff import conflict, evaluation, lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
 from handoff.tables import Case, Expert
@@ -79,7 +80,7 @@ def preview(*, case: Case, decision: str, expert: str = "", mode: str = "", visi
         _reasons(reasons or [])
         return draft_rejection(reasons or [])
     if decision == "route":
-        return ROUTE_MESSAGE
+        return say(ROUTE_MESSAGE, case.channel)
     raise DecisionError("判断を選んでください")
 
 
@@ -131,7 +132,7 @@ def reject(*, session: Session, case: Case, actor: StaffUser, reasons: list[str]
 
 def route(*, session: Session, case: Case, actor: StaffUser, message: str, channels: Mapping[str, Channel],
           now: datetime, address: str = "") -> None:
-    _tell(session, case, actor, message.strip() or ROUTE_MESSAGE, Move.ROUTE, channels, now, address,
+    _tell(session, case, actor, message.strip() or say(ROUTE_MESSAGE, case.channel), Move.ROUTE, channels, now, address,
           {"result": "routed"})
 
 

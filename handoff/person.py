@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
-from dialogs import person, texts
+from dialogs import person, texts, wording
 from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.model import State
 from handoff import evaluation, lifecycle, relay, satisfaction
@@ -30,8 +30,8 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     if current.node != person.NODE:
         conversation.state = person.start(current, case.reference, hours,
                                           survey=not satisfaction.asked(case)).to_dict()
-    sent = relay.queue_text(session=session, case=case, text=texts.PERSON_STARTED, channels=channels, now=now,
-                           purpose="notice")
+    sent = relay.queue_text(session=session, case=case, text=wording.say(texts.PERSON_STARTED, conversation.channel),
+                            channels=channels, now=now, purpose="notice")
     relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email,
                sent=sent)
 

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.channels import telegram_render
+from bot.channels import telegram_commands, telegram_render
 from bot.channels.base import Batch, Delivery, Outcome, Outgoing
 from dialogs.model import Reply
 
@@ -74,6 +74,12 @@ class TelegramChannel:
 
     async def set_webhook(self, url: str, secret_token: str) -> bool:
         return bool(await (await self._api()).set_webhook(url, secret_token=secret_token))
+
+    async def set_commands(self) -> bool:
+        """Telegram's menu (the "/" button): our commands, for every client and for Japanese ones."""
+        api = await self._api()
+        commands = telegram_commands.bot_commands()
+        return all([await api.set_my_commands(commands, language_code=lang) for lang in telegram_commands.LANGUAGES])
 
     async def aclose(self) -> None:
         if self._ready:

@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import Message, Update
 
+from bot.channels import telegram_commands
 from bot.channels.base import Malformed, Unauthenticated
 from bot.pipeline.inbox import NewEvent
 from dialogs.model import Inbound, Kind
@@ -45,8 +46,9 @@ MESSAGE_KINDS: tuple[tuple[str, Kind, Callable[[Message], str]], ...] = (
 
 
 def _from_message(message: Message, at: datetime) -> Inbound:
-    if message.text and message.text.strip().split()[0] == "/start":
-        return Inbound(Kind.FOLLOW, at)  # the first contact, like LINE's follow event
+    command = telegram_commands.inbound_of(message.text or "", at)  # /start is the first contact, like a follow
+    if command is not None:
+        return command
     for attribute, kind, read in MESSAGE_KINDS:
         if getattr(message, attribute):
             return Inbound(kind, at, text=read(message))

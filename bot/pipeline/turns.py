@@ -106,7 +106,7 @@ def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent,
                 facts: dict[str, Any]) -> tuple[Transition | None, str]:
     assert event.inbound is not None
     try:
-        inbound = replace(Inbound.from_dict(event.inbound), facts=facts)
+        inbound = replace(Inbound.from_dict(event.inbound), facts=facts, channel=conversation.channel)
         return ctx.dialog(State.from_dict(conversation.state), inbound), ""
     except Exception:  # noqa: BLE001 - a dialog bug must not lose the event: counted, retried, then apologised for
         log.exception("dialog failed on inbox event %s", event.id)

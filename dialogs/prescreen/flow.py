@@ -26,6 +26,7 @@ from dialogs.understand.morph import reading as reading_of
 from dialogs.understand.reading import Reading, read
 from dialogs.understand.signals import polarity
 from dialogs.understand.text import clean, standard, to_katakana
+from dialogs.wording import say
 
 NODE = "prescreen"
 # Consent comes once eligibility by size and place is known and before anything personal or free text is asked.
@@ -164,7 +165,7 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
         return _leave_or_go(reading.command or "cancel", slots, inbound, menu)
     if kind == "person":
         effect = Effect("handoff_requested", {"reason": "user_asked", "draft": _partial(slots)})
-        return _end((Text(texts.PERSON_ASKED),), menu, (effect,), keep=slots)
+        return _end((Text(say(texts.PERSON_ASKED, inbound.channel)),), menu, (effect,), keep=slots)
     if kind == "question" and slot.free and text and slots.get("_asked") == standard(text)[:200]:
         taken = slot.take(inbound, slots)  # the same words again after an answer: they were meant as the answer
         if taken is not None:
@@ -275,7 +276,7 @@ def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
         return _leave_or_go(verdict, slots, inbound, menu)
     if verdict == "send":
         application = summary.application(slots)
-        submitted = Text(texts.SUBMITTED)  # {reference} and {reply_days} are filled in by the shell
+        submitted = Text(say(texts.SUBMITTED, inbound.channel))  # {reference} and {reply_days} are filled in by the shell
         return _end((submitted,), (), (Effect("case_submitted", application),))
     if verdict == "edit":
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))

@@ -6,15 +6,19 @@ import subprocess
 import sys
 
 import pytest
+from telegram import Bot, BotCommand
+from telegram.error import BadRequest
 
 from bot.db.tables import InboxEvent
 from dialogs import texts
+from dialogs.prescreen import texts as prescreen_texts
+from dialogs.wording import LINE_WORDS, say
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.processes import REPO, env_for
 from tests.e2e.telegram_owner import TelegramOwner
 from tests.e2e.test_prescreen_conversations import after_problem, submit, to_problem
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram_server import TOKEN, FakeTelegram
 from tests.kb import ANSWERS as KB
 
 
@@ -27,8 +31,13 @@ def bot(db_url: str, fake_telegram: FakeTelegram):
 @pytest.fixture
 def owner(bot: LiveBot, fake_telegram: FakeTelegram) -> TelegramOwner:
     o = TelegramOwner(bot, fake_telegram, 4242)
-    assert o.start()[0] == texts.GREETING
+    assert o.start()[0] == say(texts.GREETING, "telegram")
     return o
+
+
+def line_words(fake: FakeTelegram, chat_id: int) -> list[str]:
+    """Every LINE word the owner was sent on Telegram (there must be none)."""
+    return [f"{w}: {s.text}" for s in fake.to(chat_id) for w in LINE_WORDS if w in s.text]
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret", ""])
@@ -53,6 +62,7 @@ def test_the_whole_pre_screening_by_typing(owner: TelegramOwner) -> None:
     after_problem(owner)
     case = submit(owner)
     assert (case["channel"], case["outcome"], case["size_class"]) == ("telegram", "eligible", "medium")
+    assert "このチャットでご連絡します" in owner.last and line_words(owner.fake, owner.chat_id) == []
 
 
 def test_the_whole_pre_screening_by_tapping_with_every_callback_answered(owner: TelegramOwner) -> None:
@@ -72,6 +82,30 @@ def test_an_faq_answer_with_was_it_solved(owner: TelegramOwner) -> None:
     assert texts.FAQ_SORRY in owner.last and texts.LABEL_HUMAN in owner.offered
 
 
+def test_the_greeting_speaks_telegram(owner: TelegramOwner) -> None:
+    [greeting, menu] = owner.heard[0]
+    assert greeting.startswith("ご利用ありがとうございます。") and "ご相談をこのチャットで受け付けています" in greeting
+    assert menu == texts.MENU_PROMPT and line_words(owner.fake, owner.chat_id) == []
+
+
+def test_commands_do_what_the_buttons_do(owner: TelegramOwner) -> None:
+    assert owner.say("/faq") == [texts.FAQ_PROMPT]
+    assert owner.say("/human@madoguchi_bot")[0] == say(texts.HUMAN_ACK, "telegram")
+    assert "このチャットで担当者からご連絡します" in owner.last
+    [case] = owner.cases()
+    assert (case["channel"], case["kind"]) == ("telegram", "callback")
+    said = owner.say("/consult")
+    assert said[-1] == prescreen_texts.ASK_LOCATION, said
+    owner.say("菊陽町です")
+    assert owner.say("/cancel") == [prescreen_texts.LEAVE_CANCEL]
+    assert owner.say("/unknown_thing")  # not a command of ours: read as text, answered
+    assert line_words(owner.fake, owner.chat_id) == []
+
+
+def registered(fake: FakeTelegram) -> dict[str, list[str]]:
+    return {lang: [c["command"] for c in commands] for lang, commands in fake.commands.items()}
+
+
 def test_set_webhook_command(sqlite_url: str, fake_telegram: FakeTelegram) -> None:
     settings = make_settings(sqlite_url, telegram_url=fake_telegram.url)
     run = subprocess.run([sys.executable, "-m", "bot", "telegram", "set-webhook", "https://bot.example/webhooks/telegram"],
@@ -79,3 +113,28 @@ def test_set_webhook_command(sqlite_url: str, fake_telegram: FakeTelegram) -> No
     assert run.returncode == 0, run.stderr
     [hook] = fake_telegram.webhooks
     assert hook["url"] == "https://bot.example/webhooks/telegram" and hook["secret_token"] == settings.telegram_secret_token
+    names = ["start", "consult", "faq", "human", "restart", "cancel"]
+    assert registered(fake_telegram) == {"": names, "ja": names}  # Telegram's menu, for every client and Japanese ones
+    assert {c["description"] for c in fake_telegram.commands["ja"]} >= {"よくある質問", "担当者と話す"}
+
+
+def test_set_commands_command(sqlite_url: str, fake_telegram: FakeTelegram) -> None:
+    settings = make_settings(sqlite_url, telegram_url=fake_telegram.url)
+    for _ in range(2):  # idempotent: the list is replaced, not appended to
+        run = subprocess.run([sys.executable, "-m", "bot", "telegram", "set-commands"], capture_output=True, text=True,
+                             env=env_for(settings), cwd=REPO, timeout=60)
+        assert run.returncode == 0, run.stderr
+    assert len(registered(fake_telegram)[""]) == 6 and fake_telegram.webhooks == []
+
+
+async def test_the_fake_refuses_commands_telegram_would_refuse(fake_telegram: FakeTelegram) -> None:
+    bot = Bot(TOKEN, base_url=fake_telegram.url + "/bot")
+    async with bot:
+        for bad in ([BotCommand("Consult", "大文字")], [BotCommand("faq", "")], [BotCommand("a" * 33, "長すぎる")],
+                    [BotCommand("faq", "一"), BotCommand("faq", "二")]):
+            with pytest.raises(BadRequest):
+                await bot.set_my_commands(bad)
+        assert await bot.set_my_commands([BotCommand("faq", "よくある質問")], language_code="ja")
+        assert [c.command for c in await bot.get_my_commands(language_code="ja")] == ["faq"]
+    assert len(fake_telegram.violations) == 4
+    fake_telegram.violations.clear()

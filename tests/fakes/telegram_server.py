@@ -1,13 +1,15 @@
 """A local fake of the Telegram Bot API for the real python-telegram-bot client (base_url=…/bot).
 
-It answers getMe, sendMessage, sendChatAction, answerCallbackQuery and setWebhook in the Bot API's envelope
-({"ok": true, "result": …}), records calls, and lists every limit violation (text ≤ 4,096, callback data ≤ 64
-bytes, a callback query answered once) in `violations`."""
+It answers getMe, sendMessage, sendChatAction, answerCallbackQuery, setWebhook, setMyCommands and getMyCommands in
+the Bot API's envelope ({"ok": true, "result": …}), records calls, and lists every limit violation (text ≤ 4,096,
+callback data ≤ 64 bytes, a callback query answered once; commands: 1–100, names of 1–32 a-z/0-9/_ and unique,
+descriptions of 1–256 characters, a two-letter language code) in `violations`."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from starlette.routing import Route
 
 TOKEN = "123456:fake-telegram-token"
 SECRET = "fake-secret_token-1"
+COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 @dataclass
@@ -35,6 +38,7 @@ class FakeTelegram:
     answered: list[str] = field(default_factory=list)
     webhooks: list[dict[str, Any]] = field(default_factory=list)
     actions: list[int] = field(default_factory=list)
+    commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # language code ("" default) → list
     violations: list[str] = field(default_factory=list)
     open_queries: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -85,6 +89,34 @@ class FakeTelegram:
                 self.answered.append(qid)
         return JSONResponse({"ok": True, "result": True}) if known else self._bad(f"query {qid} is too old or unknown")
 
+    def _set_commands(self, params: dict[str, Any]) -> JSONResponse:
+        raw = params.get("commands")
+        try:
+            commands = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            return self._bad("commands is not JSON")
+        if not isinstance(commands, list) or not 0 <= len(commands) <= 100:
+            return self._bad("commands must be a list of at most 100")
+        names = [str(c.get("command", "")) for c in commands if isinstance(c, dict)]
+        if len(names) != len(commands) or len(set(names)) != len(names):
+            return self._bad("commands must be objects with unique names")
+        for c in commands:
+            if not COMMAND_NAME.match(c["command"]):
+                return self._bad(f"BOT_COMMAND_INVALID {c['command']!r}")
+            if not 1 <= len(str(c.get("description", ""))) <= 256:
+                return self._bad(f"BOT_COMMAND_DESCRIPTION_INVALID for {c['command']!r}")
+        language = str(params.get("language_code") or "")
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            return self._bad(f"language code {language!r}")
+        with self.lock:
+            self.commands[language] = [{"command": c["command"], "description": c["description"]} for c in commands]
+        return JSONResponse({"ok": True, "result": True})
+
+    def _get_commands(self, params: dict[str, Any]) -> JSONResponse:
+        with self.lock:
+            found = self.commands.get(str(params.get("language_code") or ""), [])
+        return JSONResponse({"ok": True, "result": found})
+
     def app(self) -> Starlette:
         async def method(request: Request) -> JSONResponse:
             token, name = request.path_params["token"], request.path_params["method"]
@@ -105,6 +137,10 @@ class FakeTelegram:
                 with self.lock:
                     self.actions.append(int(params["chat_id"]))
                 return JSONResponse({"ok": True, "result": True})
+            if name == "setMyCommands":
+                return self._set_commands(params)
+            if name == "getMyCommands":
+                return self._get_commands(params)
             if name == "setWebhook":
                 with self.lock:
                     self.webhooks.append(params)

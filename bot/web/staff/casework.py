@@ -22,6 +22,7 @@ from bot.web.staff import case_experts
 from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
+from dialogs.wording import say
 from handoff import (
     ask,
     canned,
@@ -160,7 +161,8 @@ async def case_reply(reference: str, request: Request, staff: Desk, checked: Csr
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         body = text
         if not text.strip() and canned_reply in canned.CANNED:
-            body = canned.fill(canned.CANNED[canned_reply][1], case=case, coordinator=canned.name_of(actor.email))
+            body = say(canned.fill(canned.CANNED[canned_reply][1], case=case,
+                                    coordinator=canned.name_of(actor.email)), case.channel)
         person.say(session=session, case=case, text=body, actor=actor, **c)
         return "事業者に送信しました（担当者対応中：ボットは応答しません）"
 
@@ -174,7 +176,7 @@ async def case_canned(reference: str, request: Request, staff: Desk, services: S
     def load(session: Session) -> str:
         case = found(cases.get_for(session=session, reference=reference))
         body = canned.CANNED[key][1] if key in canned.CANNED else ""
-        return canned.fill(body, case=case, coordinator=canned.name_of(staff.email))
+        return say(canned.fill(body, case=case, coordinator=canned.name_of(staff.email)), case.channel)
 
     return render(request, "reply_box.html", staff, text=await read(services, load))
 
