@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from dialogs.model import Reply, reply_to_dict
 
@@ -49,6 +49,25 @@ class Delivery:
     error: str = ""
     reply_refused: bool = False  # the platform refused the reply token: never try it again
     status: int | None = None  # the platform's HTTP status when it refused (None: network or unknown)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who the platform says a user is: chosen by the user (a display name is not a verified name)."""
+
+    display_name: str
+    picture_url: str | None = None
+
+
+class NoProfile(Exception):
+    """The platform has no profile for this user (LINE: not a friend, or blocked). Other errors: try later."""
+
+
+@runtime_checkable
+class ProfileSource(Protocol):
+    """A channel that can say who a user is (LINE's profile API)."""
+
+    async def profile(self, user_id: str) -> Profile: ...
 
 
 class Channel(Protocol):

@@ -21,7 +21,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels import line_render
-from bot.channels.base import Batch, Delivery, Outcome, Outgoing
+from bot.channels.base import Batch, Delivery, NoProfile, Outcome, Outgoing, Profile
 from bot.pipeline.costs import MONTHLY_LIMIT, Quota
 from dialogs.model import Reply
 
@@ -120,6 +120,16 @@ class LineChannel:
             log.info("loading animation not shown: %s", type(exc).__name__)
         finally:
             self._loading_in_flight -= 1
+
+    async def profile(self, user_id: str) -> Profile:
+        """The user's LINE profile (display name, picture); NoProfile when LINE has none (404: not a friend)."""
+        try:
+            found = await self._messaging().get_profile(user_id, _request_timeout=5)
+        except ApiException as exc:
+            if exc.status == 404:
+                raise NoProfile(user_id) from None
+            raise
+        return Profile(found.display_name, found.picture_url)
 
     async def acknowledge(self, raw: dict[str, Any]) -> None:
         return None  # LINE needs nothing: the webhook's 200 is the acknowledgement

@@ -151,3 +151,17 @@ class WorkerHeartbeat(Base):
     worker_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OwnerProfile(Base):
+    """What the platform says about the person behind a conversation (LINE's profile): chosen by that person, so
+    never a verified name. Fetched after the first turn and refreshed rarely (bot/pipeline/profiles.py)."""
+
+    __tablename__ = "owner_profile"
+
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"), primary_key=True)
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    picture_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the next fetch; a claim pushes it RETRY ahead (a lease)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the last answer with a profile
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | found | missing | error

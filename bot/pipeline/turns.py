@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Channel, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
-from bot.pipeline import outbox
+from bot.pipeline import outbox, profiles
 from bot.pipeline.effects import Handler, fill
 from dialogs.hours import DEFAULT as DEFAULT_HOURS
 from dialogs.hours import BusinessHours
@@ -41,6 +41,7 @@ class TurnDone:
     outbox_ids: tuple[int, ...]
     claimed: Outgoing | None = None  # the first send, leased at birth: deliver it now, no claim needed
     result: str = "done"  # done | failed (apologised) | retry (the dialog raised; taken again)
+    profile_of: str | None = None  # a user whose profile this turn claimed: fetch it after the answer is sent
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class TurnContext:
     send_lease: timedelta = timedelta(seconds=30)
     effects: Mapping[str, Handler] = field(default_factory=dict)
     business_hours: BusinessHours = DEFAULT_HOURS
+    profile_channels: frozenset[str] = frozenset()  # channels that can say who a user is (LINE)
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -139,6 +141,14 @@ def _apply_effects(ctx: TurnContext, session: Session, conversation: Conversatio
     return values
 
 
+def _profile_due(ctx: TurnContext, session: Session, conversation: Conversation, event: InboxEvent,
+                 now: datetime) -> bool:
+    """Claim a profile fetch for this owner when their channel has profiles and none is fresh (not on unfollow)."""
+    if conversation.channel not in ctx.profile_channels or (event.inbound or {}).get("kind") == "unfollow":
+        return False
+    return profiles.claim(session, conversation_key=conversation.key, now=now)
+
+
 def _anything_pending(ctx: TurnContext) -> bool:
     """A cheap read first, so idle polling never takes a write lock."""
     with Session(reader(ctx.session_factory.kw["bind"])) as session:
@@ -175,6 +185,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.turn_no = conversation.turn_count
         event.processed_at = utcnow()
         rows, claimed = _queue(ctx, session, conversation, event, replies, now)
+        profile_of = conversation.user_id if _profile_due(ctx, session, conversation, event, now) else None
         session.flush()
         return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
-                        result=event.status)
+                        result=event.status, profile_of=profile_of)

@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, Delivery, Outcome, Outgoing
+from bot.channels.base import Channel, Delivery, NoProfile, Outcome, Outgoing, ProfileSource
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.metrics import Metrics
-from bot.pipeline import effects, heartbeat, notifier, outbox
+from bot.pipeline import effects, heartbeat, notifier, outbox, profiles
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
@@ -76,6 +76,7 @@ class Pipeline:
             effects=effects.handlers(reply_days=settings.reply_within_business_days,
                                      notify_by_mail=settings.smtp_enabled),
             business_hours=settings.business_hours(),
+            profile_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, ProfileSource)),
         )
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency
@@ -107,7 +108,28 @@ class Pipeline:
             await self._send(done.claimed)
         if done.outbox_ids and done.channel in self._push_channels:
             await self.deliver(conversation_key=done.conversation_key)
+        if done.profile_of is not None:
+            self._spawn(self._fetch_profile(done.channel, done.conversation_key, done.profile_of))
         return True
+
+    async def _fetch_profile(self, channel_name: str, conversation_key: str, user_id: str) -> None:
+        """Who is writing (best effort, after the answer): stored, or left for a later turn to try again."""
+        channel = self.channels.get(channel_name)
+        if not isinstance(channel, ProfileSource):
+            return
+        found, status = None, "error"
+        try:
+            found, status = await channel.profile(user_id), "found"
+        except NoProfile:
+            status = "missing"
+        except Exception as exc:  # noqa: BLE001 - the platform or the network: the claim lapses, a later turn retries
+            log.info("profile of %s not fetched: %s", conversation_key, type(exc).__name__)
+        try:
+            await self._run(profiles.store, session_factory=self.session_factory, conversation_key=conversation_key,
+                            status=status, display_name=found.display_name if found else None,
+                            picture_url=found.picture_url if found else None)
+        except Exception:  # noqa: BLE001 - never a reason to disturb the turn loops
+            log.exception("profile of %s not stored", conversation_key)
 
     async def _send_step(self) -> bool:
         return await self.deliver() > 0

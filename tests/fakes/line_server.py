@@ -66,6 +66,10 @@ class FakeLine:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _loading_window: list[float] = field(default_factory=list)
     on_delivery: Callable[[Call], None] | None = None  # benchmarks: told of every accepted reply/push
+    profiles: dict[str, dict[str, str]] = field(default_factory=dict)  # userId → profile; anyone else: 404
+    profile_calls: list[str] = field(default_factory=list)  # userIds asked for (kept apart from `calls`)
+    _profile_window: list[float] = field(default_factory=list)
+    profile_delay: float = 0.0  # seconds the profile API takes to answer
     latency: float = 0.0  # seconds each reply/push takes, like the real API's round trip
     quota_limit: int | None = None  # the plan's monthly push limit (None: type "none", unlimited)
     quota_used: int = 0  # pushes counted this month before the test's own (each accepted push adds one)
@@ -186,10 +190,44 @@ class FakeLine:
         with self.lock:
             return JSONResponse({"totalUsage": self.quota_used})
 
+    def add_friend(self, user: str, name: str, picture: str | None = None) -> None:
+        """A user who follows the bot: the profile API knows them."""
+        with self.lock:
+            self.profiles[user] = {"userId": user, "displayName": name, "language": "ja",
+                                   **({"pictureUrl": picture} if picture else {})}
+
+    async def api_profile(self, request: Request) -> Response:
+        """GET /v2/bot/profile/{userId}: 404 unless the user is a friend; 429 over 2,000 req/s."""
+        user = request.path_params["user"]
+        now = time.time()
+        with self.lock:
+            self.profile_calls.append(user)
+            self._profile_window = [t for t in self._profile_window if now - t < 1.0] + [now]
+            too_fast = len(self._profile_window) > 2000
+            found = self.profiles.get(user)
+        if too_fast:
+            return self._refuse("profile", 429, "profile rate over 2,000 req/s", violation=True)
+        if self.profile_delay:
+            await asyncio.sleep(self.profile_delay)
+        if (status := self._injected("profile")) is not None:
+            return self._refuse("profile", status, "injected failure")
+        return JSONResponse(found) if found else self._refuse("profile", 404, "Not found")
+
+    def authorized(self, request: Request) -> bool:
+        if request.headers.get("authorization") == f"Bearer {ACCESS_TOKEN}":
+            return True
+        self._refuse("auth", 401, "Authentication failed", violation=True)
+        return False
+
     def app(self) -> Starlette:
+        async def profile(request: Request) -> Response:
+            if not self.authorized(request):
+                return JSONResponse({"message": "Authentication failed"}, status_code=401)
+            return await self.api_profile(request)
+
         async def guarded(request: Request) -> Response:
-            if request.headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
-                return self._refuse("auth", 401, "Authentication failed", violation=True)
+            if not self.authorized(request):
+                return JSONResponse({"message": "Authentication failed"}, status_code=401)
             kind = request.url.path.rsplit("/", 1)[-1]
             with self.lock:
                 self.arrived[kind] += 1
@@ -210,7 +248,8 @@ class FakeLine:
         paths = ["/v2/bot/message/reply", "/v2/bot/message/push", "/v2/bot/chat/loading/start"]
         reads = ["/v2/bot/message/quota", "/v2/bot/message/quota/consumption"]
         return Starlette(routes=[*(Route(p, guarded, methods=["POST"]) for p in paths),
-                                 *(Route(p, guarded, methods=["GET"]) for p in reads)])
+                                 *(Route(p, guarded, methods=["GET"]) for p in reads),
+                                 Route("/v2/bot/profile/{user}", profile, methods=["GET"])])
 
 
 def start_fake_line() -> tuple[FakeLine, ThreadedServer]:

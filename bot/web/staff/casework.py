@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.db.tables import utcnow
+from bot.db.tables import OwnerProfile, utcnow
 from bot.services import Services
 from bot.staff import audit
 from bot.staff.tables import StaffUser
@@ -47,6 +47,7 @@ Desk = Annotated[Staff, Depends(page("cases_reply"))]
 Admin = Annotated[Staff, Depends(page("cases_admin"))]
 REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, lifecycle.Refused, ValueError)
 Work = Callable[[Session, Case, StaffUser, dict[str, Any]], str]
+PROFILE_LABELS = {"line": "LINEの表示名"}  # the name the owner chose on the platform: not a verified name
 
 
 async def _act(request: Request, services: Services, staff: Staff, reference: str, work: Work,
@@ -77,6 +78,8 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
         count, minutes = visits.totals(session=session, case=case)
         owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
         return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
+                "profile": session.get(OwnerProfile, case.conversation_key),
+                "profile_label": PROFILE_LABELS.get(case.conversation_key.split(":", 1)[0], "表示名"),
                 "visit_hours": visits.hours(minutes), "visits": visits.ledger(session=session, case=case),
                 "trail": [] if advisor else audit.for_target(session=session, target=case.reference),
                 "transcript": [] if advisor else transcript.transcript(session=session,

@@ -1,0 +1,31 @@
+"""the owner's profile from the platform (LINE display name and picture), never a verified name
+
+Revision ID: 0180
+Revises: 0203
+Create Date: 2026-12-01
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0180'
+down_revision = '0203'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('owner_profile',
+    sa.Column('conversation_key', sa.String(length=200), nullable=False),
+    sa.Column('display_name', sa.String(length=200), nullable=True),
+    sa.Column('picture_url', sa.String(length=1000), nullable=True),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('fetched_at', sa.DateTime(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_key'], ['conversation.key'], name=op.f('fk_owner_profile_conversation_key_conversation')),
+    sa.PrimaryKeyConstraint('conversation_key', name=op.f('pk_owner_profile'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('owner_profile')
