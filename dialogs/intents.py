@@ -15,6 +15,7 @@ DATA_INTENTS: dict[str, str] = {
     "menu:consult": "consult",
     "menu:faq": "faq",
     "menu:human": "human",
+    "menu:status": "status",
 }
 # Typed words (after normalisation and dropping です/ます) → intent; matched whole.
 WORD_INTENTS: dict[str, tuple[str, ...]] = {
@@ -22,6 +23,7 @@ WORD_INTENTS: dict[str, tuple[str, ...]] = {
     "faq": ("よくある質問", "質問", "faq"),
     "human": ("担当者と話したい", "担当者", "人と話したい", "電話したい", "オペレーター"),
     "menu": ("メニュー", "menu", "こんにちは", "はじめまして"),
+    "status": ("申請の状況", "申請状況", "申し込みの状況", "進み具合"),
 }
 _WORD_INDEX = {normalize(w): intent for intent, words in WORD_INTENTS.items() for w in words}
 

@@ -17,6 +17,13 @@ from dialogs.prescreen.extract import extract
 from dialogs.understand import signals
 
 SAVED = "saved_prescreen"
+# The menu (LINE's rich menu) that goes with a state: one while a pre-screening is under way, one while a person
+# talks; the default otherwise. The shell links it per user when it changes (bot/channels/line_richmenus.py).
+MENUS = {flow.NODE: "prescreen", person.NODE: "person"}
+
+
+def menu_of(state: State) -> str:
+    return MENUS.get(state.node, "default")
 
 
 def _unfollowed(state: State) -> Transition:

@@ -41,7 +41,20 @@ def _at(node: Node, state: State) -> State:
 Step = Callable[[State, Inbound], Transition]
 
 
+def _status(state: State, inbound: Inbound) -> Transition:
+    """申請の状況: the owner's open cases, as the shell knows them at turn time (Inbound.facts["cases"])."""
+    cases = list(inbound.facts.get("cases") or ())
+    if not cases:
+        return Transition(_at(Node.MENU, state), menu(Text(texts.STATUS_NONE)))
+    lines = [texts.STATUS_LINE.format(reference=c.get("reference", ""),
+                                      status=texts.STATUS_WORDS.get(str(c.get("status")), texts.STATUS_WORDS["new"]))
+             for c in cases[:5]]
+    said = say(texts.STATUS_HEAD + "\n" + "\n".join(lines) + "\n" + texts.STATUS_TAIL, inbound.channel)
+    return Transition(_at(Node.MENU, state), menu(Text(said)))
+
+
 INTENT_HANDLERS: dict[str, Step] = {
+    "status": _status,
     "restart": lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.RESTARTED))),
     "cancel": lambda s, i: Transition(State(Node.MENU.value), menu(Text(texts.CANCELLED))),
     "menu": lambda s, i: Transition(_at(Node.MENU, s), menu()),

@@ -43,3 +43,11 @@ ASK_ITEM_THANKS = "ありがとうございます。担当者に伝えました�
 ASK_ITEM_LATER = "ありがとうございます。いただいた内容をそのまま担当者に伝えました。"
 ASK_ITEM_SKIPPED = "承知しました。担当者からあらためてご連絡します。"
 ASK_ITEM_RESUME = "それでは、先ほどの質問の続きです。"
+STATUS_NONE = "いまお預かりしている申請・ご相談はありません。「相談したい」から事前確認を始められます。"
+STATUS_HEAD = "お預かりしている申請・ご相談の状況です。"
+STATUS_LINE = "・{reference}：{status}"
+STATUS_TAIL = "くわしくは、担当者からこのトークでご連絡します。"
+STATUS_WORDS = {"new": "受け付けました（担当者の確認待ち）", "claimed": "担当者が確認しています",
+                "approved": "専門家の派遣が決まりました", "rejected": "今回は対象外となりました",
+                "routed": "窓口でご相談を承ります", "in_support": "専門家が支援しています",
+                "closed": "対応が終わりました", "resolved": "対応が終わりました"}

@@ -13,6 +13,7 @@ from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
 from dialogs import person, texts, wording
 from dialogs.hours import DEFAULT, BusinessHours
+from dialogs.main import menu_of
 from dialogs.model import State
 from handoff import evaluation, lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
@@ -30,6 +31,7 @@ def start(*, session: Session, case: Case, actor: StaffUser, channels: Mapping[s
     if current.node != person.NODE:
         conversation.state = person.start(current, case.reference, hours,
                                           survey=not satisfaction.asked(case)).to_dict()
+    conversation.menu_wanted = menu_of(State.from_dict(conversation.state))  # linked by the pipeline afterwards
     sent = relay.queue_text(session=session, case=case, text=wording.say(texts.PERSON_STARTED, conversation.channel),
                             channels=channels, now=now, purpose="notice")
     relay.note(session=session, case=case, direction="system", text="担当者対応を開始", now=now, actor=actor.email,
@@ -59,6 +61,7 @@ def end(*, session: Session, case: Case, actor: StaffUser | None, channels: Mapp
     state = State.from_dict(conversation.state)
     if state.node == person.NODE:
         conversation.state = person.end(state).to_dict()
+    conversation.menu_wanted = menu_of(State.from_dict(conversation.state))
     sent = relay.queue_text(session=session, case=case, text=texts.PERSON_ENDED, channels=channels,
                             now=now, purpose="notice") if tell_owner else []
     relay.note(session=session, case=case, direction="system", now=now, sent=sent,

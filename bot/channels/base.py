@@ -70,6 +70,13 @@ class ProfileSource(Protocol):
     async def profile(self, user_id: str) -> Profile: ...
 
 
+@runtime_checkable
+class MenuChannel(Protocol):
+    """A channel with a menu per conversation state (LINE's rich menus), linked per user."""
+
+    async def show_menu(self, user_id: str, key: str) -> None: ...
+
+
 class Channel(Protocol):
     name: str
     pull: bool  # True: the client collects its messages itself (web/terminal trial); no sender involved

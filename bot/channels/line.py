@@ -14,13 +14,14 @@ from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     Configuration,
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
 
-from bot.channels import line_render
+from bot.channels import line_render, line_richmenu_sync
 from bot.channels.base import Batch, Delivery, NoProfile, Outcome, Outgoing, Profile
 from bot.pipeline.costs import MONTHLY_LIMIT, Quota
 from dialogs.model import Reply
@@ -30,6 +31,7 @@ LOADING_SECONDS = 20  # 5–60, a multiple of 5; disappears when our next messag
 LOADING_PER_SECOND = 50  # LINE allows 100 req/s for the loading endpoint: stay well under it
 LOADING_IN_FLIGHT = 8  # and never let a stalled event loop release a burst of queued calls at once
 TRANSIENT = {408, 429, 500, 502, 503, 504}
+API_HOST, DATA_HOST = "https://api.line.me", "https://api-data.line.me"  # the content and rich-menu image endpoints
 
 
 def _failure(exc: ApiException) -> Delivery:
@@ -50,6 +52,7 @@ class LineChannel:
         self._api: AsyncMessagingApi | None = None
         self._loading_started: deque[float] = deque()  # start times within the last second (a sliding window)
         self._loading_in_flight = 0
+        self._menus = line_richmenu_sync.UserMenus()
 
     def render(self, replies: Sequence[Reply]) -> list[Batch]:
         return line_render.render(replies)
@@ -130,6 +133,18 @@ class LineChannel:
                 raise NoProfile(user_id) from None
             raise
         return Profile(found.display_name, found.picture_url)
+
+    async def show_menu(self, user_id: str, key: str) -> None:
+        """Link the rich menu `key` (line_richmenus.MENUS) to the user; raises on failure (the caller retries)."""
+        await self._menus.show(self._messaging(), user_id, key)
+
+    async def sync_menus(self) -> list[str]:
+        """`madoguchi line richmenu sync`: the menus, their images, aliases and the default, on LINE. Images go to
+        LINE's data host (a host set for tests, e.g. a fake server, serves both)."""
+        host = self._config.host
+        data_host = DATA_HOST if host.rstrip("/") == API_HOST else host
+        async with AsyncApiClient(Configuration(host=data_host, access_token=self._config.access_token)) as data:
+            return await line_richmenu_sync.sync(self._messaging(), AsyncMessagingApiBlob(data))
 
     async def acknowledge(self, raw: dict[str, Any]) -> None:
         return None  # LINE needs nothing: the webhook's 200 is the acknowledgement

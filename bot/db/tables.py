@@ -67,6 +67,9 @@ class Conversation(Base):
     user_id: Mapped[str] = mapped_column(String(150))
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     turn_count: Mapped[int] = mapped_column(Integer, default=0)
+    # LINE's rich menu for the state (dialogs.main.menu_of) and the one linked; NULL shown = the default.
+    menu_wanted: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    menu_shown: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

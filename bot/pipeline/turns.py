@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Channel, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
-from bot.pipeline import outbox, profiles
+from bot.pipeline import menus, outbox, profiles
 from bot.pipeline.effects import Handler, fill
 from dialogs.hours import DEFAULT as DEFAULT_HOURS
 from dialogs.hours import BusinessHours
 from dialogs.model import Inbound, Reply, State, Text, Transition
 from handoff import evaluation, visits
+from handoff.tables import Case
 
 log = logging.getLogger(__name__)
 Dialog = Callable[[State, Inbound], Transition]
@@ -42,6 +43,7 @@ class TurnDone:
     claimed: Outgoing | None = None  # the first send, leased at birth: deliver it now, no claim needed
     result: str = "done"  # done | failed (apologised) | retry (the dialog raised; taken again)
     profile_of: str | None = None  # a user whose profile this turn claimed: fetch it after the answer is sent
+    menu_due: bool = False  # the state's menu differs from the one the user has: link it after the answer
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class TurnContext:
     effects: Mapping[str, Handler] = field(default_factory=dict)
     business_hours: BusinessHours = DEFAULT_HOURS
     profile_channels: frozenset[str] = frozenset()  # channels that can say who a user is (LINE)
+    menu_channels: frozenset[str] = frozenset()  # channels with a menu per state (LINE's rich menus)
+    menu_of: Callable[[State], str] | None = None  # the menu of a state (dialogs.main.menu_of)
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -69,6 +73,9 @@ _CANDIDATES = (
 )
 _CONVERSATION = select(Conversation).where(Conversation.key == bindparam("key"))
 _LOCK = {True: _CONVERSATION.with_for_update(), False: _CONVERSATION.with_for_update(skip_locked=True)}
+_OPEN_CASES = (select(Case.reference, Case.status)
+               .where(Case.conversation_key == bindparam("key"), Case.status.not_in(("closed", "resolved")))
+               .order_by(Case.id.desc()).limit(5))
 _NEXT_EVENT = (
     select(InboxEvent)
     .where(InboxEvent.conversation_key == bindparam("key"), InboxEvent.status == "pending")
@@ -92,16 +99,23 @@ def _next_event(session: Session, key: str) -> InboxEvent | None:
     return session.scalars(_NEXT_EVENT, {"key": key}).first()
 
 
-def _facts(ctx: TurnContext, session: Session, conversation: Conversation, now: datetime) -> dict[str, Any]:
-    """What the desk knows: its hours, and about this sender (the ledger's usage this fiscal year, if known)."""
+def _facts(ctx: TurnContext, session: Session, conversation: Conversation, event: InboxEvent,
+           now: datetime) -> dict[str, Any]:
+    """What the desk knows: its hours, and about this sender (the ledger's usage this fiscal year, if known; the open
+    cases when the owner asks 申請の状況)."""
     today = now.astimezone(visits.JST).date()
     usage = visits.known_usage(session=session, conversation_key=conversation.key, today=today)
     facts: dict[str, Any] = {"business_hours": ctx.business_hours.to_dict()}
-    if usage is None:
-        return facts
-    pending = evaluation.pending_for(session=session, conversation_key=conversation.key)
-    unrated = {"unrated_dispatch": {"case": pending.reference, "expert": pending.expert}} if pending else {}
-    return facts | {"usage_this_year": usage} | unrated
+    if usage is not None:
+        facts["usage_this_year"] = usage
+        pending = evaluation.pending_for(session=session, conversation_key=conversation.key)
+        if pending:
+            facts["unrated_dispatch"] = {"case": pending.reference, "expert": pending.expert}
+    asked = event.inbound or {}
+    if asked.get("data") == "menu:status" or "状況" in str(asked.get("text", "")):  # cheap: no reading on every turn
+        found = session.execute(_OPEN_CASES, {"key": conversation.key})
+        facts["cases"] = [{"reference": reference, "status": status} for reference, status in found]
+    return facts
 
 
 def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent,
@@ -149,6 +163,15 @@ def _profile_due(ctx: TurnContext, session: Session, conversation: Conversation,
     return profiles.claim(session, conversation_key=conversation.key, now=now)
 
 
+def _menu_due(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> bool:
+    """Record the menu of the new state; True when the user's must change (never for someone who blocked us)."""
+    if ctx.menu_of is None or conversation.channel not in ctx.menu_channels:
+        return False
+    if (event.inbound or {}).get("kind") == "unfollow":
+        return False
+    return menus.record(conversation, ctx.menu_of(State.from_dict(conversation.state)))
+
+
 def _anything_pending(ctx: TurnContext) -> bool:
     """A cheap read first, so idle polling never takes a write lock."""
     with Session(reader(ctx.session_factory.kw["bind"])) as session:
@@ -170,7 +193,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.attempts += 1
         event.started_at = now
         event.worker = ctx.worker_id
-        transition, error = _run_dialog(ctx, conversation, event, _facts(ctx, session, conversation, now))
+        transition, error = _run_dialog(ctx, conversation, event, _facts(ctx, session, conversation, event, now))
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error
             return TurnDone(conversation.key, event.id, conversation.channel, (), result="retry")
@@ -186,6 +209,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.processed_at = utcnow()
         rows, claimed = _queue(ctx, session, conversation, event, replies, now)
         profile_of = conversation.user_id if _profile_due(ctx, session, conversation, event, now) else None
+        menu_due = transition is not None and _menu_due(ctx, conversation, event)
         session.flush()
         return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
-                        result=event.status, profile_of=profile_of)
+                        result=event.status, profile_of=profile_of, menu_due=menu_due)

@@ -18,18 +18,20 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, Delivery, NoProfile, Outcome, Outgoing, ProfileSource
+from bot.channels.base import Channel, Delivery, MenuChannel, NoProfile, Outcome, Outgoing, ProfileSource
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.metrics import Metrics
-from bot.pipeline import effects, heartbeat, notifier, outbox, profiles
+from bot.pipeline import effects, heartbeat, menus, notifier, outbox, profiles
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
+from dialogs.model import State
 from handoff import evaluation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MENU_ATTEMPTS = 4
 
 
 class Waker:
@@ -62,7 +64,7 @@ class Pipeline:
 
     def __init__(
         self, *, settings: Settings, session_factory: sessionmaker[Session], channels: Mapping[str, Channel],
-        dialog: Dialog, metrics: Metrics | None = None,
+        dialog: Dialog, metrics: Metrics | None = None, menu_of: Callable[[State], str] | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics or Metrics()
@@ -77,7 +79,10 @@ class Pipeline:
                                      notify_by_mail=settings.smtp_enabled),
             business_hours=settings.business_hours(),
             profile_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, ProfileSource)),
+            menu_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, MenuChannel)),
+            menu_of=menu_of,
         )
+        self._menu_locks: dict[str, asyncio.Lock] = {}
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency
         self.send_loops = max(1, settings.worker_concurrency // 2)
@@ -108,9 +113,32 @@ class Pipeline:
             await self._send(done.claimed)
         if done.outbox_ids and done.channel in self._push_channels:
             await self.deliver(conversation_key=done.conversation_key)
+        if done.menu_due:
+            self._spawn(self.sync_menu(done.conversation_key))
         if done.profile_of is not None:
             self._spawn(self._fetch_profile(done.channel, done.conversation_key, done.profile_of))
         return True
+
+    async def sync_menu(self, conversation_key: str) -> None:
+        """Link the menu of the conversation's state (best effort, after the answer; one at a time per owner)."""
+        lock = self._menu_locks.setdefault(conversation_key, asyncio.Lock())
+        async with lock:
+            for attempt in range(MENU_ATTEMPTS):
+                due = await self._run(menus.pending, session_factory=self.session_factory,
+                                      conversation_key=conversation_key)
+                channel = self.channels.get(due[0]) if due else None
+                if due is None or not isinstance(channel, MenuChannel):
+                    break
+                try:
+                    await channel.show_menu(due[1], due[2])
+                except Exception as exc:  # noqa: BLE001 - 429, the network: back off; the next turn tries again
+                    log.info("menu %s for %s not linked: %s", due[2], conversation_key, type(exc).__name__)
+                    await asyncio.sleep(0.5 * 2 ** attempt)
+                    continue
+                await self._run(menus.shown, session_factory=self.session_factory, conversation_key=conversation_key,
+                                menu=due[2])
+        if not lock.locked():
+            self._menu_locks.pop(conversation_key, None)
 
     async def _fetch_profile(self, channel_name: str, conversation_key: str, user_id: str) -> None:
         """Who is writing (best effort, after the answer): stored, or left for a later turn to try again."""
@@ -228,6 +256,7 @@ class Pipeline:
 
     async def _deliver_quietly(self, conversation_key: str) -> None:
         await self.deliver(conversation_key=conversation_key)
+        await self.sync_menu(conversation_key)  # a coordinator may have changed the state (person mode)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)

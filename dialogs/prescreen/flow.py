@@ -29,6 +29,7 @@ from dialogs.understand.text import clean, standard, to_katakana
 from dialogs.wording import say
 
 NODE = "prescreen"
+CONTINUE = "ps:continue"
 # Consent comes once eligibility by size and place is known and before anything personal or free text is asked.
 SLOTS: tuple[Slot, ...] = (*BUSINESS[:5], CONSENT_SLOT, *BUSINESS[5:], *CONTACT)
 RESUME_AFTER = timedelta(hours=24)
@@ -339,6 +340,8 @@ def step(state: State, inbound: Inbound, answers: Answers | None, menu: tuple[Re
         slots["_resume"] = True
         intro = (Text(texts.WELCOME_BACK),) if inbound.kind is Kind.FOLLOW else ()
         return Transition(_state(slots, inbound, slots.get("_stage")), (*intro, Choices(texts.RESUME, RESUME_CHOICES)))
+    if inbound.kind is Kind.POSTBACK and inbound.data == CONTINUE:  # 続ける (the rich menu): the question again
+        return Transition(_state(slots, inbound, slots.get("_stage")), pending_question(State(NODE, slots)))
     stage = slots.get("_stage")
     if stage == "leave":
         return _confirm_leave(slots, inbound, answers, menu)

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.line_limits import message_problems
+from tests.fakes.line_richmenu import RichMenus
 from tests.fakes.server import ThreadedServer
 
 ACCESS_TOKEN = "fake-line-access-token"
@@ -70,6 +71,10 @@ class FakeLine:
     profile_calls: list[str] = field(default_factory=list)  # userIds asked for (kept apart from `calls`)
     _profile_window: list[float] = field(default_factory=list)
     profile_delay: float = 0.0  # seconds the profile API takes to answer
+    richmenus: RichMenus = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.richmenus = RichMenus(self._refuse)
     latency: float = 0.0  # seconds each reply/push takes, like the real API's round trip
     quota_limit: int | None = None  # the plan's monthly push limit (None: type "none", unlimited)
     quota_used: int = 0  # pushes counted this month before the test's own (each accepted push adds one)
@@ -220,6 +225,13 @@ class FakeLine:
         return False
 
     def app(self) -> Starlette:
+        def guard(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+            async def checked(request: Request) -> Response:
+                if not self.authorized(request):
+                    return JSONResponse({"message": "Authentication failed"}, status_code=401)
+                return await handler(request)
+            return checked
+
         async def profile(request: Request) -> Response:
             if not self.authorized(request):
                 return JSONResponse({"message": "Authentication failed"}, status_code=401)
@@ -249,7 +261,8 @@ class FakeLine:
         reads = ["/v2/bot/message/quota", "/v2/bot/message/quota/consumption"]
         return Starlette(routes=[*(Route(p, guarded, methods=["POST"]) for p in paths),
                                  *(Route(p, guarded, methods=["GET"]) for p in reads),
-                                 Route("/v2/bot/profile/{user}", profile, methods=["GET"])])
+                                 Route("/v2/bot/profile/{user}", profile, methods=["GET"]),
+                                 *self.richmenus.routes(guard)])
 
 
 def start_fake_line() -> tuple[FakeLine, ThreadedServer]:

@@ -1,4 +1,5 @@
-"""the owner's profile from the platform (LINE display name and picture), never a verified name
+"""LINE-native: the owner's profile from the platform (display name, picture; never a verified name) and the rich
+menu each conversation should show and shows
 
 Revision ID: 0180
 Revises: 0203
@@ -25,7 +26,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['conversation_key'], ['conversation.key'], name=op.f('fk_owner_profile_conversation_key_conversation')),
     sa.PrimaryKeyConstraint('conversation_key', name=op.f('pk_owner_profile'))
     )
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('menu_wanted', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('menu_shown', sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.drop_column('menu_shown')
+        batch_op.drop_column('menu_wanted')
     op.drop_table('owner_profile')
