@@ -70,6 +70,10 @@ class ProfileSource(Protocol):
     async def profile(self, user_id: str) -> Profile: ...
 
 
+class MenuUnavailable(Exception):
+    """The channel has no such menu set up (LINE: run `madoguchi line richmenu sync`): not worth retrying soon."""
+
+
 @runtime_checkable
 class MenuChannel(Protocol):
     """A channel with a menu per conversation state (LINE's rich menus), linked per user."""

@@ -7,6 +7,8 @@ with a stale id for long (a refused link re-reads the alias once)."""
 
 from __future__ import annotations
 
+import time
+
 from linebot.v3.messaging import (
     ApiException,
     AsyncMessagingApi,
@@ -16,11 +18,8 @@ from linebot.v3.messaging import (
     UpdateRichMenuAliasRequest,
 )
 
+from bot.channels.base import MenuUnavailable
 from bot.channels.line_richmenus import ALIAS_PREFIX, MENUS, NAME_PREFIX, Menu, digest, render
-
-
-class MenuUnavailable(Exception):
-    """The menu's alias is not on LINE (run `madoguchi line richmenu sync`)."""
 
 
 async def _alias_target(api: AsyncMessagingApi, alias: str) -> str | None:
@@ -85,17 +84,24 @@ async def sync(api: AsyncMessagingApi, blob: AsyncMessagingApiBlob,
     return report
 
 
+MISSING_FOR = 300.0  # seconds: a menu not synced yet is not looked up on every turn
+
+
 class UserMenus:
     """Links a user to the menu of their conversation's state: the default by unlinking (a per-user link beats the
     default), the others by linking the menu their alias points at (cached; re-read once when LINE refuses)."""
 
     def __init__(self) -> None:
         self._ids: dict[str, str] = {}
+        self._missing: dict[str, float] = {}  # key → when its alias was found missing (asked again after a while)
 
     async def _menu_id(self, api: AsyncMessagingApi, key: str, fresh: bool) -> str:
+        if time.monotonic() - self._missing.get(key, -MISSING_FOR) < MISSING_FOR:
+            raise MenuUnavailable(key)
         if fresh or key not in self._ids:
             target = await _alias_target(api, ALIAS_PREFIX + key)
             if target is None:
+                self._missing[key] = time.monotonic()
                 raise MenuUnavailable(key)
             self._ids[key] = target
         return self._ids[key]

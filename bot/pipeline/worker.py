@@ -18,7 +18,16 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, Delivery, MenuChannel, NoProfile, Outcome, Outgoing, ProfileSource
+from bot.channels.base import (
+    Channel,
+    Delivery,
+    MenuChannel,
+    MenuUnavailable,
+    NoProfile,
+    Outcome,
+    Outgoing,
+    ProfileSource,
+)
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.metrics import Metrics
@@ -131,6 +140,9 @@ class Pipeline:
                     break
                 try:
                     await channel.show_menu(due[1], due[2])
+                except MenuUnavailable:
+                    log.info("menu %s is not set up on %s; run the channel's menu sync", due[2], due[0])
+                    break
                 except Exception as exc:  # noqa: BLE001 - 429, the network: back off; the next turn tries again
                     log.info("menu %s for %s not linked: %s", due[2], conversation_key, type(exc).__name__)
                     await asyncio.sleep(0.5 * 2 ** attempt)

@@ -136,3 +136,14 @@ async def test_the_menu_follows_the_conversation(desk: World, fake_line: FakeLin
     owner.say("ボットに戻る")
     wait_until(lambda: menus.shown_to(user) == "default", what="the default menu again")
     assert menus.user_log(user) == ["prescreen", "default", "person", "default"]
+
+
+def test_without_menus_on_line_the_bot_works_and_does_not_keep_asking(desk: World, fake_line: FakeLine) -> None:
+    owner = Owner(desk.bot, fake_line, "Unosync")
+    owner.follow()
+    owner.say("相談したい")
+    owner.say("菊陽町です")
+    owner.say("やめる")
+    owner.say("相談したい")
+    wait_until(desk.bot.settled, what="settled")
+    assert fake_line.richmenus.alias_reads == 1 and fake_line.richmenus.log == []  # looked up once, then left alone

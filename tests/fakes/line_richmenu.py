@@ -84,6 +84,7 @@ class RichMenus:
     _changes: list[float] = field(default_factory=list)  # create/delete times (100 an hour)
     _calls: list[float] = field(default_factory=list)  # every call (2,000 a second)
     hourly_limit: int = 100
+    alias_reads: int = 0
 
     # --- what a test reads ------------------------------------------------------------------------------
     def key_of(self, menu_id: str | None) -> str | None:
@@ -171,6 +172,7 @@ class RichMenus:
         if request.method == "GET" and alias is None:
             return JSONResponse({"aliases": [{"richMenuAliasId": a, "richMenuId": m} for a, m in self.aliases.items()]})
         if request.method == "GET" or request.method == "DELETE":
+            self.alias_reads += request.method == "GET"
             if alias not in self.aliases:
                 return self.refuse("richmenu", 404, f"alias {alias} not found")
             if request.method == "DELETE":
