@@ -130,6 +130,7 @@ async def test_the_menu_follows_the_conversation(desk: World, fake_line: FakeLin
     owner._send("postback", postback__data="menu:status")  # 申請の状況 on the default menu
     assert reference in owner.last and "受け付けました" in owner.last
     coordinator = desk.login("coordinator")
+    assert post(desk, coordinator, reference, "claim").status_code == 303
     assert post(desk, coordinator, reference, "person/start").status_code == 303
     wait_until(lambda: menus.shown_to(user) == "person", what="the person menu")
     wait_until(lambda: texts.PERSON_STARTED in fake_line.texts_to(user), what="the owner is told")

@@ -90,8 +90,8 @@ def test_the_greeting_speaks_telegram(owner: TelegramOwner) -> None:
 
 def test_commands_do_what_the_buttons_do(owner: TelegramOwner) -> None:
     assert owner.say("/faq") == [texts.FAQ_PROMPT]
-    assert owner.say("/human@madoguchi_bot")[0] == say(texts.HUMAN_ACK, "telegram")
-    assert "このチャットで担当者からご連絡します" in owner.last
+    ack = owner.say("/human@madoguchi_bot")[0]  # in or out of the desk's hours, depending on when the test runs
+    assert ack.startswith("担当者への取り次ぎを受け付けました。") and "このチャットで担当者から" in ack
     [case] = owner.cases()
     assert (case["channel"], case["kind"]) == ("telegram", "callback")
     said = owner.say("/consult")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dialogs import main, person, texts
+from dialogs import hours, main, person, texts
 from dialogs.model import Inbound, Kind, State, Text
 from dialogs.prescreen import flow
 
@@ -18,7 +18,7 @@ def tap(data: str, **facts: object) -> Inbound:
 def test_the_menu_follows_the_state() -> None:
     started = main.step(State(), tap("menu:consult"))
     assert main.menu_of(State()) == "default" and main.menu_of(started.state) == "prescreen"
-    assert main.menu_of(person.start(started.state, "KD-2026-0001", (9, 17))) == "person"
+    assert main.menu_of(person.start(started.state, "KD-2026-0001", hours.DEFAULT)) == "person"
     assert main.menu_of(main.step(started.state, tap("cmd:cancel")).state) == "default"
 
 
