@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
+from bot.db.tables import OwnerProfile
 from bot.staff.tables import StaffUser
 from handoff import delivery
 from handoff.lifecycle import ACTIVE, Status
@@ -56,6 +57,7 @@ class Row:
     case: Case
     owner_email: str | None
     failed_send: bool = False  # a line to the owner whose send failed (flagged 送信失敗)
+    display_name: str | None = None  # the name the owner chose on the platform (LINE's profile): not verified
 
     @property
     def flags(self) -> list[str]:
@@ -112,11 +114,13 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, filters.page), pages)
     order = SORTS.get(filters.sort, SORTS["waiting"])[1]
-    stmt = (select(Case, StaffUser.email).outerjoin(StaffUser, StaffUser.id == Case.owner_id).where(*where)
+    stmt = (select(Case, StaffUser.email, OwnerProfile.display_name)
+            .outerjoin(StaffUser, StaffUser.id == Case.owner_id)
+            .outerjoin(OwnerProfile, OwnerProfile.conversation_key == Case.conversation_key).where(*where)
             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
     found = session.execute(stmt).all()
-    failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _ in found])
-    return Page([Row(case, email, case.id in failed) for case, email in found], total, page, pages)
+    failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _, _ in found])
+    return Page([Row(case, email, case.id in failed, name) for case, email, name in found], total, page, pages)
 
 
 def matching(*, session: Session, filters: Filters, organisation_id: int | None = None,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import InboxEvent, OwnerProfile, utcnow
 from dialogs import texts
+from tests.conftest import make_settings
 from tests.e2e.conftest import case_for
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
@@ -43,10 +44,25 @@ def test_fetched_once_stored_and_shown_on_the_case(desk: World, fake_line: FakeL
     assert found is not None and (found.display_name, found.picture_url) == ("はなこ＠菓子舗", PICTURE)
     assert found.due_at > utcnow() + timedelta(days=29)
     reference = case_for(desk, "line:Uhanako")
-    page = desk.login("coordinator").get(f"/cases/{reference}").text
+    coordinator = desk.login("coordinator")
+    page = coordinator.get(f"/cases/{reference}").text
     shown = page.split('id="display-name">')[1].split("</p>")[0]
     assert "LINEの表示名" in shown and "はなこ＠菓子舗" in shown and "本人確認はしていません" in shown
     assert f'href="{PICTURE}"' in shown and "<img" not in shown  # a link: the page itself makes no external request
+    row = coordinator.get("/cases").text.split(f'id="row-{reference}"')[1].split("</tr>")[0]
+    assert "LINEの表示名：はなこ＠菓子舗" in row
+
+
+def test_stored_on_either_database(db_url: str, fake_line: FakeLine) -> None:
+    fake_line.add_friend("Udb", "データベース")
+    with LiveBot(make_settings(db_url, fake_line.url)) as bot:  # type: ignore[attr-defined]
+        owner = Owner(bot, fake_line, "Udb")
+        owner.follow()
+        owner.say("メニュー")
+        wait_until(lambda: stored(bot, "Udb", "found"), what="the profile stored")
+        wait_until(bot.settled, what="settled")
+        found = profile(bot, "Udb")
+        assert found is not None and found.display_name == "データベース" and fake_line.profile_calls == ["Udb"]
 
 
 def test_refreshed_when_older_than_thirty_days(desk: World, fake_line: FakeLine) -> None:
