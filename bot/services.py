@@ -6,7 +6,6 @@ import functools
 import importlib
 import inspect
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -24,7 +23,6 @@ from bot.metrics import Metrics
 from bot.pipeline.turns import Dialog
 from bot.pipeline.worker import Pipeline
 from bot.settings import Settings
-from dialogs.model import State
 from knowledge import semantic
 from knowledge.answers import IndexKnowledge
 from knowledge.live import LiveIndex
@@ -68,10 +66,11 @@ def load_dialog(path: str) -> Dialog:
     return dialog
 
 
-def load_menu_of(path: str) -> Callable[[State], str] | None:
-    """The dialog module's `menu_of` (the menu of a state: LINE's rich menu per state), if it has one."""
-    found = getattr(importlib.import_module(path.partition(":")[0]), "menu_of", None)
-    return cast(Callable[[State], str], found) if callable(found) else None
+def dialog_hook(path: str, name: str) -> Any:
+    """A function the dialog module offers the shell, if it has it: `menu_of` (the menu of a state: LINE's rich menu
+    per state) and `slow` (is a turn known to be slow: the loading animation starts before it runs)."""
+    found = getattr(importlib.import_module(path.partition(":")[0]), name, None)
+    return found if callable(found) else None
 
 
 def with_knowledge(dialog: Dialog, knowledge: IndexKnowledge) -> Dialog:
@@ -95,6 +94,6 @@ def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Servi
     pipeline = Pipeline(
         settings=settings, session_factory=session_factory, channels=channels,
         dialog=with_knowledge(dialog or load_dialog(settings.dialog), knowledge), metrics=metrics,
-        menu_of=load_menu_of(settings.dialog),
+        menu_of=dialog_hook(settings.dialog, "menu_of"), slow=dialog_hook(settings.dialog, "slow"),
     )
     return Services(settings, engine, session_factory, channels, pipeline, live, metrics)

@@ -28,6 +28,11 @@ WORD_INTENTS: dict[str, tuple[str, ...]] = {
 _WORD_INDEX = {normalize(w): intent for intent, words in WORD_INTENTS.items() for w in words}
 
 
+def word_intent(text: str) -> str | None:
+    """The intent of a message that is one of the known words (cheap: no morphology)."""
+    return _WORD_INDEX.get(strip_polite(normalize(text)))
+
+
 def command_of(inbound: Inbound) -> str | None:
     """A global command (restart/cancel) from a tap or a short typed message, else None."""
     if inbound.kind is Kind.POSTBACK:
@@ -43,6 +48,6 @@ def intent_of(inbound: Inbound) -> str | None:
     if inbound.kind is Kind.POSTBACK:
         return DATA_INTENTS.get(inbound.data)
     if inbound.kind is Kind.TEXT:
-        intent = _WORD_INDEX.get(strip_polite(normalize(inbound.text)))
+        intent = word_intent(inbound.text)
         return intent or ("human" if signals.wants_person(inbound.text) else None)
     return None

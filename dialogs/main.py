@@ -8,8 +8,8 @@ An owner who unfollowed is never answered; one who follows again mid-form is off
 
 from __future__ import annotations
 
-from dialogs import ask, evaluation, menu, person, satisfaction
-from dialogs.intents import command_of, intent_of
+from dialogs import ask, evaluation, faq, menu, person, satisfaction
+from dialogs.intents import command_of, intent_of, word_intent
 from dialogs.model import Inbound, Kind, State, Transition
 from dialogs.ports import Knowledge
 from dialogs.prescreen import flow
@@ -24,6 +24,23 @@ MENUS = {flow.NODE: "prescreen", person.NODE: "person"}
 
 def menu_of(state: State) -> str:
     return MENUS.get(state.node, "default")
+
+
+SEARCHED_AT = (menu.Node.MENU.value, faq.NODE)  # typed text here is looked up in the knowledge base
+LONG_ANSWER = 40  # characters: a free-text answer read at length (request screening, opening facts)
+QUESTION_ENDS = ("？", "?", "ですか", "ますか", "でしょうか")
+
+
+def slow(state: State, inbound: Inbound) -> bool:
+    """Whether this turn will search the knowledge base or read a long text (the shell starts the loading animation
+    before running it). Cheap on purpose — no morphology — so it can run before the turn; taps, commands, menu words
+    and short answers are fast and never get the animation."""
+    if inbound.kind is not Kind.TEXT:
+        return False
+    text = inbound.text.strip()
+    if state.node == flow.NODE:
+        return len(text) >= LONG_ANSWER or text.endswith(QUESTION_ENDS)
+    return state.node in SEARCHED_AT and word_intent(text) is None
 
 
 def _unfollowed(state: State) -> Transition:

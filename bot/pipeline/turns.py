@@ -60,6 +60,8 @@ class TurnContext:
     profile_channels: frozenset[str] = frozenset()  # channels that can say who a user is (LINE)
     menu_channels: frozenset[str] = frozenset()  # channels with a menu per state (LINE's rich menus)
     menu_of: Callable[[State], str] | None = None  # the menu of a state (dialogs.main.menu_of)
+    slow: Callable[[State, Inbound], bool] | None = None  # will this turn be slow? (dialogs.main.slow)
+    on_slow: Callable[[str, str], None] | None = None  # told (channel, user) before a slow turn runs
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -116,6 +118,18 @@ def _facts(ctx: TurnContext, session: Session, conversation: Conversation, event
         found = session.execute(_OPEN_CASES, {"key": conversation.key})
         facts["cases"] = [{"reference": reference, "status": status} for reference, status in found]
     return facts
+
+
+def _announce_slow(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> None:
+    """Before the dialog runs: a turn known to be slow (a knowledge search, a long answer) is announced, so the
+    channel's loading animation starts now rather than after a fixed delay (best effort: never fails the turn)."""
+    if ctx.slow is None or ctx.on_slow is None or event.inbound is None or ctx.channels[conversation.channel].pull:
+        return
+    try:
+        if ctx.slow(State.from_dict(conversation.state), Inbound.from_dict(event.inbound)):
+            ctx.on_slow(conversation.channel, conversation.user_id)
+    except Exception:  # noqa: BLE001 - a hint only
+        log.exception("slow-turn check failed on inbox event %s", event.id)
 
 
 def _run_dialog(ctx: TurnContext, conversation: Conversation, event: InboxEvent,
@@ -193,6 +207,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.attempts += 1
         event.started_at = now
         event.worker = ctx.worker_id
+        _announce_slow(ctx, conversation, event)
         transition, error = _run_dialog(ctx, conversation, event, _facts(ctx, session, conversation, event, now))
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error

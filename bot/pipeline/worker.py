@@ -35,7 +35,7 @@ from bot.pipeline import effects, heartbeat, menus, notifier, outbox, profiles
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
-from dialogs.model import State
+from dialogs.model import Inbound, State
 from handoff import evaluation
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ class Pipeline:
     def __init__(
         self, *, settings: Settings, session_factory: sessionmaker[Session], channels: Mapping[str, Channel],
         dialog: Dialog, metrics: Metrics | None = None, menu_of: Callable[[State], str] | None = None,
+        slow: Callable[[State, Inbound], bool] | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics or Metrics()
@@ -89,8 +90,9 @@ class Pipeline:
             business_hours=settings.business_hours(),
             profile_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, ProfileSource)),
             menu_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, MenuChannel)),
-            menu_of=menu_of,
+            menu_of=menu_of, slow=slow, on_slow=self._slow_turn,
         )
+        self._event_loop: asyncio.AbstractEventLoop | None = None  # where the turn threads schedule the animation
         self._menu_locks: dict[str, asyncio.Lock] = {}
         self._push_channels = [name for name, ch in channels.items() if not ch.pull]
         self.turn_loops = settings.worker_concurrency
@@ -113,6 +115,7 @@ class Pipeline:
 
     async def _turn_step(self) -> bool:
         started = time.perf_counter()
+        self._event_loop = asyncio.get_running_loop()
         done = await self._run(process_one, ctx=self.turns)
         if done is None:
             return False
@@ -274,6 +277,14 @@ class Pipeline:
         task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def _slow_turn(self, channel: str, user_id: str) -> None:
+        """From a turn's thread, before a turn known to be slow runs: the loading animation starts at once."""
+        if self._event_loop is not None and not self._event_loop.is_closed():
+            self._event_loop.call_soon_threadsafe(self._show_loading, channel, user_id)
+
+    def _show_loading(self, channel: str, user_id: str) -> None:
+        self._spawn(self.channels[channel].show_loading(user_id))
 
     async def _loading_after(self, channel: str, user_id: str, event_keys: list[str]) -> None:
         await asyncio.sleep(self.settings.loading_after_seconds)
