@@ -6,11 +6,30 @@ import asyncio
 
 import typer
 
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 line_app = typer.Typer(help="The LINE channel.", no_args_is_help=True)
 richmenu_app = typer.Typer(help="LINE's rich menus (bot/channels/line_richmenus.py).", no_args_is_help=True)
 line_app.add_typer(richmenu_app, name="richmenu")
+
+
+def _forget_links(settings: Settings) -> int:
+    """LINE drops the per-user links of a deleted menu: our record of them goes too, so the owner's next turn links
+    the menu of their state again (the default needs no link)."""
+    from sqlalchemy import update
+
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.tables import Conversation
+
+    engine = make_engine(settings)
+    try:
+        with make_session_factory(engine).begin() as session:
+            result = session.execute(update(Conversation).where(Conversation.channel == "line",
+                                                                Conversation.menu_shown.is_not(None))
+                                     .values(menu_shown=None))
+            return int(getattr(result, "rowcount", 0) or 0)
+    finally:
+        engine.dispose()
 
 
 @richmenu_app.command("sync")
@@ -32,6 +51,9 @@ def richmenu_sync() -> None:
             await channel.aclose()
 
     done = asyncio.run(run())
+    if any("deleted" in line for line in done):
+        forgotten = _forget_links(settings)
+        done.append(f"per-user links to relink at their next turn: {forgotten}")
     for line in done:
         typer.echo(line)
     typer.echo(f"リッチメニューを同期しました（変更 {len(done)} 件）")

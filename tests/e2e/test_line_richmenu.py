@@ -21,9 +21,11 @@ from linebot.v3.messaging import (
     RichMenuRequest,
 )
 from PIL import Image
+from sqlalchemy import create_engine, insert, select
 
 from bot.channels import line_richmenu_sync, line_richmenus
 from bot.channels.line_richmenus import MENUS
+from bot.db.tables import Conversation
 from dialogs import texts
 from tests.conftest import make_settings
 from tests.e2e.harness import wait_until
@@ -148,3 +150,23 @@ def test_without_menus_on_line_the_bot_works_and_does_not_keep_asking(desk: Worl
     owner.say("相談したい")
     wait_until(desk.bot.settled, what="settled")
     assert fake_line.richmenus.alias_reads == 1 and fake_line.richmenus.log == []  # looked up once, then left alone
+
+
+def test_a_sync_that_deletes_a_menu_forgets_the_links_it_took_with_it(sqlite_url: str, fake_line: FakeLine) -> None:
+    settings = make_settings(sqlite_url, fake_line.url)  # type: ignore[attr-defined]
+    stale = {**MENUS["prescreen"].body(), "name": "madoguchi:prescreen:0000000000000000", "richMenuId": "richmenu-old"}
+    fake_line.richmenus.menus["richmenu-old"] = stale  # an earlier version of the pre-screening menu, linked to Ulinked
+    fake_line.richmenus.images["richmenu-old"] = line_richmenus.render(MENUS["prescreen"])
+    fake_line.richmenus.links["Ulinked"] = "richmenu-old"
+    engine = create_engine(settings.sqlalchemy_url())
+    with engine.begin() as conn:
+        conn.execute(insert(Conversation).values(key="line:Ulinked", channel="line", user_id="Ulinked", state={},
+                                                 menu_wanted="prescreen", menu_shown="prescreen"))
+    run = subprocess.run([sys.executable, "-m", "bot", "line", "richmenu", "sync"], capture_output=True, text=True,
+                         env=env_for(settings), cwd=REPO, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "richmenu-old" not in fake_line.richmenus.menus and "Ulinked" not in fake_line.richmenus.links
+    with engine.connect() as conn:
+        shown = conn.execute(select(Conversation.menu_shown).where(Conversation.key == "line:Ulinked")).scalar_one()
+    engine.dispose()
+    assert shown is None and "relink at their next turn: 1" in run.stdout  # the next turn links the new menu
