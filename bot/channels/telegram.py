@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels import telegram_commands, telegram_render
-from bot.channels.base import Batch, Delivery, Outcome, Outgoing
+from bot.channels.base import Batch, Delivery, NoProfile, Outcome, Outgoing, Profile
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,18 @@ class TelegramChannel:
                             status=403 if isinstance(exc, Forbidden) else 400)
         except TelegramError as exc:
             return Delivery(Outcome.RETRY, error=f"telegram: {exc.message[:200]}")
+
+    async def profile(self, user_id: str) -> Profile:
+        """The name the user shows on Telegram (getChat: first and last name, else the username); no picture URL
+        (Telegram's file links carry the bot token). NoProfile when Telegram has no such chat or we are blocked."""
+        try:
+            chat = await (await self._api()).get_chat(int(user_id))
+        except (BadRequest, Forbidden):
+            raise NoProfile(user_id) from None
+        name = " ".join(n for n in (chat.first_name, chat.last_name) if n) or (chat.username or "")
+        if not name:
+            raise NoProfile(user_id)
+        return Profile(name)
 
     async def show_loading(self, user_id: str) -> None:
         try:

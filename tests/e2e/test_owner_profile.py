@@ -16,14 +16,20 @@ from tests.e2e.conftest import case_for
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import World
+from tests.e2e.telegram_owner import TelegramOwner
 from tests.fakes.line_server import FakeLine
+from tests.fakes.telegram_server import FakeTelegram
 
 PICTURE = "https://profile.line-scdn.net/0hfake"
 
 
-def profile(bot: LiveBot, user: str) -> OwnerProfile | None:
+def profile_of(bot: LiveBot, key: str) -> OwnerProfile | None:
     with Session(bot.engine) as session:
-        return session.get(OwnerProfile, f"line:{user}")
+        return session.get(OwnerProfile, key)
+
+
+def profile(bot: LiveBot, user: str) -> OwnerProfile | None:
+    return profile_of(bot, f"line:{user}")
 
 
 def stored(bot: LiveBot, user: str, status: str) -> bool:
@@ -108,3 +114,22 @@ def test_a_slow_profile_api_does_not_hold_the_answer(desk: World, fake_line: Fak
     assert stored(desk.bot, "Uslow", "pending")
     assert owner.say("よくある質問") == [texts.FAQ_PROMPT]
     wait_until(lambda: stored(desk.bot, "Uslow", "found"), what="the profile, later")
+
+
+def test_telegram_names_come_from_get_chat(desk: World, fake_telegram: FakeTelegram) -> None:
+    fake_telegram.users[4343] = {"first_name": "花子", "last_name": "熊本"}
+    owner = TelegramOwner(desk.bot, fake_telegram, 4343)
+    owner.start()
+    owner.say("メニュー")
+    wait_until(lambda: (p := profile_of(desk.bot, "telegram:4343")) is not None and p.status == "found",
+               what="the Telegram name stored")
+    found = profile_of(desk.bot, "telegram:4343")
+    assert found is not None and (found.display_name, found.picture_url) == ("花子 熊本", None)
+    assert fake_telegram.chats_read == [4343]
+    stranger = TelegramOwner(desk.bot, fake_telegram, 4444)  # getChat: chat not found
+    stranger.start()
+    wait_until(lambda: (p := profile_of(desk.bot, "telegram:4444")) is not None and p.status == "missing",
+               what="no name")
+    reference = case_for(desk, "telegram:4343")
+    page = desk.login("coordinator").get(f"/cases/{reference}").text
+    assert "Telegramの表示名：<strong>花子 熊本</strong>" in page

@@ -39,6 +39,8 @@ class FakeTelegram:
     webhooks: list[dict[str, Any]] = field(default_factory=list)
     actions: list[int] = field(default_factory=list)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # language code ("" default) → list
+    users: dict[int, dict[str, str]] = field(default_factory=dict)  # chat id → first_name/last_name/username
+    chats_read: list[int] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     open_queries: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -137,6 +139,21 @@ class FakeTelegram:
                 with self.lock:
                     self.actions.append(int(params["chat_id"]))
                 return JSONResponse({"ok": True, "result": True})
+            if name == "getChat":
+                chat_id = int(params["chat_id"])
+                with self.lock:
+                    self.chats_read.append(chat_id)
+                    user = self.users.get(chat_id)
+                if user is None:  # not a violation: Telegram answers this for chats the bot does not know
+                    return JSONResponse({"ok": False, "error_code": 400, "description": "Bad Request: chat not found"},
+                                        400)
+                return JSONResponse({"ok": True, "result": {"id": chat_id, "type": "private", **user,
+                                                            "accent_color_id": 0, "max_reaction_count": 11,
+                                                            "accepted_gift_types": {"unlimited_gifts": True,
+                                                                                    "limited_gifts": True,
+                                                                                    "unique_gifts": True,
+                                                                                    "premium_subscription": True,
+                                                                                    "gifts_from_channels": True}}})
             if name == "setMyCommands":
                 return self._set_commands(params)
             if name == "getMyCommands":

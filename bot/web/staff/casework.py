@@ -47,7 +47,8 @@ Desk = Annotated[Staff, Depends(page("cases_reply"))]
 Admin = Annotated[Staff, Depends(page("cases_admin"))]
 REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, lifecycle.Refused, ValueError)
 Work = Callable[[Session, Case, StaffUser, dict[str, Any]], str]
-PROFILE_LABELS = {"line": "LINEの表示名"}  # the name the owner chose on the platform: not a verified name
+# The name the owner chose on the platform: never a verified name.
+PROFILE_LABELS = {"line": "LINEの表示名", "telegram": "Telegramの表示名"}
 
 
 async def _act(request: Request, services: Services, staff: Staff, reference: str, work: Work,
