@@ -72,12 +72,19 @@ def human_ack(inbound: Inbound) -> str:
     when = calendar.reply_by(inbound.at)
     return texts.HUMAN_ACK_CLOSED.format(when=when, hours=calendar.describe()) if when else texts.HUMAN_ACK
 
+def file_said(inbound: Inbound, kept: str) -> str:
+    """What an image or file gets: kept, refused (too large, a type the desk does not take) or, where the channel's
+    files are not kept, that it cannot be read."""
+    return {"kept": kept, "too_large": texts.FILE_TOO_LARGE,
+            "wrong_type": texts.FILE_WRONG_TYPE}.get(str(inbound.facts.get("file")), texts.NOT_TEXT)
+
+
 KIND_FALLBACKS: dict[Kind, Step] = {
     Kind.FOLLOW: lambda s, i: Transition(State(Node.MENU.value), menu(Text(say(texts.GREETING, i.channel)))),
     Kind.UNFOLLOW: lambda s, i: Transition(_at(Node.UNFOLLOWED, s)),
     Kind.STICKER: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
-    Kind.IMAGE: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
-    Kind.FILE: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
+    Kind.IMAGE: lambda s, i: Transition(s, menu(Text(file_said(i, texts.FILE_KEPT)))),
+    Kind.FILE: lambda s, i: Transition(s, menu(Text(file_said(i, texts.FILE_KEPT)))),
     Kind.MEDIA: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
     Kind.LOCATION: lambda s, i: Transition(s, menu(Text(texts.NOT_TEXT))),
 }

@@ -51,3 +51,8 @@ STATUS_WORDS = {"new": "受け付けました（担当者の確認待ち）", "c
                 "approved": "専門家の派遣が決まりました", "rejected": "今回は対象外となりました",
                 "routed": "窓口でご相談を承ります", "in_support": "専門家が支援しています",
                 "closed": "対応が終わりました", "resolved": "対応が終わりました"}
+# Images and files (Inbound.facts["file"]: what the shell could say of one when it arrived).
+FILE_KEPT = "画像・ファイルを受け取りました。担当者にお伝えする場合は「担当者と話したい」を押してください。"
+FILE_KEPT_IN_FORM = "画像・ファイルを受け取りました。お申し込みと一緒に担当者に届けます。"
+FILE_TOO_LARGE = "ファイルが大きすぎるため受け取れませんでした。10MBまででお送りください。"
+FILE_WRONG_TYPE = "この種類のファイルは受け取れません。画像（JPEG・PNG）かPDFでお送りください。"

@@ -70,6 +70,29 @@ class ProfileSource(Protocol):
     async def profile(self, user_id: str) -> Profile: ...
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """An image or file an owner sent, as the event announces it (its content is fetched separately)."""
+
+    message_id: str
+    kind: str  # image | file
+    file_name: str = ""
+    size: int | None = None  # bytes, when the platform says
+
+
+class NoFile(Exception):
+    """The platform no longer has the content (expired) or never had it."""
+
+
+@runtime_checkable
+class FileSource(Protocol):
+    """A channel whose owners' images and files the desk can fetch (LINE's content API)."""
+
+    def attachment(self, raw: dict[str, Any]) -> Attachment | None: ...
+
+    async def fetch_file(self, message_id: str) -> bytes: ...
+
+
 class MenuUnavailable(Exception):
     """The channel has no such menu set up (LINE: run `madoguchi line richmenu sync`): not worth retrying soon."""
 

@@ -22,7 +22,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels import line_render, line_richmenu_sync
-from bot.channels.base import Batch, Delivery, NoProfile, Outcome, Outgoing, Profile
+from bot.channels.base import Attachment, Batch, Delivery, NoFile, NoProfile, Outcome, Outgoing, Profile
 from bot.pipeline.costs import MONTHLY_LIMIT, Quota
 from dialogs.model import Reply
 
@@ -137,6 +137,29 @@ class LineChannel:
     async def show_menu(self, user_id: str, key: str) -> None:
         """Link the rich menu `key` (line_richmenus.MENUS) to the user; raises on failure (the caller retries)."""
         await self._menus.show(self._messaging(), user_id, key)
+
+    def attachment(self, raw: dict[str, Any]) -> Attachment | None:
+        """An image or file message kept on LINE (content provider "line"); None for anything else."""
+        message = raw.get("message") if isinstance(raw.get("message"), dict) else None
+        if message is None or message.get("type") not in ("image", "file") or not message.get("id"):
+            return None
+        if (message.get("contentProvider") or {}).get("type", "line") != "line":
+            return None  # sent from an external URL: nothing on LINE to fetch
+        size = message.get("fileSize")
+        return Attachment(str(message["id"]), str(message["type"]), str(message.get("fileName") or ""),
+                          int(size) if isinstance(size, int) else None)
+
+    async def fetch_file(self, message_id: str) -> bytes:
+        """The content of an owner's image or file from LINE's data host; NoFile once LINE no longer has it."""
+        host = self._config.host
+        data_host = DATA_HOST if host.rstrip("/") == API_HOST else host
+        async with AsyncApiClient(Configuration(host=data_host, access_token=self._config.access_token)) as data:
+            try:
+                return bytes(await AsyncMessagingApiBlob(data).get_message_content(message_id, _request_timeout=30))
+            except ApiException as exc:
+                if exc.status in (404, 410):
+                    raise NoFile(message_id) from None
+                raise
 
     async def sync_menus(self) -> list[str]:
         """`madoguchi line richmenu sync`: the menus, their images, aliases and the default, on LINE. Images go to

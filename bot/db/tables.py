@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -168,3 +169,26 @@ class OwnerProfile(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the next fetch; a claim pushes it RETRY ahead (a lease)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the last answer with a profile
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | found | missing | error
+
+
+class OwnerFile(Base):
+    """An image or file an owner sent (LINE keeps it only for a while, so it is fetched soon after it arrives). Shown
+    to the desk on the conversation's cases; the bytes stay in the database with the conversation."""
+
+    __tablename__ = "owner_file"
+    __table_args__ = (UniqueConstraint("channel", "message_id", name="uq_owner_file_channel_message_id"),
+                      Index("ix_owner_file_conversation", "conversation_key", "id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
+    channel: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # image | file
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | stored | refused | failed
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

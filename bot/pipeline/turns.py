@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, Outgoing
+from bot.channels.base import Attachment, Channel, FileSource, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
-from bot.pipeline import menus, outbox, profiles
+from bot.pipeline import files, menus, outbox, profiles
 from bot.pipeline.effects import Handler, fill
 from dialogs.hours import DEFAULT as DEFAULT_HOURS
 from dialogs.hours import BusinessHours
@@ -44,6 +44,7 @@ class TurnDone:
     result: str = "done"  # done | failed (apologised) | retry (the dialog raised; taken again)
     profile_of: str | None = None  # a user whose profile this turn claimed: fetch it after the answer is sent
     menu_due: bool = False  # the state's menu differs from the one the user has: link it after the answer
+    file_id: int | None = None  # an owner's image or file to fetch after the answer (it expires on the platform)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,15 @@ def _facts(ctx: TurnContext, session: Session, conversation: Conversation, event
         found = session.execute(_OPEN_CASES, {"key": conversation.key})
         facts["cases"] = [{"reference": reference, "status": status} for reference, status in found]
     return facts
+
+
+def _attachment(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> tuple[Attachment, str] | None:
+    """An image or file the channel lets us fetch, and what can be said of it now (kept, too large, wrong type)."""
+    channel = ctx.channels.get(conversation.channel)
+    if not isinstance(channel, FileSource) or (event.inbound or {}).get("kind") not in ("image", "file"):
+        return None
+    found = channel.attachment(event.raw)
+    return (found, files.verdict(found)) if found else None
 
 
 def _announce_slow(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> None:
@@ -208,7 +218,9 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         event.started_at = now
         event.worker = ctx.worker_id
         _announce_slow(ctx, conversation, event)
-        transition, error = _run_dialog(ctx, conversation, event, _facts(ctx, session, conversation, event, now))
+        arrived = _attachment(ctx, conversation, event)
+        facts = _facts(ctx, session, conversation, event, now) | ({"file": arrived[1]} if arrived else {})
+        transition, error = _run_dialog(ctx, conversation, event, facts)
         if transition is None and event.attempts < ctx.max_attempts:
             event.last_error = error
             return TurnDone(conversation.key, event.id, conversation.channel, (), result="retry")
@@ -225,6 +237,8 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         rows, claimed = _queue(ctx, session, conversation, event, replies, now)
         profile_of = conversation.user_id if _profile_due(ctx, session, conversation, event, now) else None
         menu_due = transition is not None and _menu_due(ctx, conversation, event)
+        file_id = files.record(session, conversation=conversation, attachment=arrived[0], judged=arrived[1],
+                               now=now) if arrived and transition is not None else None
         session.flush()
         return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
-                        result=event.status, profile_of=profile_of, menu_due=menu_due)
+                        result=event.status, profile_of=profile_of, menu_due=menu_due, file_id=file_id)

@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import (
     Channel,
     Delivery,
+    FileSource,
     MenuChannel,
     MenuUnavailable,
+    NoFile,
     NoProfile,
     Outcome,
     Outgoing,
@@ -31,7 +33,7 @@ from bot.channels.base import (
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.metrics import Metrics
-from bot.pipeline import effects, heartbeat, menus, notifier, outbox, profiles
+from bot.pipeline import effects, files, heartbeat, menus, notifier, outbox, profiles
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
@@ -41,6 +43,7 @@ from handoff import evaluation
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MENU_ATTEMPTS = 4
+FILE_ATTEMPTS = 3
 
 
 class Waker:
@@ -127,6 +130,8 @@ class Pipeline:
             await self.deliver(conversation_key=done.conversation_key)
         if done.menu_due:
             self._spawn(self.sync_menu(done.conversation_key))
+        if done.file_id is not None:
+            self._spawn(self._fetch_file(done.file_id))
         if done.profile_of is not None:
             self._spawn(self._fetch_profile(done.channel, done.conversation_key, done.profile_of))
         return True
@@ -154,6 +159,30 @@ class Pipeline:
                                 menu=due[2])
         if not lock.locked():
             self._menu_locks.pop(conversation_key, None)
+
+    async def _fetch_file(self, file_id: int) -> None:
+        """An owner's image or file, fetched at once (the platform keeps it only for a while) and stored checked."""
+        found = await self._run(files.message_id_of, session_factory=self.session_factory, file_id=file_id)
+        channel = self.channels.get(found[0]) if found else None
+        if found is None or not isinstance(channel, FileSource):
+            return
+        data, reason = None, ""
+        for attempt in range(FILE_ATTEMPTS):
+            try:
+                data = await channel.fetch_file(found[1])
+                break
+            except NoFile:
+                reason = "expired"
+                break
+            except Exception as exc:  # noqa: BLE001 - the platform or the network: a few tries, then recorded
+                reason = f"fetch failed: {type(exc).__name__}"
+                log.info("file %s not fetched (attempt %d): %s", file_id, attempt + 1, reason)
+                await asyncio.sleep(0.5 * 2 ** attempt)
+        try:
+            await self._run(files.store, session_factory=self.session_factory, file_id=file_id, data=data,
+                            reason=reason)
+        except Exception:  # noqa: BLE001
+            log.exception("file %s not stored", file_id)
 
     async def _fetch_profile(self, channel_name: str, conversation_key: str, user_id: str) -> None:
         """Who is writing (best effort, after the answer): stored, or left for a later turn to try again."""

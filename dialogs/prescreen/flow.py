@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dialogs import texts as menu_texts
+from dialogs.menu import file_said
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.ports import Answers, redact
 from dialogs.prescreen import summary, texts
@@ -190,6 +191,9 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
         return _ask_next(slots, inbound, (Text(texts.UNKNOWN_NOTED),))
     if kind == "smalltalk":
         return Transition(_state(slots, inbound), (Text(texts.SMALL_TALK), *slot.ask(slots)))
+    if inbound.kind in (Kind.IMAGE, Kind.FILE) and inbound.facts.get("file"):
+        kept = Text(file_said(inbound, menu_texts.FILE_KEPT_IN_FORM))
+        return Transition(_state(slots, inbound, slots.get("_stage")), (kept, *slot.ask(slots)))
     if inbound.kind in (Kind.STICKER, Kind.IMAGE, Kind.FILE, Kind.MEDIA, Kind.LOCATION):
         return Transition(_state(slots, inbound), (Text(texts.NOT_TEXT), *slot.ask(slots)))
     if inbound.kind is Kind.POSTBACK:  # a stale or forged button: asked again, not counted against the owner

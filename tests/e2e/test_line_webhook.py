@@ -140,12 +140,13 @@ def test_standby_events_are_stored_but_never_answered(bot: LiveBot, fake_line: F
     assert fake_line.delivered(user)[0].texts == [texts.MENU_PROMPT]
 
 
-@pytest.mark.parametrize("name", ["sticker", "image", "location", "file"])
-def test_non_text_messages_get_a_short_helpful_answer(bot: LiveBot, fake_line: FakeLine, name: str) -> None:
+@pytest.mark.parametrize(("name", "said"), [("sticker", texts.NOT_TEXT), ("image", texts.FILE_KEPT),
+                                            ("location", texts.NOT_TEXT), ("file", texts.FILE_KEPT)])
+def test_non_text_messages_get_a_short_helpful_answer(bot: LiveBot, fake_line: FakeLine, name: str, said: str) -> None:
     user = f"U{name}"
     bot.post(line_events.event(name, user, token=fake_line.issue_token(user)))
     wait_until(lambda: len(fake_line.delivered(user)) == 1, what="answer")
-    assert fake_line.delivered(user)[0].texts == [texts.NOT_TEXT, texts.MENU_PROMPT]
+    assert fake_line.delivered(user)[0].texts == [said, texts.MENU_PROMPT]  # images and files are kept for the desk
 
 
 def test_unfollow_beacon_and_unknown_events_are_kept_without_error(bot: LiveBot, fake_line: FakeLine) -> None:

@@ -72,6 +72,8 @@ class FakeLine:
     _profile_window: list[float] = field(default_factory=list)
     profile_delay: float = 0.0  # seconds the profile API takes to answer
     richmenus: RichMenus = field(init=False)
+    contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # message id → (bytes, type); else 404
+    content_calls: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.richmenus = RichMenus(self._refuse)
@@ -218,6 +220,18 @@ class FakeLine:
             return self._refuse("profile", status, "injected failure")
         return JSONResponse(found) if found else self._refuse("profile", 404, "Not found")
 
+    async def api_content(self, request: Request) -> Response:
+        """GET (data host) /v2/bot/message/{messageId}/content: what the owner sent, while LINE still keeps it."""
+        message_id = request.path_params["id"]
+        with self.lock:
+            self.content_calls.append(message_id)
+            found = self.contents.get(message_id)
+        if (status := self._injected("content")) is not None:
+            return self._refuse("content", status, "injected failure")
+        if found is None:
+            return self._refuse("content", 404, "Not found")
+        return Response(found[0], media_type=found[1])
+
     def authorized(self, request: Request) -> bool:
         if request.headers.get("authorization") == f"Bearer {ACCESS_TOKEN}":
             return True
@@ -262,6 +276,7 @@ class FakeLine:
         return Starlette(routes=[*(Route(p, guarded, methods=["POST"]) for p in paths),
                                  *(Route(p, guarded, methods=["GET"]) for p in reads),
                                  Route("/v2/bot/profile/{user}", profile, methods=["GET"]),
+                                 Route("/v2/bot/message/{id}/content", guard(self.api_content), methods=["GET"]),
                                  *self.richmenus.routes(guard)])
 
 

@@ -18,7 +18,7 @@ from bot.services import Services
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from bot.web.deps import ServicesDep
-from bot.web.staff import case_experts
+from bot.web.staff import case_experts, owner_files
 from bot.web.staff.read import found, read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
@@ -80,6 +80,7 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
         owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
         return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
                 "profile": session.get(OwnerProfile, case.conversation_key),
+                "files": owner_files.listing(session, case.conversation_key),
                 "profile_label": PROFILE_LABELS.get(case.conversation_key.split(":", 1)[0], "表示名"),
                 "visit_hours": visits.hours(minutes), "visits": visits.ledger(session=session, case=case),
                 "trail": [] if advisor else audit.for_target(session=session, target=case.reference),
