@@ -14,6 +14,7 @@ from bot.db.tables import InboxEvent, OwnerFile
 from bot.staff.tables import AuditLog
 from dialogs import texts
 from dialogs.prescreen import texts as prescreen_texts
+from tests.conftest import make_settings
 from tests.e2e.conftest import case_for
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
@@ -91,3 +92,17 @@ def test_a_file_during_the_pre_screening_goes_with_the_application(desk: World, 
     assert said[0] == texts.FILE_KEPT_IN_FORM and said[-1].startswith(prescreen_texts.ASK_LOCATION)
     [kept] = settled_files(desk.bot, "line:Uform", 1)
     assert (kept.status, kept.content_type, kept.file_name) == ("stored", "application/pdf", "決算書.pdf")
+
+
+def test_stored_on_either_database(db_url: str, fake_line: FakeLine) -> None:
+    photo = jpeg()
+    fake_line.contents["900030"] = (photo, "image/jpeg")
+    with LiveBot(make_settings(db_url, fake_line.url)) as bot:  # type: ignore[attr-defined]
+        owner = Owner(bot, fake_line, "Udbfile")
+        owner.follow()
+        owner._send("image", message__id="900030")
+        owner._send("image", message__id="900030", event_id=None)  # the same message again: one row
+        [kept] = settled_files(bot, "line:Udbfile", 1)
+        with Session(bot.engine) as session:
+            data = session.scalar(select(OwnerFile.data).where(OwnerFile.id == kept.id))
+        assert kept.status == "stored" and data == photo
