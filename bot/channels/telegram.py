@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels import telegram_commands, telegram_render
-from bot.channels.base import Batch, Delivery, NoProfile, Outcome, Outgoing, Profile
+from bot.channels.base import Attachment, Batch, Delivery, NoFile, NoProfile, Outcome, Outgoing, Profile
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class TelegramChannel:
     pull = False
 
     def __init__(self, *, token: str, base_url: str) -> None:
-        self._bot = Bot(token, base_url=base_url.rstrip("/") + "/bot")
+        self._bot = Bot(token, base_url=base_url.rstrip("/") + "/bot", base_file_url=base_url.rstrip("/") + "/file/bot")
         self._ready = False
 
     async def _api(self) -> Bot:
@@ -55,6 +55,28 @@ class TelegramChannel:
                             status=403 if isinstance(exc, Forbidden) else 400)
         except TelegramError as exc:
             return Delivery(Outcome.RETRY, error=f"telegram: {exc.message[:200]}")
+
+    def attachment(self, raw: dict[str, Any]) -> Attachment | None:
+        """A photo (its largest size) or a document in a private message; None for anything else."""
+        message = raw.get("message") if isinstance(raw.get("message"), dict) else None
+        if message is None:
+            return None
+        photos, document = message.get("photo"), message.get("document")
+        if isinstance(photos, list) and photos:
+            largest = photos[-1]
+            return Attachment(str(largest["file_id"]), "image", "", largest.get("file_size"))
+        if isinstance(document, dict) and document.get("file_id"):
+            return Attachment(str(document["file_id"]), "file", str(document.get("file_name") or ""),
+                              document.get("file_size"))
+        return None
+
+    async def fetch_file(self, message_id: str) -> bytes:
+        """getFile, then the download (the Bot API serves files up to 20 MB); NoFile when Telegram has it no more."""
+        try:
+            found = await (await self._api()).get_file(message_id)
+            return bytes(await found.download_as_bytearray())
+        except BadRequest:
+            raise NoFile(message_id) from None
 
     async def profile(self, user_id: str) -> Profile:
         """The name the user shows on Telegram (getChat: first and last name, else the username); no picture URL

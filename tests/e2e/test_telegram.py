@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 import pytest
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from telegram import Bot, BotCommand
 from telegram.error import BadRequest
 
-from bot.db.tables import InboxEvent
+from bot.db.tables import InboxEvent, OwnerFile
 from dialogs import texts
 from dialogs.prescreen import texts as prescreen_texts
 from dialogs.wording import LINE_WORDS, say
@@ -138,3 +142,30 @@ async def test_the_fake_refuses_commands_telegram_would_refuse(fake_telegram: Fa
         assert [c.command for c in await bot.get_my_commands(language_code="ja")] == ["faq"]
     assert len(fake_telegram.violations) == 4
     fake_telegram.violations.clear()
+
+
+def test_photos_and_documents_are_kept_for_the_desk(owner: TelegramOwner, bot: LiveBot,
+                                                    fake_telegram: FakeTelegram) -> None:
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), "#36c").save(photo, "JPEG")
+    fake_telegram.files["AgACbig"] = photo.getvalue()
+    fake_telegram.files["BQACpdf"] = b"%PDF-1.7 kessan"
+    sent = owner.message("")
+    del sent["message"]["text"]
+    sent["message"]["photo"] = [{"file_id": "AgACsmall", "file_unique_id": "s", "width": 8, "height": 6},
+                                {"file_id": "AgACbig", "file_unique_id": "b", "width": 64, "height": 48,
+                                 "file_size": len(photo.getvalue())}]
+    assert owner._turn(sent)[0] == texts.FILE_KEPT
+    document = owner.message("")
+    del document["message"]["text"]
+    document["message"]["document"] = {"file_id": "BQACpdf", "file_unique_id": "d", "file_name": "決算書.pdf",
+                                       "mime_type": "application/pdf", "file_size": 15}
+    assert owner._turn(document)[0] == texts.FILE_KEPT
+
+    def kept() -> list[tuple[str, str | None]]:
+        with Session(bot.engine) as session:
+            return [(f.status, f.content_type) for f in session.scalars(
+                select(OwnerFile).where(OwnerFile.conversation_key == f"telegram:{owner.chat_id}").order_by(OwnerFile.id))]
+
+    wait_until(lambda: kept() == [("stored", "image/jpeg"), ("stored", "application/pdf")], what="both kept")
+    assert fake_telegram.downloads == ["AgACbig", "BQACpdf"]  # the largest size of the photo only

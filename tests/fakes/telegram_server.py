@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 TOKEN = "123456:fake-telegram-token"
@@ -41,6 +41,8 @@ class FakeTelegram:
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # language code ("" default) → list
     users: dict[int, dict[str, str]] = field(default_factory=dict)  # chat id → first_name/last_name/username
     chats_read: list[int] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content (getFile, then the download)
+    downloads: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     open_queries: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -154,6 +156,16 @@ class FakeTelegram:
                                                                                     "unique_gifts": True,
                                                                                     "premium_subscription": True,
                                                                                     "gifts_from_channels": True}}})
+            if name == "getFile":
+                file_id = str(params.get("file_id"))
+                with self.lock:
+                    content = self.files.get(file_id)
+                if content is None:
+                    return JSONResponse({"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"},
+                                        400)
+                return JSONResponse({"ok": True, "result": {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                                                            "file_size": len(content),
+                                                            "file_path": f"documents/{file_id}"}})
             if name == "setMyCommands":
                 return self._set_commands(params)
             if name == "getMyCommands":
@@ -164,4 +176,15 @@ class FakeTelegram:
                 return JSONResponse({"ok": True, "result": True})
             return self._bad(f"method {name} is not faked")
 
-        return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["POST", "GET"])])
+        async def download(request: Request) -> Response:
+            if request.path_params["token"] != TOKEN:
+                return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+            file_id = request.path_params["path"].rsplit("/", 1)[-1]
+            with self.lock:
+                self.downloads.append(file_id)
+                content = self.files.get(file_id)
+            return Response(content, media_type="application/octet-stream") if content is not None else \
+                JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
+
+        return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["POST", "GET"]),
+                                 Route("/file/bot{token}/{path:path}", download, methods=["GET"])])

@@ -21,7 +21,7 @@ from handoff import cases
 
 router = APIRouter(include_in_schema=False)
 Cases = Annotated[Staff, Depends(page("cases"))]
-REASONS = {"too_large": "大きすぎる（10MB超）", "wrong_type": "受け付けない種類", "expired": "LINEの保存期間切れ"}
+REASONS = {"too_large": "大きすぎる（10MB超）", "wrong_type": "受け付けない種類", "expired": "保存期間切れ"}
 _LISTED = (OwnerFile.id, OwnerFile.kind, OwnerFile.file_name, OwnerFile.content_type, OwnerFile.size,
            OwnerFile.status, OwnerFile.reason, OwnerFile.received_at)
 
