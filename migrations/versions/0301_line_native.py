@@ -1,16 +1,16 @@
-"""LINE-native: the owner's profile from the platform (display name, picture; never a verified name) and the rich
-menu each conversation should show and shows
+"""LINE-native: the owner's profile from the platform (display name, picture; never a verified name), the images
+and files owners send, and the rich menu each conversation should show and shows
 
-Revision ID: 0180
-Revises: 0203
+Revision ID: 0301
+Revises: 0300
 Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0180'
-down_revision = '0203'
+revision = '0301'
+down_revision = '0300'
 branch_labels = None
 depends_on = None
 
