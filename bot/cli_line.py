@@ -46,7 +46,7 @@ def richmenu_sync() -> None:
     async def run() -> list[str]:
         channel = LineChannel(access_token=token, base_url=settings.line_api_base_url)
         try:
-            return await channel.sync_menus()
+            return await channel.sync_menus(settings.business_hours())  # the person menu names the desk's hours
         finally:
             await channel.aclose()
 

@@ -21,9 +21,10 @@ from linebot.v3.messaging import (
     ShowLoadingAnimationRequest,
 )
 
-from bot.channels import line_render, line_richmenu_sync
+from bot.channels import line_render, line_richmenu_sync, line_richmenus
 from bot.channels.base import Attachment, Batch, Delivery, NoFile, NoProfile, Outcome, Outgoing, Profile
 from bot.pipeline.costs import MONTHLY_LIMIT, Quota
+from dialogs.hours import BusinessHours
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
@@ -161,13 +162,14 @@ class LineChannel:
                     raise NoFile(message_id) from None
                 raise
 
-    async def sync_menus(self) -> list[str]:
+    async def sync_menus(self, hours: BusinessHours | None = None) -> list[str]:
         """`madoguchi line richmenu sync`: the menus, their images, aliases and the default, on LINE. Images go to
         LINE's data host (a host set for tests, e.g. a fake server, serves both)."""
         host = self._config.host
         data_host = DATA_HOST if host.rstrip("/") == API_HOST else host
         async with AsyncApiClient(Configuration(host=data_host, access_token=self._config.access_token)) as data:
-            return await line_richmenu_sync.sync(self._messaging(), AsyncMessagingApiBlob(data))
+            menus = line_richmenus.menus(hours) if hours is not None else None
+            return await line_richmenu_sync.sync(self._messaging(), AsyncMessagingApiBlob(data), menus)
 
     async def acknowledge(self, raw: dict[str, Any]) -> None:
         return None  # LINE needs nothing: the webhook's 200 is the acknowledgement

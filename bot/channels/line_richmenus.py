@@ -15,6 +15,8 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from dialogs import texts
+from dialogs.hours import DEFAULT as DEFAULT_HOURS
+from dialogs.hours import BusinessHours
 
 WIDTH = 2500
 FULL, COMPACT = 1686, 843
@@ -62,26 +64,32 @@ class Menu:
 
 
 BANNER = 300
-HOURS = "受付時間：平日9時〜17時"  # handoff/person.py BUSINESS_HOURS, as the owner reads it
-MENUS: dict[str, Menu] = {m.key: m for m in (
-    Menu("default", "メニュー", FULL, (
-        (Button("相談する", "専門家派遣の事前確認", postback("相談する", "menu:consult")),
-         Button("よくある質問", "費用・回数・対象など", postback("よくある質問", "menu:faq")),
-         Button("担当者と話す", "コーディネーターへ", postback("担当者と話す", "menu:human"))),
-        (Button("講習会", "デジタル化の講習会", postback("講習会", "faq:show:seminar-what")),
-         Button("申請の状況", "受付番号と進み具合", postback("申請の状況", "menu:status"))),
-    )),
-    Menu("prescreen", "事前確認のメニュー", COMPACT, (
-        (Button("続ける", "いまの質問に戻る", postback("続ける", "ps:continue")),
-         Button("最初から", "入力をやり直す", postback("最初から", "cmd:restart")),
-         Button("やめる", "事前確認を中止", postback("やめる", "cmd:cancel")),
-         Button("担当者と話す", "入力内容も伝わります", postback("担当者と話す", "menu:human"))),
-    )),
-    Menu("person", "担当者とお話し中", COMPACT, (
-        (Button("窓口に電話する", texts.PHONE, {"type": "uri", "label": "窓口に電話する",
-                                              "uri": "tel:" + texts.PHONE.replace("-", "")}),),
-    ), banner=f"担当者とお話し中です　{HOURS}"),
-)}
+
+
+def menus(hours: BusinessHours = DEFAULT_HOURS) -> dict[str, Menu]:
+    """The menus, the person menu naming the desk's hours (a change of hours is a changed menu at the next sync)."""
+    return {m.key: m for m in (
+        Menu("default", "メニュー", FULL, (
+            (Button("相談する", "専門家派遣の事前確認", postback("相談する", "menu:consult")),
+             Button("よくある質問", "費用・回数・対象など", postback("よくある質問", "menu:faq")),
+             Button("担当者と話す", "コーディネーターへ", postback("担当者と話す", "menu:human"))),
+            (Button("講習会", "デジタル化の講習会", postback("講習会", "faq:show:seminar-what")),
+             Button("申請の状況", "受付番号と進み具合", postback("申請の状況", "menu:status"))),
+        )),
+        Menu("prescreen", "事前確認のメニュー", COMPACT, (
+            (Button("続ける", "いまの質問に戻る", postback("続ける", "ps:continue")),
+             Button("最初から", "入力をやり直す", postback("最初から", "cmd:restart")),
+             Button("やめる", "事前確認を中止", postback("やめる", "cmd:cancel")),
+             Button("担当者と話す", "入力内容も伝わります", postback("担当者と話す", "menu:human"))),
+        )),
+        Menu("person", "担当者とお話し中", COMPACT, (
+            (Button("窓口に電話する", texts.PHONE, {"type": "uri", "label": "窓口に電話する",
+                                                  "uri": "tel:" + texts.PHONE.replace("-", "")}),),
+        ), banner=f"担当者とお話し中です　受付：{hours.describe()}"),
+    )}
+
+
+MENUS = menus()
 
 
 @cache

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from datetime import time
 
 import pytest
 from PIL import Image
 
-from bot.channels.line_richmenus import MENUS, digest, render
+from bot.channels.line_richmenus import MENUS, digest, menus, render
+from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.intents import DATA_INTENTS
 from dialogs.main import MENUS as STATE_MENUS
 from tests.fakes.line_richmenu import area_problems, image_problems
@@ -38,3 +40,11 @@ def test_the_digest_changes_with_the_definition_only() -> None:
     image = render(menu)
     assert digest(menu, image) == digest(menu, render(menu))  # rendering is deterministic: a sync is idempotent
     assert digest(menu, image) != digest(MENUS["person"], image)
+
+
+def test_the_person_menu_names_the_desks_hours() -> None:
+    later = BusinessHours(opens=time(10), closes=time(18))
+    assert MENUS["person"].banner.endswith(DEFAULT.describe())
+    changed = menus(later)["person"]
+    assert "10時〜18時" in changed.banner and digest(changed, render(changed)) != digest(MENUS["person"],
+                                                                                      render(MENUS["person"]))
