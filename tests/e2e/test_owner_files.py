@@ -19,6 +19,7 @@ from tests.e2e.conftest import case_for
 from tests.e2e.harness import LiveBot, wait_until
 from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import World
+from tests.e2e.test_person_mode import post
 from tests.fakes.line_server import FakeLine
 
 
@@ -106,3 +107,19 @@ def test_stored_on_either_database(db_url: str, fake_line: FakeLine) -> None:
         with Session(bot.engine) as session:
             data = session.scalar(select(OwnerFile.data).where(OwnerFile.id == kept.id))
         assert kept.status == "stored" and data == photo
+
+
+def test_in_person_mode_the_thread_points_to_the_photo(desk: World, fake_line: FakeLine) -> None:
+    fake_line.contents["900040"] = (jpeg(), "image/jpeg")
+    owner = Owner(desk.bot, fake_line, "Uthread")
+    owner.follow()
+    reference = case_for(desk, "line:Uthread")
+    coordinator = desk.login("coordinator")
+    assert post(desk, coordinator, reference, "claim").status_code == 303
+    assert post(desk, coordinator, reference, "person/start").status_code == 303
+    wait_until(lambda: texts.PERSON_STARTED in fake_line.texts_to("Uthread"), what="person mode")
+    owner._send("image", message__id="900040")
+    settled_files(desk.bot, "line:Uthread", 1)
+    thread = coordinator.get(f"/cases/{reference}/thread").text
+    assert "（画像）" in thread and 'href="#owner-files"' in thread
+    assert 'id="owner-files"' in coordinator.get(f"/cases/{reference}").text
