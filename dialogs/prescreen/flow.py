@@ -9,6 +9,7 @@ tries the slot is left to the coordinator — never a loop). A reading that is n
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from dialogs.prescreen.slots_contact import CONSENT_SLOT
 from dialogs.prescreen.slots_contact import SLOTS as CONTACT
 from dialogs.understand.morph import reading as reading_of
 from dialogs.understand.reading import Reading, read
-from dialogs.understand.signals import polarity
+from dialogs.understand.signals import NO_OBJECTION, plainly_yes, polarity
 from dialogs.understand.text import clean, standard, to_katakana
 from dialogs.wording import say
 
@@ -226,6 +227,8 @@ def _confirm_leave(slots: dict[str, Any], inbound: Inbound, answers: Answers | N
                    menu: tuple[Reply, ...]) -> Transition:
     command = str(slots.pop("_leaving", "cancel"))
     said = _yes(inbound)
+    if said is True and inbound.kind is Kind.TEXT and not plainly_yes(inbound.text):
+        said = None  # answers are thrown away only on a plain yes: 「相談したいです」 is not one
     reading = read(None, slots, inbound, answers)
     if said is True or (reading.kind == "command" and reading.command == command):
         return _leave(command, inbound, menu)
@@ -250,6 +253,9 @@ def _confirm_reading(slots: dict[str, Any], inbound: Inbound, answers: Answers |
     return step(State(NODE, slots), inbound, answers, menu)
 
 
+_NOT_CANCELLING = re.compile(r"(やめ|止め|中止|キャンセル)(は|も)?(し|せ|や)?(ない|ません|ん|ず|なか)|やめないで|やめずに")
+
+
 def read_confirmation(inbound: Inbound, answers: Answers | None) -> str:
     """At the confirmation card: send, edit, cancel/restart, person, question or unreadable."""
     data = inbound.data if inbound.kind is Kind.POSTBACK else ""
@@ -263,8 +269,11 @@ def read_confirmation(inbound: Inbound, answers: Answers | None) -> str:
         return "person"
     std = standard(text)
     kata = to_katakana(std)
-    if any(w in std for w in ("取りやめ", "取り止め", "やめ", "止め", "中止", "キャンセル", "送信せず", "送らない", "送らず")):
+    if any(w in std for w in ("取りやめ", "取り止め", "やめ", "止め", "中止", "キャンセル", "送信せず", "送らない", "送らず")) \
+            and not _NOT_CANCELLING.search(std):  # 「キャンセルはせんです。送ってください」
         return "cancel"
+    if NO_OBJECTION.search(std):  # 「間違いなかです」「直すところはありません」: nothing to fix
+        return "send"
     if any(w in std for w in ("修正", "直し", "直す", "直した", "変更", "訂正", "間違", "ちがう", "違う", "書き換え",
                               "じゃなくて", "ではなく")) or any(r in kata for r in ("シュウセイ", "ナオシ", "ナオス", "ヘンコウ")):
         return "edit"

@@ -17,7 +17,8 @@ NEG_WORDS = {"いいえ", "いえ", "いや", "無し", "なし", "ナシ", "無
 YES_WORDS = {"はい", "ええ", "うん", "そう", "ある", "有る", "いる", "居る", "オーケー", "ok", "おk", "yes", "了解", "承知",
              "大丈夫", "良い", "よい", "いい", "同意", "もちろん", "お願い", "はーい", "あい"}
 # A denied objection is a yes: 「問題なかです」「異議なし」「構いません」「差し支えありません」.
-NO_OBJECTION = re.compile(r"(問題|異議|異存|差し支え|差支え|支障|文句|心配)(は|も)?(ない|なし|無し|ありません|ございません)|"
+NO_OBJECTION = re.compile(r"(問題|異議|異存|差し支え|差支え|支障|文句|心配|間違い|まちがい|誤り)(は|も)?(ない|なし|無し|ありません|"
+                          r"ございません)|(直す|直し|修正する|訂正する)(ところ|所|点)(は|も)?(ない|なし|ありません)|"
                           r"構わない|構いません|かまわない|かまいません|"
                           r"^(仕方|しかた|しょう|しょー|しゃあ|しゃー)(が|の)?(ない|ありません|ないです)(ね|な|よ)?[。！!]*$")
 _BUT = ("でも", "けど", "だけど", "ですけど", "ただ", "しかし", "ですが", "だが", "とはいえ")
@@ -108,6 +109,18 @@ def polarity(text: str) -> bool | None:
         return True
     verbs = [t for t in toks if t.pos in ("動詞", "形容詞")]
     return True if verbs else None
+
+
+def plainly_yes(text: str) -> bool:
+    """A yes in so many words (はい, ええ, いいです, お願いします, 構いません, おけ) — what it takes to throw answers
+    away; a yes read only from a verb (「相談したいです」) is not enough there."""
+    std = standard(text)
+    toks = _content(tokens(std))
+    if not toks or polarity(text) is not True:
+        return False
+    first = toks[0]
+    return (first.lemma in YES_WORDS or first.surface in YES_WORDS or first.normal in YES_WORDS
+            or NO_OBJECTION.search(std) is not None or std.rstrip("。！!ー〜~") in OK_WORDS)
 
 
 def unknown(text: str) -> bool:
