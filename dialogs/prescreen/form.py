@@ -52,9 +52,10 @@ class Options:
     prefix: str
     items: dict[str, tuple[str, ...]]
     residual: tuple[str, ...] = ()  # 「その他」 keys: read only when no other option is named
+    fuzzy: bool = True  # one wrong character in a longer word is guessed (and confirmed back)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_reader", understand.Options(self.items, residual=self.residual))
+        object.__setattr__(self, "_reader", understand.Options(self.items, residual=self.residual, fuzzy=self.fuzzy))
 
     def choices(self, *extra: Choice) -> tuple[Choice, ...]:
         return tuple(Choice(words[0], f"ps:{self.prefix}:{key}") for key, words in self.items.items()) + extra

@@ -17,7 +17,7 @@ from dialogs.understand.choices import bare
 from dialogs.understand.signals import polarity, unknown
 from dialogs.understand.text import standard
 
-LOCATION = Options("loc", {"kumamoto_city": ("熊本市",), "outside": ("熊本県外", "県外")})
+LOCATION = Options("loc", {"kumamoto_city": ("熊本市",), "outside": ("熊本県外", "県外")}, fuzzy=False)  # 県内 ≠ 県外
 ORG = Options("org", {
     "company": ("会社", "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "法人", "(株)", "(有)", "カブシキガイシャ",
                 "株式", "会社組織", "法人化"),
@@ -29,7 +29,7 @@ ORG = Options("org", {
                              "医療", "福祉法人", "病院", "クリニック", "医院"),
     "other": ("NPO・その他", "NPO", "npo法人", "特定非営利活動法人", "非営利", "その他", "任意団体", "農事組合法人",
               "農業法人"),
-})
+}, fuzzy=True)
 INDUSTRY = Options("ind", {
     "manufacturing": ("製造業", "製造", "工場", "メーカー", "加工", "製作所", "製麺", "醸造", "酒造", "蔵元", "味噌", "醤油",
                       "和菓子の製造", "食品加工", "印刷", "縫製", "製材", "家具製造", "鉄工所", "鉄工", "金型", "部品",
@@ -62,7 +62,7 @@ INDUSTRY = Options("ind", {
                 "派遣", "コンサル", "デザイン事務所", "広告", "ペット", "トリミング", "保育", "動物病院", "着付け",
                 "レンタル", "車検", "鍵", "便利屋"),
     "other": ("その他", "農業", "漁業", "林業", "農家", "畜産", "養殖", "果樹", "酪農", "お茶農家", "いちご農家", "米農家"),
-})
+}, fuzzy=True)
 THEME = Options("theme", {
     "it_tools": ("ITツールの活用", "itツール", "会計ソフト", "クラウド", "顧客管理", "販売管理", "posレジ", "rpa",
                  "インボイス", "業務のデジタル化", "レジ", "予約", "予約の管理", "請求書", "勤怠管理", "点呼", "会計", "経理", "帳簿", "請求書", "在庫管理", "在庫", "勤怠",

@@ -41,8 +41,10 @@ class Options:
     """key → the words owners use for it (the first is the button label)."""
 
     def __init__(self, items: Mapping[str, Iterable[str]], *, min_reading: int = 3,
-                 residual: Iterable[str] = ()) -> None:
+                 residual: Iterable[str] = (), fuzzy: bool = False) -> None:
         self.items = {k: tuple(v) for k, v in items.items()}
+        # 「有限会者」 for 有限会社; off where one character turns a word into its opposite (県内 / 県外)
+        self.fuzzy = fuzzy
         self.residual = frozenset(residual)  # 「その他」: named only when nothing more specific is
         self._words = [(key, standard(w), w) for key, words in self.items.items() for w in words]
         self._readings = [(key, to_katakana(reading(w)), w) for key, words in self.items.items() for w in words
@@ -94,6 +96,14 @@ class Options:
                 if read and read in kata and not _DENIED_AFTER.match(kata[kata.index(read) + len(read):]):
                     sure = read == whole_kata or len(read) >= 5  # the whole answer, or a long word: no doubt
                     add(Found(key, 0.9 if sure else 0.75, label))
+        if not found and self.fuzzy:  # one wrong character in a longer word (「有限会者」): a guess, confirmed back
+            for key, word, label in self._words:
+                if len(word) >= 4 and not word.isascii():
+                    for start in range(0, len(std) - len(word) + 1):
+                        window = std[start : start + len(word)]
+                        if sum(a != b for a, b in zip(window, word, strict=True)) == 1 and window[0] == word[0]:
+                            add(Found(key, 0.7, label))
+                            break
         if specific and any(k not in self.residual for k in found):
             found = {k: f for k, f in found.items() if k not in self.residual}
         return sorted(found.values(), key=lambda f: (-f.score, -len(f.word)))
