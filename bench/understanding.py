@@ -151,18 +151,21 @@ def evaluate(name: str) -> tuple[dict[str, list[int]], list[tuple[str, str, Any,
 
 def main() -> None:
     dev, dev_misses = evaluate("prescreen_dev.yaml")
+    dev2, dev2_misses = evaluate("prescreen_dev2.yaml")  # a second development set, for the hardest questions
     if "--misses" in sys.argv:
-        for m in dev_misses:
+        for m in dev_misses + dev2_misses:
             print(*m, sep=" | ")
         return
     held, _ = evaluate("prescreen_heldout.yaml")
-    print(f"{'slot':16} {'development':>14} {'held-out':>14}")
+    print(f"{'slot':16} {'development':>14} {'dev 2':>14} {'held-out':>14}")
     for slot in dev:
-        d, h = dev[slot], held.get(slot, [0, 0])
-        print(f"{slot:16} {d[0] / d[1]:8.2f} ({d[0]:>2}/{d[1]:>2}) {h[0] / max(h[1], 1):7.2f} ({h[0]:>2}/{h[1]:>2})")
-    dt = [sum(v[i] for v in dev.values()) for i in (0, 1)]
-    ht = [sum(v[i] for v in held.values()) for i in (0, 1)]
-    print(f"{'all':16} {dt[0] / dt[1]:8.2f} ({dt[0]}/{dt[1]}) {ht[0] / ht[1]:7.2f} ({ht[0]}/{ht[1]})")
+        d, e, h = dev[slot], dev2.get(slot, [0, 0]), held.get(slot, [0, 0])
+        second = f"{e[0] / e[1]:7.2f} ({e[0]:>2}/{e[1]:>2})" if e[1] else f"{'':>14}"
+        print(f"{slot:16} {d[0] / d[1]:8.2f} ({d[0]:>2}/{d[1]:>2}) {second} {h[0] / max(h[1], 1):7.2f} "
+              f"({h[0]:>2}/{h[1]:>2})")
+    dt, et, ht = ([sum(v[i] for v in table.values()) for i in (0, 1)] for table in (dev, dev2, held))
+    print(f"{'all':16} {dt[0] / dt[1]:8.2f} ({dt[0]}/{dt[1]}) {et[0] / et[1]:7.2f} ({et[0]}/{et[1]}) "
+          f"{ht[0] / ht[1]:7.2f} ({ht[0]}/{ht[1]})")
 
 
 if __name__ == "__main__":
