@@ -4,6 +4,7 @@ token boundaries, yes/no by morphology, and a score that says when to confirm ba
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,8 +118,12 @@ def skip(**values: Any) -> Callable[[Slots], dict[str, Any]]:
 def later(inbound: Inbound) -> bool:
     if inbound.kind is Kind.POSTBACK:
         return inbound.data == LATER
-    return inbound.kind is Kind.TEXT and (unknown(inbound.text) or any(
-        w in clean(inbound.text) for w in ("後で", "あとで", "後ほど", "のちほど", "担当者に伝え", "直接伝え")))
+    return inbound.kind is Kind.TEXT and (unknown(inbound.text) or _LATER.search(clean(inbound.text)) is not None)
+
+
+# 「後で」 as a word, not inside 前後で・午後で・最後で; and putting it off until the coordinator comes.
+_LATER = re.compile(r"(?<![前午以最直事背今])後で|あとで|後ほど|のちほど|担当者に伝え|直接伝え|"
+                    r"(お会い|会った|来られた|伺った)(とき|時|際)に")
 
 
 def text_of(inbound: Inbound, *, max_chars: int = 1000) -> str | None:

@@ -12,6 +12,7 @@ from dialogs.prescreen import texts
 from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, skip, text_of, yes_no
 from dialogs.understand.signals import polarity, unknown
 from dialogs.understand.text import standard
+from dialogs.understand.trend import trend
 
 YES_NO_EXPERT = Options("exp", {"none": ("決まっていない", "おまかせ", "お任せ", "特にない", "未定", "まだ", "いない",
                                          "ない", "窓口に任せ", "紹介してほしい", "選んでほしい"),
@@ -143,9 +144,20 @@ def _free_text(slot: str, *, allow_later: bool, max_chars: int = 300) -> Take:
     return take
 
 
+_WAYS = {"good": "good", "flat": "flat", "hard": "hard"}
+
+
 def _situation(inbound: Inbound, slots: Slots) -> Taken | None:
     if later(inbound):
         return Taken({"situation": None, "situation_later": True}, (Text(texts.LATER_NOTED),))
+    text = text_of(inbound, max_chars=300)
+    way = trend(text) if text else None
+    if way in _WAYS:  # read from how the owner describes it; their words are kept for the coordinator
+        label = SITUATION.items[_WAYS[way]][0]
+        detail = text if text and len(standard(text)) > len(label) + 4 else None
+        return Taken({"situation": label} | ({"situation_detail": detail} if detail else {}), score=0.9, label=label)
+    if way == "mixed" and text:  # both ways at once: the owner's description is the answer
+        return Taken({"situation": text}, score=0.9)
     found = SITUATION.found(inbound)
     if found is not None:
         text = text_of(inbound, max_chars=300)

@@ -181,8 +181,9 @@ def wants_person(text: str) -> bool:
         return False
     toks = tokens(std)
     lemmas = [t.lemma for t in toks] + [t.normal for t in toks] + [t.surface for t in toks]
-    person = any(w in PEOPLE for w in lemmas) or any(w in std for w in ("担当の", "窓口の", "電話で話", "電話で聞",
-                                                                          "電話で相談"))
+    person = any(t.lemma in PEOPLE or t.normal in PEOPLE or t.surface in PEOPLE for i, t in enumerate(toks)
+                 if not (i + 1 < len(toks) and toks[i + 1].surface == "を")) or any(  # 「人を増やす」: an object
+        w in std for w in ("担当の", "窓口の", "電話で話", "電話で聞", "電話で相談"))
     talk = any(w in TALK for w in lemmas)
     if is_kana_only(text):
         kata = to_katakana(std)

@@ -13,6 +13,7 @@ from dialogs.prescreen import flow
 from dialogs.understand.reading import read
 from dialogs.understand.signals import command, polarity
 from dialogs.understand.text import clean, standard
+from dialogs.understand.trend import trend
 
 NOW = datetime(2026, 11, 30, 10, tzinfo=UTC)
 
@@ -91,3 +92,19 @@ def test_corpus_figures() -> None:
     held_right = sum(v[0] for v in held.values()) / sum(v[1] for v in held.values())
     print(f"\npre-screening corpus: development {dev_right:.3f}, held-out {held_right:.3f}")
     assert dev_right >= 0.95 and held_right >= 0.85
+
+
+@pytest.mark.parametrize(("text", "way"), [
+    ("好調とは言えんです、厳しか", "hard"),  # a denied 好調, then the conclusion
+    ("悪くはないです", "flat"),  # a denied 悪い holds level
+    ("伸びとらんばってん、落ちてもおらん", "flat"),
+    ("ＥＣは伸びて店は落ちて、差し引きで去年並み", "flat"),  # the conclusion comes last
+    ("売上は前年比１１５％です", "good"),
+    ("売上が去年の8割に落ちました", "hard"),
+    ("仕入れ値も上がって、赤字の月が続いてます", "hard"),  # a rising cost is bad news
+    ("注文は増えているのに、利益は減っています", "mixed"),
+    ("きびしいです。ねだんがあがってたいへんです", "hard"),  # kana only
+    ("店は先月開いたばかりです", None),
+])
+def test_the_way_the_business_is_going(text: str, way: str | None) -> None:
+    assert trend(text) == way
