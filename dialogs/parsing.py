@@ -45,11 +45,11 @@ def kana_numerals(text: str) -> str:
 
 
 _KANA_DIGIT = r"(?:じゅう|じゅっ|じっ|いち|いっ|に|さん|よん|よ|ご|ろく|ろっ|なな|しち|はち|はっ|きゅう|く)"
-_KANA_COUNTED = re.compile(rf"({_KANA_DIGIT}+)(かい|じかん|にん|めい)")
+_KANA_COUNTED = re.compile(rf"({_KANA_DIGIT}+)(かい|じかんはん|じかん|にん|めい)")
 _KANA_DIGIT_KANJI = {"じゅう": "十", "じゅっ": "十", "じっ": "十", "いち": "一", "いっ": "一", "に": "二", "さん": "三",
                      "よん": "四", "よ": "四", "ご": "五", "ろく": "六", "ろっ": "六", "なな": "七", "しち": "七",
                      "はち": "八", "はっ": "八", "きゅう": "九", "く": "九"}
-_COUNTERS = {"かい": "回", "じかん": "時間", "にん": "人", "めい": "名"}
+_COUNTERS = {"かい": "回", "じかんはん": "時間半", "じかん": "時間", "にん": "人", "めい": "名"}
 
 
 def counted_kana(text: str) -> str:
@@ -121,27 +121,57 @@ def _not_counted(t: str, start: int) -> bool:
 _PER_VISIT = ("あたり", "当たり", "ずつ", "毎回", "1回", "一回", "each")
 
 
+_CORRECTION = re.compile(r"いや|じゃなくて|ではなくて|ではなく|じゃなく|実際は|実際には|正しくは|訂正|間違えました|違った")
+_TOTAL = re.compile(r"(合計|全部で|あわせて|合わせて|計|トータル|総計|ぜんぶで|全体で)(は|で)?$")
+_NOT_DONE = re.compile(r"^(回|時間)(まで|も)?(は|も)?(行って|いって|使って|来て|して|利用して|受けて)?(い|お)?(ない|ません|なか|ていない)")
+_SLIPS = re.compile(r"(?<=\d)\s*(階|会|解|界)(?=[、,。\s]|で|と|$)")  # 「2階、4時間」「3会で7時間」: 回 mistyped
+
+
 def parse_usage(text: str) -> tuple[int | None, float | None]:
-    """'2回 6時間' → (2, 6.0); '3回' → (3, None); '9時間くらい' → (None, 9.0); '三回、一回あたり二時間' → (3, 6.0)."""
-    t = prepare(counted_kana(text))
-    visits = hours = None
+    """(visits, total hours) of this year's use: '2回 6時間' → (2, 6.0); '三回、一回あたり二時間' → (3, 6.0); '1回2時間を3回'
+    → (3, 6.0); '1回目が3時間、2回目が2時間' → (2, 5.0); '90分を2回' → (2, 3.0); '3回…いや2回、全部で5時間' → (2, 5.0);
+    '3回までは行っとらん、2回だけ' → 2 visits; kana numerals with their counter too."""
+    t = _SLIPS.sub("回", prepare(counted_kana(text)))
+    corrected = list(_CORRECTION.finditer(t))
+    if corrected:  # what the owner corrected to counts: read the rest, if it still states a figure
+        tail = t[corrected[-1].end():]
+        if re.search(r"\d|[一二三四五六七八九十]", tail):
+            t = tail
+    visits: list[int] = []
+    ordinal = 0
+    durations: list[tuple[float, int, int]] = []  # (hours, start, end)
     per_visit = False
     for f in find_all(t):
-        after = t[f.end : f.end + 2]
+        after = t[f.end : f.end + 3]
         before = t[max(0, f.start - 6) : f.start]
-        if re.match(r"^(回|時間)(は|も)?(行って|いって|使って|来て|して|利用して|受けて)?(い|お)?(ない|ません|なか)", t[f.end : f.end + 12]):
-            continue  # 「5回は行ってないです。3回だけ」
-        if after.startswith("回") and not before.endswith(("1回", "一回")) and visits is None:
-            if t[f.end + 1 : f.end + 4].startswith(("あたり", "当たり")) and f.value == 1:
-                per_visit = True
+        if _NOT_DONE.match(t[f.end : f.end + 14]):
+            continue  # 「5回は行ってないです」
+        if after.startswith(("回目", "度目")):
+            ordinal = max(ordinal, int(f.value))
+        elif after.startswith(("回", "度")):
+            nxt = re.match(r"[回度](あたり|当たり|につき)?\s*(\d+(?:\.\d+)?|[一二三四五六七八九十]+)\s*時間", t[f.end:])
+            if f.value == 1 and (nxt or t[f.end + 1 : f.end + 4].startswith(("あたり", "当たり", "につき"))):
+                per_visit = True  # 「1回2時間」「一回あたり二時間」: the length of each visit
                 continue
-            visits = int(f.value)
+            visits.append(int(f.value))
         elif after.startswith(("時間", "h", "H")):
-            hours = float(f.value)
+            hours = float(f.value) + (0.5 if t[f.end + 2 : f.end + 3] == "半" else 0)
+            durations.append((hours, f.start, f.end))
             per_visit = per_visit or any(w in before or w in t[f.end : f.end + 6] for w in _PER_VISIT)
-    if per_visit and visits and hours:
-        hours = hours * visits
-    return visits, hours
+        elif after.startswith("分") and f.value >= 10:
+            durations.append((float(f.value) / 60, f.start, f.end))
+    if re.search(r"(時間|分)(半)?(を|ずつ|×|x)\s*(\d+|[一二三四五六七八九十]+)\s*回", t):
+        per_visit = True  # 「90分を2回」「1時間半ずつ4回」
+    count = visits[-1] if visits else (ordinal or None)
+    if ordinal and count is not None:
+        count = max(count, ordinal)
+    total = next((h for h, start, _ in durations if _TOTAL.search(t[max(0, start - 6) : start])), None)
+    if total is None and durations:
+        if per_visit and count and len(durations) == 1:
+            total = durations[0][0] * count
+        else:
+            total = sum(h for h, _, _ in durations)  # 「1回目が3時間、2回目が2時間」: each visit's length
+    return count, total
 
 
 def parse_minutes(text: str) -> int | None:

@@ -133,3 +133,16 @@ def test_headcount_counts_regular_employees_only(text: str, count: int) -> None:
 ])
 def test_usage_in_kana(text: str, usage: tuple[int, float]) -> None:
     assert parse_usage(standard(text)) == usage
+
+
+@pytest.mark.parametrize(("text", "usage"), [
+    ("1回目が3時間、2回目が2時間", (2, 5.0)),  # each visit's length: summed
+    ("1回2時間を3回", (3, 6.0)),  # the length of each visit, then the count
+    ("90分を2回", (2, 3.0)),
+    ("1時間半ずつ4回", (4, 6.0)),
+    ("3回…いや2回。全部で5時間", (2, 5.0)),  # corrected
+    ("3回までは行っとらん、2回だけ", (2, None)),  # a denied figure
+    ("3会で7時間", (3, 7.0)),  # 回 mistyped
+])
+def test_usage_as_owners_put_it(text: str, usage: tuple[int, float | None]) -> None:
+    assert parse_usage(standard(text)) == usage
