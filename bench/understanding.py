@@ -137,7 +137,7 @@ def evaluate(name: str) -> tuple[dict[str, list[int]], list[tuple[str, str, Any,
         inbound = Inbound(Kind.TEXT, NOW, text=str(item["text"]))
         if slot == "confirm":
             have: Any = _confirmation(inbound)
-            have = {"kind": have} if have in ("question", "person", "unreadable", "restart") else have
+            have = {"kind": have} if have in ("question", "person", "unreadable", "restart", "smalltalk") else have
         else:
             have = got(slot, read(flow.slot_named(slot), context(slot), inbound, None))
         want = expected(item)

@@ -24,7 +24,9 @@ from dialogs.prescreen.form import Slot, Slots, Taken
 from dialogs.prescreen.slots_business import SLOTS as BUSINESS
 from dialogs.prescreen.slots_contact import CONSENT_SLOT
 from dialogs.prescreen.slots_contact import SLOTS as CONTACT
+from dialogs.understand import signals
 from dialogs.understand.morph import reading as reading_of
+from dialogs.understand.morph import tokens
 from dialogs.understand.reading import Reading, read
 from dialogs.understand.signals import NO_OBJECTION, plainly_yes, polarity
 from dialogs.understand.text import clean, standard, to_katakana
@@ -256,31 +258,66 @@ def _confirm_reading(slots: dict[str, Any], inbound: Inbound, answers: Answers |
 _NOT_CANCELLING = re.compile(r"(やめ|止め|中止|キャンセル)(は|も)?(し|せ|や)?(ない|ません|ん|ず|なか)|やめないで|やめずに")
 
 
+_FIELD = re.compile(r"名前|氏名|代表|電話|番号|メール|アドレス|住所|所在地|業種|事業|従業員|人数|資本金|商工会|テーマ|内容|"
+                    r"屋号|会社名|事業所名|相談方法")
+_CANCEL = re.compile(r"取りやめ|取り止め|やめ|止め|中止|キャンセル|送信せず|送らない|送らず|送信はしない|送信しない|出さない|"
+                     r"見送|取り下げ|取下げ|申し込まない|もうしこまない|申込まない|辞退")
+_SEND = re.compile(r"送信|送って|送る|送ります|お願いします|おねがいします|おねがいしま|提出|これで|それで|このまま|出して|大丈夫|ok|おk|オッケー|おけ")
+
+
 def read_confirmation(inbound: Inbound, answers: Answers | None) -> str:
-    """At the confirmation card: send, edit, cancel/restart, person, question or unreadable."""
+    """At the confirmation card: send, edit, cancel/restart, person, question, small talk or unreadable. A question
+    is answered (「送ったあと、いつごろ連絡が来ますか？」); a fix named with what to fix is an edit even when the owner
+    also says not to send yet; a denied cancel or a denied mistake is a send."""
     data = inbound.data if inbound.kind is Kind.POSTBACK else ""
     text = clean(inbound.text) if inbound.kind is Kind.TEXT else ""
     if data in ("ps:confirm:send", "ps:confirm:edit"):
         return data.removeprefix("ps:confirm:")
+    std = standard(text)
+    nothing_to_fix = bool(NO_OBJECTION.search(std) or _NO_FIX.search(std))  # 「間違いないです」「直すところはありません」
+    edit = not nothing_to_fix and _edits(std)
+    if edit and _FIELD.search(std):
+        return "edit"  # 「まだ送らないでください。代表者の名前が違います」
     reading = read(None, {}, inbound, answers)
-    if reading.kind == "command":
+    if reading.kind == "command" and not edit:
         return reading.command or "cancel"
     if reading.kind == "person":
         return "person"
-    std = standard(text)
-    kata = to_katakana(std)
-    if any(w in std for w in ("取りやめ", "取り止め", "やめ", "止め", "中止", "キャンセル", "送信せず", "送らない", "送らず")) \
-            and not _NOT_CANCELLING.search(std):  # 「キャンセルはせんです。送ってください」
+    if not std or (not signals.meaningful(text) and polarity(text) is None):  # 「はい」 says something
+        return "unreadable"
+    cancel = _CANCEL.search(std) is not None and not _NOT_CANCELLING.search(std)
+    if cancel and re.search(r"(もらえ|もらい|ください|下さい|お願い|たい)", std) and not edit:
+        return "cancel"  # 「申請を取り下げてもらえますか」 asks for it; 「取り消しはできると？」 asks about it
+    if signals.direct_question(text) and not edit:
+        return "question"
+    if not edit and not cancel and (plainly_yes(text) or _SEND.search(std)):
+        return "send"  # 「はい」「おねがい します」 at the card are a yes, not small talk
+    if signals.small_talk(text) or _THANKS.search(std):
+        return "smalltalk"
+    if edit and (not cancel or "だけ" in std or "じゃなく" in std or "ではなく" in std):
+        return "edit"  # 「キャンセルじゃなくて、直したいだけです」
+    if cancel:
         return "cancel"
-    if NO_OBJECTION.search(std):  # 「間違いなかです」「直すところはありません」: nothing to fix
-        return "send"
-    if any(w in std for w in ("修正", "直し", "直す", "直した", "変更", "訂正", "間違", "ちがう", "違う", "書き換え",
-                              "じゃなくて", "ではなく")) or any(r in kata for r in ("シュウセイ", "ナオシ", "ナオス", "ヘンコウ")):
-        return "edit"
-    if any(w in std for w in ("送信", "送って", "送る", "送ります", "お願いします", "提出", "これで", "それで")) or (
-            "ソウシン" in to_katakana(reading_of(std))) or (text and polarity(text) is True):
+    if nothing_to_fix or _SEND.search(std) or "ソウシン" in to_katakana(reading_of(std)) or polarity(text) is True:
         return "send"
     return "question" if reading.kind == "question" else "unreadable"
+
+
+_EDIT_LEMMAS = {"直す", "修正", "修整", "訂正", "変更", "変える", "書き換える", "追加", "間違う", "間違い", "違う", "足す", "加える",
+                "書き直す", "差し替える"}
+
+
+def _edits(std: str) -> bool:
+    """A fix is asked for: 直して, 修正, 違う, 変えたい… (by dictionary form: 「見直したけど」 is not one), or its
+    reading in kana."""
+    if any(t.lemma in _EDIT_LEMMAS or t.normal in _EDIT_LEMMAS for t in tokens(std)):
+        return True
+    return any(r in to_katakana(std) for r in ("シュウセイ", "ナオシ", "ナオス", "ナオシテ", "ヘンコウ", "テイセイ")) or (
+        "じゃなくて" in std or "ではなく" in std) and _FIELD.search(std) is not None
+
+
+_NO_FIX = re.compile(r"(修正|直し|直す|訂正|変更)(は|も)?(いらない|いらん|要らない|不要|ない|なし|ありません|結構)")
+_THANKS = re.compile(r"^(長かった|お疲れ|おつかれ|ありがと|どうも|助かり)")
 
 
 def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
@@ -296,6 +333,8 @@ def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
         return Transition(_state(slots, inbound, "edit"), (Choices(texts.ASK_EDIT, summary.EDIT_CHOICES),))
     if verdict in ("person", "question"):
         return _answer(SLOTS[0], slots, read(None, slots, inbound, answers), inbound, menu)
+    if verdict == "smalltalk":  # 「お疲れさまでした」: thanks, and the card's question again (not counted as unread)
+        return Transition(_state(slots, inbound, "confirm"), (Text(texts.SMALL_TALK), *_confirmation(slots)))
     if (handed := _unread_twice("confirm", slots, menu)) is not None:
         return handed
     return Transition(_state(slots, inbound, "confirm"), (Text(texts.CHOOSE_PLEASE), *_confirmation(slots)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from dialogs.main import step
 from dialogs.model import Card, Choices, Inbound, Kind, State, Transition
 from dialogs.prescreen import flow, texts
@@ -99,3 +101,18 @@ def test_a_known_business_is_not_asked_its_usage_the_ledger_gives_it() -> None:
     none_yet = step(State(flow.NODE, slots), Inbound(Kind.POSTBACK, NOW, data="ps:exp:none",
                                                      facts={"usage_this_year": {"visits": 0, "hours": 0.0}}))
     assert none_yet.state.slots["usage"] == "none" and none_yet.state.slots["usage_from_ledger"] is True
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("はい", "send"), ("おねがい します", "send"), ("間違いないです", "send"), ("直すところはありません", "send"),
+    ("二回見直したけど問題なし。送信", "send"),  # 見直す is not a fix
+    ("キャンセルはせんです。送ってください", "send"),
+    ("まだ送らないでください。代表者の名前が違います", "edit"),  # a named fix, not a cancel
+    ("キャンセルじゃなくて、直したいだけです", "edit"),
+    ("申請を取り下げてもらえますか", "cancel"),
+    ("送ったあと、いつごろ連絡が来ますか？", "question"),
+    ("長かったー、お疲れさまでした", "smalltalk"),
+    ("？", "unreadable"),
+])
+def test_the_confirmation_card_read_as_owners_answer_it(text: str, verdict: str) -> None:
+    assert flow.read_confirmation(Inbound(Kind.TEXT, NOW, text=text), None) == verdict
