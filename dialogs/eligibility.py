@@ -136,11 +136,17 @@ EXPERT_RELATIONS: dict[str, str] = {
 }
 
 
-def decide_expert(relation: str | None) -> Decision:
-    """A named expert who works for, advises, or solicited the business may be refused (001 4(1)ク②)."""
-    conflict = relation in ("employee", "advisory", "solicited")
-    return Decision("expert_conflict", "needs_review" if conflict else "eligible", "001 4(1)ク②",
-                    {"relation": relation}, EXPERT_RELATIONS.get(relation or "none", ""))
+ARRANGED_DIRECTLY = "「相談窓口」の同意を得ずに、専門家と直接訪問日や指導計画の調整を行った"
+
+
+def decide_expert(relation: str | None, arranged: bool | None = None) -> Decision:
+    """A named expert who works for, advises, or solicited the business, or with whom the dates or the plan were
+    arranged directly without the desk's consent, may be refused (001 4(1)ク②, all four grounds)."""
+    grounds = [EXPERT_RELATIONS[relation]] if relation in ("employee", "advisory", "solicited") else []
+    if arranged:
+        grounds.append(ARRANGED_DIRECTLY)
+    return Decision("expert_conflict", "needs_review" if grounds else "eligible", "001 4(1)ク②",
+                    {"relation": relation, "arranged": bool(arranged)}, "／".join(grounds))
 
 
 def overall(decisions: list[Decision]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -64,10 +65,39 @@ def _pick(options: Options, slot: str) -> Take:
     return lambda i, s: options.taken(i, slot)
 
 
+# 001 4(1)ク②'s grounds as owners describe them: belonging to the business or its group (所属・関連企業), a standing
+# contract, or the expert having asked to be sent; and a relation that has ended or is denied.
+_BELONGS = re.compile(r"(取締役|監査役|役員|社員|従業員|職員|所属|専務|常務|理事|グループ会社|関連会社|子会社|親会社|うちの会社の|"
+                      r"弊社の|当社の|身内|息子|娘|親戚|家族)")
+_CONTRACT = re.compile(r"(顧問|契約|月に\d+回来|毎月来て|定期的に来|年間契約|委託)")
+_ASKED_FOR = re.compile(r"(向こうから|先方から|いきなり|突然|営業|売り込|勧誘|勧め|すすめ|誘わ|声をかけ|持ちかけ)|"
+                        r"(申し込んで|申請して|名前を書いて|書いてください|頼んで|出して)(と|って|くれと|くれって)?"
+                        r"(言われ|言って|言いよ|言ってき|頼まれ|言わ)")
+_ENDED = re.compile(r"(だった|でした|やった|していた|してた)(けど|が|けれど)|終わ|切れ|解約|やめた|辞めた|以前は|前は|昔は|元")
+_DENIED = re.compile(r"(顧問|契約|取引|関係|社員|役員)[^、。]{0,6}(ない|なか|ありません|ございません|じゃな|ではな|じゃなか)|"
+                     r"(会ったこと|面識)[^、。]{0,4}(ない|なか|ありません)")
+
+
+def _relation_of(text: str) -> str | None:
+    """The relation in the owner's words, or None (then the options' words decide)."""
+    std = standard(text)
+    if _ASKED_FOR.search(std) and not _DENIED.search(std):
+        return "solicited"
+    if _BELONGS.search(std) and not _DENIED.search(std) and not _ENDED.search(std):
+        return "employee"
+    if _CONTRACT.search(std) and not _DENIED.search(std):
+        return "none" if _ENDED.search(std) else "advisory"  # 「前は顧問だったけど、去年で契約は終わってる」
+    if _DENIED.search(std):
+        return "none"
+    return None
+
+
 def _relation(inbound: Inbound, slots: Slots) -> Taken | None:
     if inbound.kind is Kind.TEXT and unknown(inbound.text):
         return None
-    taken = RELATION.taken(inbound, "expert_relation")
+    key = _relation_of(inbound.text) if inbound.kind is Kind.TEXT else None
+    taken = (Taken({"expert_relation": key}, score=0.9, label=RELATION.items[key][0]) if key
+             else RELATION.taken(inbound, "expert_relation"))
     if taken is None and inbound.kind is Kind.TEXT and polarity(inbound.text) is False:
         taken = Taken({"expert_relation": "none"}, score=0.9, label=RELATION.items["none"][0])
     if taken is None:

@@ -84,7 +84,7 @@ def decisions(slots: Slots) -> list[eligibility.Decision]:
         eligibility.decide_past_usage(slots.get("past_visits"), slots.get("past_hours")),
     ]
     if slots.get("expert") == "named":
-        found.append(eligibility.decide_expert(slots.get("expert_relation")))
+        found.append(eligibility.decide_expert(slots.get("expert_relation"), slots.get("expert_arranged")))
     if slots.get("request_scope_review"):
         found.append(eligibility.Decision("request_scope", "needs_review", "001 4(1)ク②",
                                           {"kind": slots.get("screened_kind")}, "言い換え後も対象外の可能性"))

@@ -103,3 +103,10 @@ def test_overall_is_the_strictest() -> None:
     assert overall([ok, ok]) == "eligible"
     assert overall([ok, review]) == "needs_review"
     assert overall([review, no]) == "not_eligible"
+
+
+def test_dates_arranged_directly_with_the_expert_are_the_fourth_ground() -> None:
+    """001 4(1)ク②: arranging visits or the plan with the expert without the desk's consent may be refused."""
+    assert decide_expert("none", True).outcome == "needs_review"
+    assert "同意を得ずに" in decide_expert("none", True).note
+    assert decide_expert("none", False).outcome == "eligible"
