@@ -13,6 +13,7 @@ from dialogs.prescreen import texts
 from dialogs.prescreen.form import LATER, SURE, Options, Slot, Slots, Taken, skip, text_of
 from dialogs.prescreen.places import locate
 from dialogs.prescreen.screening import screen
+from dialogs.prescreen.themes import theme_of
 from dialogs.understand.choices import bare
 from dialogs.understand.signals import polarity, unknown
 from dialogs.understand.text import standard
@@ -277,6 +278,18 @@ def _theme_of(text: str, slots: Slots) -> dict[str, Any]:
     return inferred_theme(text)
 
 
+def _theme(inbound: Inbound, slots: Slots) -> Taken | None:
+    """A tap or an option named outright; else the theme the owner's aim points to (dialogs/prescreen/themes.py),
+    unless they deny or say they already have the option they named (「キャッシュレスはもう入れとる、帳簿のほう」)."""
+    taken = THEME.taken(inbound, "theme")
+    if inbound.kind is not Kind.TEXT or (taken is not None and taken.score >= 1.0):
+        return taken
+    aim = theme_of(inbound.text)
+    if aim is not None and (taken is None or aim != taken.values["theme"]):
+        return Taken({"theme": aim}, score=0.9, label=THEME.items[aim][0])
+    return taken
+
+
 def inferred_theme(text: str) -> dict[str, Any]:
     """A problem that names exactly one theme, surely, settles it; one that names two (「ネットショップは動き出したけど
     インスタの投稿が分からない」) leaves the question to the owner."""
@@ -341,6 +354,6 @@ SLOTS = (
          _kai, lambda s: "shokokai_status" not in s, skip=skip(shokokai=None, shokokai_status="unknown")),
     Slot("problem", "ご相談内容", lambda s: (Text(texts.ASK_PROBLEM),), _problem, lambda s: "problem" not in s,
          free=True, skip=skip(problem="（担当者がお聞きします）", problem_unknown=True)),
-    Slot("theme", "テーマ", lambda s: (THEME.question(texts.ASK_THEME),), lambda i, s: THEME.taken(i, "theme"),
+    Slot("theme", "テーマ", lambda s: (THEME.question(texts.ASK_THEME),), _theme,
          lambda s: "theme" not in s, skip=skip(theme="dx_other", theme_unknown=True)),
 )

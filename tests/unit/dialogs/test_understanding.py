@@ -10,6 +10,7 @@ import pytest
 from bench.understanding import evaluate
 from dialogs.model import Inbound, Kind
 from dialogs.prescreen import flow
+from dialogs.prescreen.themes import theme_of
 from dialogs.understand.reading import read
 from dialogs.understand.signals import command, polarity
 from dialogs.understand.text import clean, standard
@@ -108,3 +109,16 @@ def test_corpus_figures() -> None:
 ])
 def test_the_way_the_business_is_going(text: str, way: str | None) -> None:
     assert trend(text) == way
+
+
+@pytest.mark.parametrize(("text", "theme"), [
+    ("現金しか使えんとはもうやめたか", "cashless"),
+    ("職人さんの出面を紙で集めて、月末に給料を計算してる", "it_tools"),
+    ("工場の機械をネットにつないで、止まったのがわかるようにしたい", "dx_other"),
+    ("キャッシュレスはもう入れとるけん、それじゃなか。帳簿のほう", "it_tools"),  # the one they have is not the aim
+    ("ネットで売るつもりはなかです。店に来てもらうための発信ばしたか", "sns"),
+    ("インスタはもうやってる。そこから買えるようにネットで売りたい", "d2c_ec"),
+    ("よろしくお願いします", None),
+])
+def test_the_theme_an_aim_points_to(text: str, theme: str | None) -> None:
+    assert theme_of(text) == theme
