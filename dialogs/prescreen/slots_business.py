@@ -227,6 +227,25 @@ def kai_name(typed: str) -> str:
     return typed
 
 
+# Membership that has ended (「前は入っとったばってん、今は辞めとる」「三年前にやめました」).
+_LEFT = re.compile(r"(辞め|やめ|退会|抜け)(た|まし|とる|てる|ている|ていま|とります)|"
+                   r"(今|いま|現在)は[^、。]{0,8}(入って|加入して|はいって)?(い|お)?(ない|ません|なか)")
+_CHAMBER = re.compile(r"会議所|会義所|かいぎしょ|カイギショ")
+_CHAMBER_DENIED = re.compile(r"(会議所|会義所|かいぎしょ)(には|に|は|も)?[^、。]{0,4}(入って|加入して)?(い|お)?(ない|ません|なか)|"
+                             r"(会議所|会義所|かいぎしょ)(じゃ|では)(な|なか)")
+
+
+def _chamber(std: str, text: str) -> str | None:
+    """A 商工会議所 (a city's chamber of commerce, not a town's 商工会): named by its city, as 「八代の会議所」
+    or 「くまもとしょうこうかいぎしょ」 — 「熊本市」 → 熊本商工会議所."""
+    if not _CHAMBER.search(std) or _CHAMBER_DENIED.search(std):
+        return None
+    place = locate(text)
+    if not place or not place[0]:
+        return None
+    return f"{place[0].removesuffix('市').removesuffix('町')}商工会議所"
+
+
 def _kai(inbound: Inbound, slots: Slots) -> Taken | None:
     if inbound.kind is Kind.POSTBACK and inbound.data in ("ps:kai:none", "ps:kai:unknown"):
         return Taken({"shokokai": None, "shokokai_status": inbound.data.removeprefix("ps:kai:")})
@@ -236,11 +255,16 @@ def _kai(inbound: Inbound, slots: Slots) -> Taken | None:
     if unknown(text):
         return Taken({"shokokai": None, "shokokai_status": "unknown"})
     std = standard(text)
+    if _LEFT.search(std) and not re.search(r"(今|いま|現在)[^、。]{0,6}(入って|加入して)(いま|い|お)?(す|る)", std):
+        return Taken({"shokokai": None, "shokokai_status": "none"}, score=0.9, label="加入していない")  # 「三年前にやめました」
+    chamber = _chamber(std, text)
+    if chamber is not None:
+        return Taken({"shokokai": chamber, "shokokai_status": "member"}, score=0.9, label=chamber)
     named = KAI_NAME.search(std)
     denied = polarity(text) is False and not (named and not re.search(
         r"(入って|加入して|入会して|はいって)(い|お)?(ない|ません|なか)|未加入|辞め|やめ", std[named.end():named.end() + 14]))
-    if denied:
-        return Taken({"shokokai": None, "shokokai_status": "none"}, label="加入していない")
+    if denied:  # (0.9: 「商工会に入っていないと対象外ですか？」 is read as a question first)
+        return Taken({"shokokai": None, "shokokai_status": "none"}, score=0.9, label="加入していない")
     if named and len(named.group(1)) > len("商工会"):
         name = kai_name(re.sub(r"^(うちは|私は|わたしは|自分は|はい|ええ|地元の|近くの|、|,)+", "", named.group(1)))
         return Taken({"shokokai": name, "shokokai_status": "member"}, label=name)

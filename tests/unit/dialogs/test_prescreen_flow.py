@@ -116,3 +116,14 @@ def test_a_known_business_is_not_asked_its_usage_the_ledger_gives_it() -> None:
 ])
 def test_the_confirmation_card_read_as_owners_answer_it(text: str, verdict: str) -> None:
     assert flow.read_confirmation(Inbound(Kind.TEXT, NOW, text=text), None) == verdict
+
+
+@pytest.mark.parametrize(("text", "status", "name"), [
+    ("八代の会議所に入っとる", "member", "八代商工会議所"),  # a city's chamber, not a town's 商工会
+    ("商工会じゃなくて、商工会議所のほうです。荒尾の", "member", "荒尾商工会議所"),
+    ("昔は入っとったばってん、今は辞めとる", "none", None),  # membership that has ended
+    ("菊陽の商工会に入ってます", "member", "菊陽町商工会"),
+])
+def test_the_shokokai_as_owners_name_it(text: str, status: str, name: str | None) -> None:
+    taken = flow.slot_named("shokokai").take(Inbound(Kind.TEXT, NOW, text=text), {})
+    assert taken is not None and (taken.values["shokokai_status"], taken.values["shokokai"]) == (status, name)
