@@ -13,7 +13,7 @@ from dialogs.prescreen import texts
 from dialogs.prescreen.form import LATER, SURE, Options, Slot, Slots, Taken, skip, text_of
 from dialogs.prescreen.places import locate
 from dialogs.prescreen.screening import screen
-from dialogs.prescreen.themes import theme_of
+from dialogs.prescreen.themes import clear_theme, theme_of
 from dialogs.understand.choices import bare
 from dialogs.understand.signals import polarity, unknown
 from dialogs.understand.text import standard
@@ -317,7 +317,10 @@ def _theme(inbound: Inbound, slots: Slots) -> Taken | None:
 def inferred_theme(text: str) -> dict[str, Any]:
     """A problem that names exactly one theme, surely, settles it; one that names two (「ネットショップは動き出したけど
     インスタの投稿が分からない」) leaves the question to the owner."""
-    if len(THEME.keys_in(text)) != 1:
+    clear = clear_theme(text)
+    if clear is not None:
+        return {"theme": clear, "theme_inferred": True}
+    if len(THEME.keys_in(text)) != 1 or (theme_of(text) not in (None, next(iter(THEME.keys_in(text))))):
         return {}
     found = THEME.found_in(text)
     return {"theme": found.key, "theme_inferred": True} if found and found.score >= SURE else {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dialogs.understand.morph import tokens
-from dialogs.understand.text import standard
+from dialogs.understand.text import standard, to_katakana
 
 CONCEPTS: dict[str, frozenset[str]] = {
     "it_tools": frozenset({
@@ -53,12 +53,30 @@ def _clauses(std: str) -> list[str]:
 
 def theme_of(text: str) -> str | None:
     """The theme the owner's aim points to, or None (none found, or two equally)."""
+    score = scores(text)
+    best = max(score.values())
+    if best == 0:
+        return None
+    winners = [t for t, v in score.items() if v == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def clear_theme(text: str, margin: int = 2) -> str | None:
+    """A theme a problem statement points to clearly enough to skip the question: at least `margin` concepts more
+    than any other (「うち現金だけ…カードとかQRで払いたい」 is payments even with 「お客さんが増えた」 in it)."""
+    ranked = sorted(scores(text).items(), key=lambda p: -p[1])
+    return ranked[0][0] if ranked[0][1] >= ranked[1][1] + margin else None
+
+
+def scores(text: str) -> dict[str, int]:
+    """Per theme, the concepts of the owner's aim that point to it."""
     std = standard(text)
     score = dict.fromkeys(CONCEPTS, 0)
     for clause in _clauses(std):
         counted = dict.fromkeys(CONCEPTS, 0)
         toks = tokens(clause)
-        words = {t.normal for t in toks} | {t.lemma for t in toks} | {t.surface for t in toks}
+        words = {t.normal for t in toks} | {t.lemma for t in toks} | {t.surface for t in toks} | {
+            to_katakana(t.surface) for t in toks}  # kana only: ねっと → ネット
         online = bool(words & _ONLINE)
         for theme, concepts in CONCEPTS.items():
             counted[theme] = len(words & concepts)
@@ -68,8 +86,4 @@ def theme_of(text: str) -> str | None:
             continue  # 「キャッシュレスはもう入れとる」「ネットで売るつもりはなかです」: not the aim
         for theme in score:
             score[theme] += counted[theme]
-    best = max(score.values())
-    if best == 0:
-        return None
-    winners = [t for t, v in score.items() if v == best]
-    return winners[0] if len(winners) == 1 else None
+    return score
