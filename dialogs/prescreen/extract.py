@@ -10,9 +10,10 @@ from dialogs.parsing import parse_headcount
 from dialogs.prescreen.form import SURE, Slots
 from dialogs.prescreen.places import locate
 from dialogs.prescreen.screening import screen
-from dialogs.prescreen.slots_business import INDUSTRY, ORG, inferred_theme
+from dialogs.prescreen.slots_business import INDUSTRY, ORG, inferred_theme, trade_by_verbs
 from dialogs.understand.text import clean, standard
 
+_CHANNELS = ("ネットショップ", "通販", "ネット販売", "オンラインショップ", "ecサイト", "ネット通販")  # topics, not trades
 _EMPLOYEE_CLAUSE = re.compile(r"(従業員|社員|スタッフ|パート|アルバイト|バイト|従業者|職人|人を雇|雇って|雇用)[^。、,.]{0,12}?"
                               r"(\d+|[一二三四五六七八九十]+)\s*(人|名)|(\d+|[一二三四五六七八九十]+)\s*(人|名)(の従業員|を雇|雇|の社員|の"
                               r"スタッフ|のパート)")
@@ -35,6 +36,14 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
             found |= {"municipality": place[0], "in_kumamoto": True}
     if "industry" not in slots:
         industry = INDUSTRY.found_in(text)
+        by_verbs = trade_by_verbs(text)
+        if industry is not None and industry.word in _CHANNELS:
+            # 「加工品を作っている会社です。ネットショップの相談です」: the shop is the topic; the trade is another word
+            # (「土産物屋」) or what they do (作っている)
+            others = [f for f in INDUSTRY.all_in(text) if f.word not in _CHANNELS]
+            industry = others[0] if others else None
+            if industry is None and by_verbs:
+                found["industry"] = by_verbs
         if industry is not None and industry.score >= SURE and industry.key != "other":
             found["industry"] = industry.key
             if "business" not in slots and opening:

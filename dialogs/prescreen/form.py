@@ -80,6 +80,11 @@ class Options:
         reader: understand.Options = object.__getattribute__(self, "_reader")
         return reader.pick(text)
 
+    def all_in(self, text: str) -> list[understand.Found]:
+        """Every option a text names, best first."""
+        reader: understand.Options = object.__getattribute__(self, "_reader")
+        return reader.find(text)
+
     def keys_in(self, text: str) -> set[str]:
         reader: understand.Options = object.__getattribute__(self, "_reader")
         return reader.keys_in(text)

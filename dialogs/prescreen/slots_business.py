@@ -330,12 +330,13 @@ MAKE = ("作って", "作る", "作り", "つくって", "つくる", "つくり
 SELL = ("売って", "売る", "売り", "うって", "うる", "販売", "はんばい")
 SHOP = ("店", "みせ", "店頭", "直売")
 WHOLESALE = ("卸", "おろし")
+_REQUESTED = re.compile(r"(作って|つくって|作り|造って)(ほしい|欲しい|もらい|もらえ|ください|下さい|いただ|頂)")
 
 
-def _trade_by_verbs(text: str) -> str | None:
+def trade_by_verbs(text: str) -> str | None:
     """No trade word: what the owner *does* — making and selling in their own shop is 小売 (製造小売), making for
     others (卸しています) is 製造, selling is 小売."""
-    std = standard(text)
+    std = _REQUESTED.sub("", standard(text))  # 「ネットショップ作ってほしい」 asks someone else to make it
     make, sell = any(w in std for w in MAKE), any(w in std for w in SELL)
     if make and (any(w in std for w in WHOLESALE) or not any(w in std for w in SHOP)):
         return "manufacturing"
@@ -349,7 +350,7 @@ def _trade_by_verbs(text: str) -> str | None:
 def _industry(inbound: Inbound, slots: Slots) -> Taken | None:
     taken = INDUSTRY.taken(inbound, "industry")
     if taken is None and inbound.kind is Kind.TEXT:
-        key = _trade_by_verbs(inbound.text)
+        key = trade_by_verbs(inbound.text)
         taken = Taken({"industry": key}, score=0.9, label=INDUSTRY.items[key][0]) if key else None
     if taken is None:
         return None
