@@ -128,7 +128,7 @@ def later(inbound: Inbound) -> bool:
 
 # 「後で」 as a word, not inside 前後で・午後で・最後で; and putting it off until the coordinator comes.
 _LATER = re.compile(r"(?<![前午以最直事背今])後で|あとで|後ほど|のちほど|担当者に伝え|直接伝え|"
-                    r"(お会い|会った|来られた|伺った)(とき|時|際)に")
+                    r"(お会い|会|来られ|伺)[^、。]{0,3}(とき|時|際)に")
 
 
 def text_of(inbound: Inbound, *, max_chars: int = 1000) -> str | None:

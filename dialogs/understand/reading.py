@@ -87,6 +87,10 @@ def _free(slot: Slot, slots: dict[str, Any], inbound: Inbound, text: str, asking
     """A free-text question takes what is typed, unless it is a question for the desk, small talk or 「わからない」."""
     if asking and signals.hedged(text):
         asking = False
+    if asking:  # 「今はちょっと…あとでよかですか」: putting it off is the slot's own answer
+        later = slot.take(inbound, slots)
+        if later is not None and any(k.endswith("_later") and v for k, v in later.values.items()):
+            return Reading("answer", later)
     if asking and slot.name == "problem" and len(text) > 20 and not signals.direct_question(text):
         asking = False  # 「…どのレジにすればいいか知りたい」: what the owner wants to find out is the problem itself
     if asking:

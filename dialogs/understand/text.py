@@ -14,7 +14,7 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACE = re.compile(r"[\s\u3000]+")
 # What may follow a predicate in the dialect: endings, sentence particles, punctuation, the end.
-_END = r"(?=です|だ|よ|ね|ばい|たい|けん|けど|から|と[?？]?$|と(?:思|おも|です|でしょ)|もん|な$|[。、,.!！?？…〜~ｗw]|$)"
+_END = r"(?=です|だ|よ|ね|ばい|たい|けん|けど|ばってん|から|と[?？]?$|と(?:思|おも|です|でしょ)|もん|な$|[。、,.!！?？…〜~ｗw]|$)"
 
 DIALECT: tuple[tuple[str, str], ...] = (
     (r"っとらん", "っていない"), (r"とらん", "ていない"), (r"どらん", "でいない"),

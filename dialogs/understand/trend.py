@@ -53,6 +53,11 @@ _UP_READINGS, _DOWN_READINGS = _reading_set(UP), _reading_set(DOWN)
 # What rises that is bad news (「仕入れ値も上がって」「材料費が上がり」), and profit that does not come.
 _COSTS_UP = re.compile(r"(値段|価格|仕入れ|仕入|材料|原価|経費|電気代|燃料|光熱費|人件費|家賃|コスト|ねだん|物価)[^、。]{0,5}"
                        r"(上が|あが|高くな|増え|ふえ|高騰)")
+# Orders that pour in and hands that cannot keep up are good news; hands that are short are not.
+_BUSY = re.compile(r"(注文|予約|お客|客|問い合わせ|依頼)[^、。]{0,4}(来よ|来て|来る|入って|殺到|埋ま|多く|多い)|手(が|の)?回ら")
+_SHORT = re.compile(r"(人|人手|人出|手)[^、。]{0,3}(足りな|足らな|足らん|不足)|人手不足|人出不足")
+# A wish is not a state: 「なんとか上向きにしたい」「売上を伸ばしたい」.
+_WISHED = re.compile(r"^[^、。]{0,3}(に|く)?(し|なり|伸ばし|増やし|上げ)?(たい|ように|ようと)")
 _NO_PROFIT = re.compile(r"(利益|儲け|もうけ|手元|お金)[^、。]{0,6}(出ない|出らん|でない|残らない|残らん|のこらない|ない)")
 
 
@@ -78,14 +83,18 @@ def trend(text: str) -> str | None:
     std = standard(text)
     toks = tokens(std)
     seen: list[str] = _figures(std)
-    if _NOTHING_COMES.search(std) or _NO_WAY.search(std) or _NO_PROFIT.search(std):
+    if _NOTHING_COMES.search(std) or _NO_WAY.search(std) or _NO_PROFIT.search(std) or _SHORT.search(std):
         seen.append("down")
+    if _BUSY.search(std) and not _NOTHING_COMES.search(std):
+        seen.append("up")
     costs = [(m.start(2), m.end()) for m in _COSTS_UP.finditer(std)]
     at = 0
     for i, t in enumerate(toks):
         at = std.find(t.surface, at)
         words = {t.lemma, t.normal, t.surface}
         negated = _negated(toks, i)
+        if _WISHED.match(std[at + len(t.surface):]) and words & (UP | LEVEL):
+            continue  # 「上向きにしたい」: what they want, not where they are
         kana = t.reading if t.surface == t.reading or not any("一" <= c <= "龥" for c in t.surface) else ""
         if any(start <= at < end for start, end in costs):
             seen.append("down")  # a cost that rises

@@ -106,6 +106,9 @@ def test_corpus_figures() -> None:
     ("注文は増えているのに、利益は減っています", "mixed"),
     ("きびしいです。ねだんがあがってたいへんです", "hard"),  # kana only
     ("店は先月開いたばかりです", None),
+    ("注文の来よるけん、手の回らんくらいです", "good"),  # orders pouring in
+    ("売上は伸びたけど、人が足りなくて回ってない", "mixed"),  # a shortage of hands is not good news
+    ("現状維持です。なんとか上向きにしたい", "flat"),  # a wish is not a state
 ])
 def test_the_way_the_business_is_going(text: str, way: str | None) -> None:
     assert trend(text) == way
