@@ -26,6 +26,31 @@ THEMES: dict[str, str] = {
 }
 WHOLE_PREFECTURE = "県内全域"
 AREAS = (WHOLE_PREFECTURE, *KUMAMOTO)
+# How the audit trail of an expert reads on their page (field → Japanese label; values as the desk typed them).
+FIELD_LABELS = {"name": "氏名", "affiliation": "所属", "qualifications": "保有資格", "fields": "対応分野",
+                "areas": "対応地域", "online": "オンライン", "onsite": "訪問", "availability": "対応できる時期",
+                "recommended_by": "推薦機関", "active": "登録中"}
+
+
+def describe(detail: dict[str, object] | None, *, changes: bool) -> list[tuple[str, str]]:
+    """An audit row's detail as (label, value) pairs: 「所属：山田ECラボ」, or for an edit 「所属：A → B」."""
+    def show(value: object) -> str:
+        if isinstance(value, bool):
+            return "はい" if value else "いいえ"
+        if isinstance(value, list | tuple):
+            return "、".join(str(v) for v in value) or "—"
+        return str(value) if value not in (None, "") else "—"
+
+    out = []
+    for key, value in (detail or {}).items():
+        label = FIELD_LABELS.get(key, key)
+        if changes and isinstance(value, list) and len(value) == 2:
+            out.append((label, f"{show(value[0])} → {show(value[1])}"))
+        else:
+            out.append((label, show(value)))
+    return out
+
+
 EDITABLE = ("name", "affiliation", "qualifications", "fields", "areas", "online", "onsite", "availability",
             "recommended_by", "active")
 _SPLIT = re.compile(r"[、,，\s/／・]+")

@@ -106,7 +106,8 @@ def test_registry_pages_search_and_audited_edit(desk: World) -> None:
                                                "qualifications": "中小企業診断士", "availability": "平日午後",
                                                "active": "1"})
     profile = client.get(f"/experts/{expert_id}").text
-    assert "推薦機関" in profile and "expert.update" in profile
+    assert "推薦機関" in profile and "<td>変更</td>" in profile
+    assert "対応地域：菊陽町、大津町 → 菊陽町" in profile  # the trail reads as the desk typed it, not as stored JSON
     [(detail,)] = sql(desk, "SELECT detail FROM audit_log WHERE action = 'expert.update'")
     changed = json.loads(detail) if isinstance(detail, str) else detail
     assert changed == {"fields": [["d2c_ec", "sns"], ["d2c_ec"]], "areas": [["菊陽町", "大津町"], ["菊陽町"]]}

@@ -137,4 +137,4 @@ async def expert_page(expert_id: ExpertId, request: Request, staff: Viewer, serv
                   [(RADAR_LABELS[k], overall.get(k)) for k in evaluation.AXES]) if overall else None
     return render(request, "expert.html", staff, **context, chart=chart, window=window, desk=desk,
                   themes=experts.THEMES, axes=evaluation.AXES, org_items=evaluation.ORG_ITEMS if desk else {},
-                  modes=MODES)
+                  modes=MODES, describe=experts.describe)
