@@ -31,7 +31,7 @@ run: install  ## SQLite database + demo content + the bot on http://127.0.0.1:80
 	$(BIN)/madoguchi db upgrade
 	$(BIN)/madoguchi staff bootstrap
 	$(BIN)/madoguchi faq seed
-	$(BIN)/madoguchi serve --host $(HOST) --port $(PORT)
+	MADOGUCHI_TRIAL_ENABLED=true $(BIN)/madoguchi serve --host $(HOST) --port $(PORT)
 
 test: install browser lint  ## the whole suite (PostgreSQL tests skip when no server answers)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

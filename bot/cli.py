@@ -32,8 +32,13 @@ def serve(host: str = "127.0.0.1", port: int = typer.Option(8000, envvar="PORT")
     from bot.web.app import create_app
 
     _logging()
-    typer.echo(f"madoguchi: http://{host}:{port}/try でお試しチャットが使えます")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info", log_config=None)
+    settings = get_settings()
+    if settings.trial_enabled:
+        typer.echo(f"madoguchi: http://{host}:{port}/try でお試しチャットが使えます")
+    # Behind a TLS proxy, X-Forwarded-Proto/-For are believed from these addresses only: the request is then https
+    # (Secure cookie, the Origin check) and its client the owner's address (the /try rate limit).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None, proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips)
 
 
 @app.command()

@@ -28,7 +28,6 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = Field(default=None, repr=False)
     telegram_secret_token: str | None = Field(default=None, repr=False, pattern=r"^[A-Za-z0-9_-]{1,256}$")
     telegram_api_base_url: str = TELEGRAM_API_DEFAULT
-    secret_key: str = Field(default="", repr=False)
     embedded_worker: bool = True
     dialog: str = "dialogs.main:step"  # import path of the dialog step function
     # Pipeline tuning. Defaults suit production; tests shorten the lease.
@@ -65,6 +64,17 @@ class Settings(BaseSettings):
     evaluation_window_days: int = Field(default=120, ge=1, le=3650)
     evaluation_reminder_after_hours: float = Field(default=72.0, ge=0)
     evaluation_reminder_poll_seconds: float = Field(default=60.0, gt=0)
+    # The public edge. /try creates conversations (and cases) for anyone: off unless enabled (`make run` enables
+    # it); its messages are rate-limited per client address and for all addresses together (token buckets).
+    trial_enabled: bool = False
+    trial_per_address_per_minute: float = Field(default=30.0, gt=0)
+    trial_per_address_burst: int = Field(default=30, ge=1)
+    trial_all_per_minute: float = Field(default=300.0, gt=0)
+    trial_all_burst: int = Field(default=300, ge=1)
+    api_docs: bool = False  # /docs, /redoc and /openapi.json (development only)
+    # Behind a TLS proxy: the addresses whose X-Forwarded-For/-Proto uvicorn trusts (comma-separated, or "*").
+    # Then the request's scheme is https (Secure cookie, the Origin check) and its client the owner's address.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     def business_hours(self) -> BusinessHours:
         """The desk's calendar, as the dialogs and the reports use it."""

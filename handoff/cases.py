@@ -30,11 +30,13 @@ def next_reference(*, session: Session, now: datetime) -> str:
 
 def create_case(*, session: Session, conversation_key: str, channel: str, kind: str, outcome: str,
                 fields: dict[str, Any], decisions: list[Any], flags: list[str], now: datetime,
-                organisation_id: int | None = None) -> Case:
-    """Open a new case in the queue (routed to the owner's 商工会/商工会議所 when it is one we know)."""
+                organisation_id: int | None = None, trial: bool = False) -> Case:
+    """Open a new case in the queue (routed to the owner's 商工会/商工会議所 when it is one we know); a trial's
+    case (from /try) is marked so the queue hides it by default and nobody is mailed."""
     case = Case(reference=next_reference(session=session, now=now), kind=kind, status="new", outcome=outcome,
                 conversation_key=conversation_key, channel=channel, fields=fields, decisions=decisions,
-                flags=flags, created_at=now, updated_at=now, organisation_id=organisation_id, last_message_at=now)
+                flags=flags, created_at=now, updated_at=now, organisation_id=organisation_id, last_message_at=now,
+                trial=trial)
     session.add(case)
     session.flush()
     return case
@@ -110,11 +112,11 @@ def get_for(*, session: Session, reference: str, organisation_id: int | None = N
 
 
 def counts(*, session: Session) -> dict[str, dict[str, int]]:
-    """How many cases by status, outcome, kind and theme (GROUP BY in the database)."""
+    """How many cases by status, outcome, kind and theme (GROUP BY in the database; /try trials not counted)."""
     out: dict[str, dict[str, int]] = {}
     for key, column in (("status", Case.status), ("outcome", Case.outcome), ("kind", Case.kind),
                         ("theme", Case.theme)):
-        rows = session.execute(select(column, func.count(Case.id)).group_by(column)).all()
+        rows = session.execute(select(column, func.count(Case.id)).where(Case.trial.is_(False)).group_by(column)).all()
         out[key] = {(value or "—"): int(n) for value, n in rows}
     return out
 

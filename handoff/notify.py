@@ -27,6 +27,9 @@ class Mail:
 
 
 def queue(*, session: Session, case: Case, now: datetime) -> None:
+    """Mail the coordinators about a new case; never about a trial's (anyone can open one from /try)."""
+    if case.trial:
+        return
     session.add(CaseNotification(case_id=case.id, status="pending", attempts=0, next_attempt_at=now, created_at=now))
 
 

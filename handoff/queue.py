@@ -43,12 +43,14 @@ class Filters:
     q: str = ""
     sort: str = "waiting"
     page: int = 1
+    trials: bool = False  # cases opened from the /try page are hidden unless asked for
 
     def query(self, **changes: Any) -> dict[str, str]:
         """The filters as query-string values (for links to other pages and the CSV)."""
         f = replace(self, **changes)
         values = {"status": f.status, "kind": f.kind, "theme": f.theme, "flag": f.flag, "mine": "1" if f.mine else "",
-                  "q": f.q, "sort": f.sort, "page": str(f.page)}
+                  "q": f.q, "sort": f.sort, "page": str(f.page),
+                  "trials": "1" if f.trials else ""}
         return {k: v for k, v in values.items() if v}
 
 
@@ -77,7 +79,7 @@ def conditions(f: Filters, organisation_id: int | None, me: int | None,
     """The WHERE clauses of the filters (shared by the list, its count and the CSV). Search words are substrings of
     the stored normal form: LIKE on PostgreSQL (its trigram index serves it), instr() on SQLite (no pattern
     matching or case folding per row: several times faster there)."""
-    where: list[ColumnElement[bool]] = []
+    where: list[ColumnElement[bool]] = [] if f.trials else [Case.trial.is_(False)]
     if organisation_id is not None:
         where.append(Case.organisation_id == organisation_id)
     if f.status == "open":
@@ -135,7 +137,7 @@ def matching(*, session: Session, filters: Filters, organisation_id: int | None 
 
 
 def new_count(*, session: Session, organisation_id: int | None = None) -> int:
-    stmt = select(func.count(Case.id)).where(Case.status == "new")
+    stmt = select(func.count(Case.id)).where(Case.status == "new", Case.trial.is_(False))
     if organisation_id is not None:
         stmt = stmt.where(Case.organisation_id == organisation_id)
     return int(session.scalar(stmt) or 0)

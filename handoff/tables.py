@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
@@ -38,6 +38,7 @@ class Case(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    trial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # from /try: never mailed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Conversation mode and the thread's state (kept on the case so the queue reads them in SQL)

@@ -59,8 +59,8 @@ def fake_line() -> Iterator[FakeLine]:
 def make_settings(db_url: str, line_url: str | None = None, *, telegram_url: str | None = None,
                   **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "database_url": db_url, "secret_key": "test-secret", "poll_interval_seconds": 0.05,
-        "send_lease_seconds": 2.0, "embedded_worker": True,
+        "database_url": db_url, "poll_interval_seconds": 0.05, "send_lease_seconds": 2.0, "embedded_worker": True,
+        "trial_enabled": True,  # many tests talk to the bot through /try (off by default: tests/e2e/test_public_edge.py)
     }
     if line_url:
         values |= {"line_channel_secret": CHANNEL_SECRET, "line_channel_access_token": ACCESS_TOKEN,

@@ -99,10 +99,10 @@ def _event_key(raw: dict[str, Any]) -> str:
 
 
 def to_new_event(raw: dict[str, Any]) -> NewEvent:
-    at = datetime.fromtimestamp(int(raw.get("timestamp") or 0) / 1000, UTC)
+    at = _event_time(raw)
     try:
         event: Event | None = Event.from_dict(raw)
-    except (ValueError, TypeError) as exc:  # an event type this SDK does not know: keep it, ignore it
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # a type this SDK does not know: keep, ignore
         log.info("kept an unknown LINE event type %r (%s)", raw.get("type"), type(exc).__name__)
         event = None
     inbound = _inbound(event, at) if event is not None else None
@@ -110,14 +110,57 @@ def to_new_event(raw: dict[str, Any]) -> NewEvent:
     return NewEvent(CHANNEL, _event_key(raw), _source_id(raw), at, raw, inbound, token)
 
 
+# What a signed body must look like before anything reads it further; LINE's own bodies are shallow and typed so.
+MAX_DEPTH = 16
+LATEST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: later timestamps do not fit a datetime
+EVENT_FIELDS: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("type", str), ("timestamp", int), ("source", dict), ("webhookEventId", str), ("mode", str),
+    ("replyToken", str), ("deliveryContext", dict), ("message", dict), ("postback", dict))
+
+
+def _event_time(raw: dict[str, Any]) -> datetime:
+    return datetime.fromtimestamp(int(raw.get("timestamp") or 0) / 1000, UTC)
+
+
+def _depth(doc: Any) -> int:
+    """How deeply lists and objects nest (without recursion: a hostile body cannot exhaust the stack)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return depth
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _check_event(raw: Any) -> dict[str, Any]:
+    """An event object whose fields have the types LINE sends; raises TypeError/ValueError otherwise."""
+    if not isinstance(raw, dict):
+        raise TypeError("an event is not an object")
+    for name, kind in EVENT_FIELDS:
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise TypeError(f"{name} is not a {getattr(kind, '__name__', kind)}")
+    if not 0 <= int(raw.get("timestamp") or 0) <= LATEST_MS:
+        raise ValueError("timestamp out of range")
+    ids = [value for key, value in (raw.get("source") or {}).items() if key in ("userId", "groupId", "roomId")]
+    if not all(isinstance(value, str) for value in ids):
+        raise TypeError("source ids are not strings")
+    return raw
+
+
 def parse(secret: str, body: bytes, signature: str | None) -> list[NewEvent]:
-    """Verify, then convert every event of the body. Raises BadSignature or BadBody."""
+    """Verify, then check the body's shape, then convert every event. Raises BadSignature or BadBody (never more:
+    a signed body that answers 500 would be redelivered by LINE for ever)."""
     verify(secret, body, signature)
     try:
         doc = json.loads(body)
-        events = doc["events"]
-        if not isinstance(events, list):
+        if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
             raise TypeError("events is not a list")
-        return [to_new_event(raw) for raw in events if isinstance(raw, dict)]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BadBody(str(exc)) from exc
+        if _depth(doc) > MAX_DEPTH:
+            raise ValueError("nested too deeply")
+        return [to_new_event(_check_event(raw)) for raw in doc["events"]]
+    except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as exc:
+        raise BadBody(f"{type(exc).__name__}: {str(exc)[:200]}") from exc

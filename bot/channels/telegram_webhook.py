@@ -77,5 +77,5 @@ def parse(secret: str, header: str | None, body: bytes) -> list[NewEvent]:
         if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
             raise ValueError("no update_id")
         return [to_new_event(raw)]
-    except (ValueError, TypeError, KeyError) as exc:
-        raise BadUpdate(str(exc)) from exc
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError) as exc:
+        raise BadUpdate(f"{type(exc).__name__}: {str(exc)[:200]}") from exc

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -71,6 +72,7 @@ class Conversation(Base):
     # LINE's rich menu for the state (dialogs.main.menu_of) and the one linked; NULL shown = the default.
     menu_wanted: Mapped[str | None] = mapped_column(String(20), nullable=True)
     menu_shown: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    trial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # /try, `madoguchi chat`
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -27,8 +27,9 @@ def case_submitted(*, session: Session, conversation: Conversation, payload: dic
     case = cases.create_case(
         session=session, conversation_key=conversation.key, channel=conversation.channel, kind="application",
         outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=flags, now=now,
-        organisation_id=cases.organisation_named(session=session, name=fields.get("shokokai")))
-    if notify_by_mail:
+        organisation_id=cases.organisation_named(session=session, name=fields.get("shokokai")),
+        trial=conversation.trial)
+    if notify_by_mail and not case.trial:
         notify.queue(session=session, case=case, now=now)
     return {"reference": case.reference, "reply_days": str(reply_days)}
 
@@ -45,8 +46,8 @@ def handoff_requested(*, session: Session, conversation: Conversation, payload: 
         case = cases.create_case(
             session=session, conversation_key=conversation.key, channel=conversation.channel, kind="callback",
             outcome="needs_review", fields={**draft, "reason": payload.get("reason")}, decisions=[], flags=[],
-            now=now)
-        if notify_by_mail:
+            now=now, trial=conversation.trial)
+        if notify_by_mail and not case.trial:
             notify.queue(session=session, case=case, now=now)
     return {"reference": case.reference}
 

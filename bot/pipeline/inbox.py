@@ -24,6 +24,7 @@ class NewEvent:
     raw: dict[str, Any]
     inbound: Inbound | None
     reply_token: str | None = None
+    trial: bool = False  # from a trial channel (/try, `madoguchi chat`): its cases are marked, never mailed
 
     @property
     def conversation_key(self) -> str:
@@ -38,7 +39,7 @@ def store_events(*, session_factory: sessionmaker[Session], events: list[NewEven
     conversations = {
         e.conversation_key: {
             "key": e.conversation_key, "channel": e.channel, "user_id": e.user_id, "state": {},
-            "turn_count": 0, "created_at": now, "updated_at": now,
+            "turn_count": 0, "trial": e.trial, "created_at": now, "updated_at": now,
         }
         for e in events
     }

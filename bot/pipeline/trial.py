@@ -18,7 +18,7 @@ def converse(ctx: TurnContext, *, channel: str, user_id: str, kind: Kind, text: 
     """Store one trial message, run every pending turn of that conversation, return the replies (as dicts)."""
     now = utcnow()
     inbound = Inbound(kind, now, text=text[:10_000], data=data[:300])
-    event = NewEvent(channel, uuid.uuid4().hex, user_id, now, {"kind": kind.value}, inbound)
+    event = NewEvent(channel, uuid.uuid4().hex, user_id, now, {"kind": kind.value}, inbound, trial=True)
     store_events(session_factory=ctx.session_factory, events=[event])
     while process_one(ctx, conversation_key=event.conversation_key) is not None:
         pass

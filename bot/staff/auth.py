@@ -1,4 +1,4 @@
-"""Passwords (argon2id), server-side sessions (idle 30 min, absolute 12 h) and login throttling."""
+"""Passwords (argon2id), server-side sessions (idle 30 min, absolute 12 h) and login throttling (atomic counters)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import case, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db.tables import UTCDateTime
 from bot.staff import audit
-from bot.staff.tables import LoginAttempt, Organisation, StaffSession, StaffUser
+from bot.staff.tables import LoginAttempt, LoginThrottle, Organisation, StaffSession, StaffUser
 
 ROLES = ("admin", "coordinator", "editor", "advisor")
 IDLE = timedelta(minutes=30)
@@ -62,16 +64,47 @@ def create_user(*, session: Session, email: str, password: str, role: str, organ
     return user
 
 
-def throttled(*, session: Session, email: str, address: str, now: datetime) -> bool:
-    """Too many recent failures for this account or from this address."""
-    since = now - THROTTLE_WINDOW
+def _count(session: Session, key: str, now: datetime) -> int:
+    """Count one attempt for `key` in its window (a new window once the old one is over); the new count.
 
-    def failures(*where: object) -> int:
-        return int(session.scalar(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.success.is_(False), LoginAttempt.at >= since, *where)) or 0)  # type: ignore[arg-type]
+    One statement, atomic on both databases: concurrent attempts each see a different number.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    expired = LoginThrottle.window_started_at < literal(now - THROTTLE_WINDOW, UTCDateTime())
+    counted = insert(LoginThrottle).values(key=key, window_started_at=now, attempts=1).on_conflict_do_update(
+        index_elements=["key"], set_={
+        "attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
+        "window_started_at": case((expired, literal(now, UTCDateTime())), else_=LoginThrottle.window_started_at),
+    }).returning(LoginThrottle.attempts)
+    return int(session.execute(counted).scalar_one())
 
-    return (failures(LoginAttempt.email == email) >= MAX_FAILURES_PER_ACCOUNT
-            or failures(LoginAttempt.address == address) >= MAX_FAILURES_PER_ADDRESS)
+
+def _uncount(session: Session, key: str) -> None:
+    session.execute(update(LoginThrottle).where(LoginThrottle.key == key, LoginThrottle.attempts > 0)
+                    .values(attempts=LoginThrottle.attempts - 1))
+
+
+def _keys(email: str, address: str) -> tuple[str, str]:
+    return f"account:{email.strip().lower()}", f"address:{address}"
+
+
+def reserve(*, session: Session, email: str, address: str, now: datetime) -> bool:
+    """Take one of the account's (10) and the address's (30) attempts of the window before the password is
+    checked; False (nothing taken from the address) when either is used up. Commit before checking the password,
+    so the counter rows are not held locked while argon2 runs."""
+    account, place = _keys(email, address)
+    if _count(session, account, now) > MAX_FAILURES_PER_ACCOUNT:
+        return False
+    if _count(session, place, now) > MAX_FAILURES_PER_ADDRESS:
+        _uncount(session, account)
+        return False
+    return True
+
+
+def release(*, session: Session, email: str, address: str) -> None:
+    """A successful login gives its reserved attempt back: only failures use them up."""
+    for key in _keys(email, address):
+        _uncount(session, key)
 
 
 def authenticate(*, session: Session, email: str, password: str, address: str, now: datetime) -> StaffUser | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
@@ -61,6 +61,20 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Login attempts in the current window per account ("account:<email>") and per address ("address:<ip>").
+
+    One row per key, counted up by a single INSERT … ON CONFLICT DO UPDATE … RETURNING before the password is
+    checked, so concurrent attempts each get their own number and at most the limit of them are checked.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditLog(Base):

@@ -15,6 +15,7 @@ from bot.pipeline.turns import Dialog
 from bot.services import build_services
 from bot.settings import Settings, get_settings
 from bot.web import health, trial, webhooks
+from bot.web.headers import SecurityHeaders
 from bot.web.hygiene import ControlCharacters
 from bot.web.staff import (
     admin,
@@ -34,6 +35,8 @@ from bot.web.staff import (
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 3_000_000  # any request (staff forms: the FAQ YAML import is ≤ 2 MB); webhooks and /try/say less
+DOCS = ("/docs", "/redoc")
 
 
 def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None) -> FastAPI:
@@ -62,7 +65,11 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
                     log.exception("embedded worker ended with an error")
             await services.aclose()
 
-    app = FastAPI(title="madoguchi", version="0.1.0", lifespan=lifespan)
+    docs = settings.api_docs  # the API's description is for development: off unless MADOGUCHI_API_DOCS
+    app = FastAPI(title="madoguchi", version="0.1.0", lifespan=lifespan, max_body_size=MAX_BODY_BYTES,
+                  docs_url=DOCS[0] if docs else None, redoc_url=DOCS[1] if docs else None,
+                  openapi_url="/openapi.json" if docs else None)
+    app.state.trial_limits = trial.TrialLimits(settings)
     app.include_router(health.router)
     app.include_router(webhooks.router)
     app.include_router(trial.router)
@@ -80,5 +87,6 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(ControlCharacters)
+    app.add_middleware(SecurityHeaders, relaxed=DOCS if docs else ())
     errors.install(app)
     return app

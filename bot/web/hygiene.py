@@ -71,7 +71,7 @@ class ControlCharacters:
 
 async def _refuse(send: Send) -> None:
     page = (f'<!doctype html><html lang="ja"><meta charset="utf-8"><title>入力を確かめてください</title>'
-            f"<p>{REFUSAL}</p><p><a href=\"javascript:history.back()\">戻る</a></p></html>").encode()
+            f"<p>{REFUSAL}</p><p>ブラウザの「戻る」で前の画面に戻れます。</p></html>").encode()  # no script: CSP
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(page)).encode())]
     await send({"type": "http.response.start", "status": 400, "headers": headers})
     await send({"type": "http.response.body", "body": page})

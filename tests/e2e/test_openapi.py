@@ -24,7 +24,8 @@ SIGNED = {("POST", "/webhooks/line"): 401, ("POST", "/webhooks/telegram"): 403} 
 
 @pytest.fixture
 def world(sqlite_url: str, fake_line: FakeLine, fake_telegram: FakeTelegram):
-    settings = make_settings(sqlite_url, fake_line.url, telegram_url=fake_telegram.url)  # type: ignore[attr-defined]
+    settings = make_settings(sqlite_url, fake_line.url, telegram_url=fake_telegram.url,  # type: ignore[attr-defined]
+                             api_docs=True)  # the schema is published only when asked for (off in production)
     with LiveBot(settings) as bot:
         yield populate(bot)
 

@@ -63,7 +63,7 @@ def test_metrics_count_a_line_conversation(sqlite_url: str, fake_line: FakeLine)
 
 def test_readyz_fails_until_the_schema_reaches_the_codes_head(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'old.db'}",  # type: ignore[call-arg]
-                        secret_key="x", heartbeat_interval_seconds=0.05, poll_interval_seconds=0.05)
+                        heartbeat_interval_seconds=0.05, poll_interval_seconds=0.05)
     upgrade(settings, "0007")  # the schema of an older release
     with LiveBot(settings) as bot:
         answer = bot.client.get("/readyz")

@@ -38,12 +38,14 @@ async def login(request: Request, services: ServicesDep, email: Annotated[str, F
 
     def attempt() -> tuple[str | None, str]:
         now = utcnow()
-        with services.session_factory.begin() as session:
-            if auth.throttled(session=session, email=email.strip().lower(), address=address, now=now):
+        with services.session_factory.begin() as session:  # committed at once: the counters are not held locked
+            if not auth.reserve(session=session, email=email, address=address, now=now):
                 return None, "throttled"
+        with services.session_factory.begin() as session:
             user = auth.authenticate(session=session, email=email, password=password, address=address, now=now)
             if user is None:
                 return None, "failed"
+            auth.release(session=session, email=email, address=address)
             return auth.start_session(session=session, user=user, now=now,
                                       replacing=request.cookies.get(COOKIE)).token, "ok"
 

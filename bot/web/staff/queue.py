@@ -25,10 +25,12 @@ def filters_of(status: Annotated[str, Query(max_length=20)] = "open", kind: Anno
                theme: Annotated[str, Query(max_length=20)] = "", flag: Annotated[str, Query(max_length=20)] = "",
                mine: Annotated[str, Query(max_length=1)] = "", q: Annotated[str, Query(max_length=100)] = "",
                sort: Annotated[str, Query(max_length=20)] = "waiting",
-               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> queue.Filters:
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+               trials: Annotated[str, Query(max_length=1)] = "") -> queue.Filters:
     """The queue's filters from the query string (the filter form, the polling rows and the CSV send the same)."""
     return queue.Filters(status=status if status in queue.STATUS_FILTERS else "open", kind=kind, theme=theme, flag=flag,
-                         mine=mine == "1", q=clean_line(q), sort=sort if sort in queue.SORTS else "waiting", page=page)
+                         mine=mine == "1", q=clean_line(q), sort=sort if sort in queue.SORTS else "waiting", page=page,
+                         trials=trials == "1")
 
 
 Filters = Annotated[queue.Filters, Depends(filters_of)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.channels import line_webhook
 from dialogs.model import Kind
@@ -63,3 +65,33 @@ def test_parse_verifies_before_reading() -> None:
         line_webhook.parse(CHANNEL_SECRET, b"not json", None)
     with pytest.raises(line_webhook.BadBody):
         line_webhook.parse(CHANNEL_SECRET, b"not json", line_events.sign(CHANNEL_SECRET, b"not json"))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12)
+event_like = st.fixed_dictionaries({}, optional={
+    "type": json_values | st.sampled_from(["message", "follow", "postback", "unfollow"]),
+    "timestamp": json_values | st.integers(min_value=-(10**20), max_value=10**20),
+    "source": json_values | st.fixed_dictionaries({"type": st.just("user"), "userId": json_values}),
+    "webhookEventId": json_values, "mode": json_values, "replyToken": json_values,
+    "message": json_values | st.fixed_dictionaries({"type": st.just("text"), "id": json_values, "text": json_values}),
+    "postback": json_values, "deliveryContext": json_values})
+
+
+@given(st.fixed_dictionaries({"destination": json_values, "events": st.lists(event_like | json_values, max_size=3)})
+       | json_values)
+@example({"events": [{"type": "follow", "timestamp": 10**30}]})  # the issue's huge timestamp
+@example({"events": [{"type": "follow", "source": "U1"}]})
+@example({"events": [{"type": "message", "message": {"type": "text", "id": "1", "text": 5}}]})
+@example({"events": [[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]})
+@settings(max_examples=300)
+def test_any_signed_json_is_events_or_bad_body_never_another_error(doc: object) -> None:
+    """LINE redelivers a body answered 500 for ever: whatever is signed, parse returns events or raises BadBody."""
+    body = json.dumps(doc).encode()
+    try:
+        events = line_webhook.parse(CHANNEL_SECRET, body, line_events.sign(CHANNEL_SECRET, body))
+    except line_webhook.BadBody:
+        return
+    assert all(e.event_key and e.conversation_key.startswith("line:") for e in events)
