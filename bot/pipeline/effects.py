@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
+from bot.pipeline import inbox
 from dialogs.model import Reply, Text
 from handoff import ask, cases, evaluation, notify, person, relay, satisfaction
 
@@ -143,6 +144,14 @@ def faq_feedback(*, session: Session, conversation: Conversation, payload: dict[
     return {k: str(v) for k, v in payload.items() if v is not None}  # kept as the effect's record (the misses list)
 
 
+def prescreen_ended(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
+                    **_: Any) -> dict[str, str]:
+    """A pre-screening that ended before a draft. Without the owner's consent, what they typed in it is forgotten."""
+    if payload.get("end") == "no_consent":
+        inbox.forget_prescreening(session=session, conversation_key=conversation.key)
+    return {"end": str(payload.get("end"))}  # recorded with the effect
+
+
 def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, Handler]:
     return {
         "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days, notify_by_mail=notify_by_mail),
@@ -150,6 +159,7 @@ def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, H
         "relay_in": relay_in,
         "person_ended": person_ended,
         "case_answered": case_answered,
+        "prescreen_ended": prescreen_ended,
         "satisfaction_rated": satisfaction_rated,
         "satisfaction_comment": satisfaction_comment,
         "expert_rated": expert_rated,

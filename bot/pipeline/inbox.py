@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.sql import insert_ignoring_duplicates
-from bot.db.tables import Conversation, InboxEvent, utcnow
+from bot.db.tables import Conversation, DialogEffect, InboxEvent, utcnow
 from dialogs.model import Inbound
 
 
@@ -31,6 +32,15 @@ class NewEvent:
         return f"{self.channel}:{self.user_id}"
 
 
+# What a stored event keeps of the platform's body: no text, no names, no tokens (data minimisation, APPI).
+ENVELOPE = ("type", "mode", "timestamp", "webhookEventId", "update_id", "kind")
+
+
+def minimal(raw: dict[str, Any]) -> dict[str, Any]:
+    """The envelope of a platform event (its type, time and ids), without what the person sent."""
+    return {k: v for k, v in raw.items() if k in ENVELOPE and isinstance(v, str | int | float | bool)}
+
+
 def store_events(*, session_factory: sessionmaker[Session], events: list[NewEvent]) -> int:
     """Insert the events (duplicates are no-ops) and their conversations in one transaction."""
     if not events:
@@ -47,7 +57,9 @@ def store_events(*, session_factory: sessionmaker[Session], events: list[NewEven
         {
             "channel": e.channel, "event_key": e.event_key, "conversation_key": e.conversation_key,
             "status": "pending" if e.inbound else "ignored",
-            "inbound": e.inbound.to_dict() if e.inbound else None, "raw": e.raw,
+            # Only the envelope of the platform's body is stored: the turn reads `inbound` (what the dialog needs, and
+            # the transcript), the channel acknowledges from the event in memory; nothing reads the body again.
+            "inbound": e.inbound.to_dict() if e.inbound else None, "raw": minimal(e.raw),
             "reply_token": e.reply_token, "event_at": e.event_at, "received_at": now, "attempts": 0,
         }
         for e in events
@@ -55,3 +67,25 @@ def store_events(*, session_factory: sessionmaker[Session], events: list[NewEven
     with session_factory.begin() as session:
         insert_ignoring_duplicates(session, Conversation, list(conversations.values()), ["key"])
         return insert_ignoring_duplicates(session, InboxEvent, rows, ["channel", "event_key"])
+
+
+FORGOTTEN = "（同意がなかったため削除しました）"
+
+
+def forget_prescreening(*, session: Session, conversation_key: str) -> int:
+    """What the owner typed or tapped since their latest pre-screening began, blanked in the inbox (the events stay,
+    so the transcript shows that something was said and then deleted). Returns how many events were blanked."""
+    began = session.scalar(select(func.max(DialogEffect.created_at)).where(
+        DialogEffect.conversation_key == conversation_key, DialogEffect.kind == "prescreen_started"))
+    if began is None:
+        return 0
+    events = session.scalars(select(InboxEvent).where(
+        InboxEvent.conversation_key == conversation_key, InboxEvent.inbound.is_not(None),
+        InboxEvent.started_at >= began))
+    forgotten = 0
+    for event in events:
+        assert event.inbound is not None
+        event.inbound = {**event.inbound, "text": FORGOTTEN if event.inbound.get("text") else "", "data": ""}
+        event.raw = minimal(event.raw)
+        forgotten += 1
+    return forgotten

@@ -140,7 +140,7 @@ def _retry(slot: Slot, slots: dict[str, Any], inbound: Inbound, said: Reply) -> 
         slots.update(slot.skip(slots))
         return _ask_next(slots, inbound, (Text(texts.SKIPPED),))
     if tries[slot.name] >= MAX_TRIES + 1:  # consent cannot be skipped: stop gently
-        return Transition(State("menu"), (Text(texts.NO_CONSENT),))
+        return Transition(State("menu"), (Text(texts.NO_CONSENT),), (Effect("prescreen_ended", {"end": "no_consent"}),))
     return Transition(_state(slots, inbound), (said, *slot.ask(slots)))
 
 
@@ -148,8 +148,8 @@ def _accept(slot: Slot, slots: dict[str, Any], taken: Taken, inbound: Inbound, m
             text: str = "") -> Transition:
     slots.update(taken.values)
     (slots.get("_tries") or {}).pop(slot.name, None)
-    if taken.end is not None:
-        return _end((*taken.say, Text(texts.END_NEXT)), menu)
+    if taken.end is not None:  # the shell forgets what was typed when the owner did not consent (prescreen_ended)
+        return _end((*taken.say, Text(texts.END_NEXT)), menu, (Effect("prescreen_ended", {"end": taken.end}),))
     if slot.name in ("problem", "industry", "business") and text:
         slots.update(extract(text, slots))
     return _ask_next(slots, inbound, taken.say, slot)
