@@ -59,7 +59,8 @@ def build(*, session: Session, start: date, end: date, hours: BusinessHours, org
     lo, hi = bounds(start, end)
     # The decision is the case's own record (fields.decision.result): its status moves on to 支援中 and 終了.
     decision = Case.fields[("decision", "result")].as_string().label("decision")
-    cases = select(Case, decision).where(Case.created_at >= lo, Case.created_at < hi, Case.kind == "application")
+    cases = select(Case, decision).where(Case.created_at >= lo, Case.created_at < hi, Case.kind == "application",
+                                         Case.trial.is_(False))  # /try drafts are demonstrations, not applications
     if organisation_id is not None:
         cases = cases.where(Case.organisation_id == organisation_id)
     scoped = cases.subquery()
