@@ -26,6 +26,13 @@ WORD_INTENTS: dict[str, tuple[str, ...]] = {
     "status": ("申請の状況", "申請状況", "申し込みの状況", "進み具合"),
 }
 _WORD_INDEX = {normalize(w): intent for intent, words in WORD_INTENTS.items() for w in words}
+# A request about the owner's own personal data (APPI Arts. 33, 35: disclosure, deletion, use-stop): a word for the
+# data and a word for what is asked, anywhere in the message (「私の個人情報を削除してください」).
+PERSONAL_DATA: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("個人情報", "私の情報", "わたしの情報", "私のデータ", "登録した情報", "入力した情報", "送った情報"),
+    ("削除", "消し", "消去", "開示", "見せ", "教えて", "確認したい", "利用停止", "使わないで", "止めて", "やめて",
+     "訂正", "どう扱", "どのように扱", "何を保存", "保存して", "さくじょ", "けして", "みせて", "かいじ"),
+)
 
 
 def word_intent(text: str) -> str | None:
@@ -49,5 +56,14 @@ def intent_of(inbound: Inbound) -> str | None:
         return DATA_INTENTS.get(inbound.data)
     if inbound.kind is Kind.TEXT:
         intent = word_intent(inbound.text)
+        if intent is None and about_personal_data(inbound.text):
+            return "personal_data"
         return intent or ("human" if signals.wants_person(inbound.text) else None)
     return None
+
+
+def about_personal_data(text: str) -> bool:
+    """「私の個人情報を削除してください」「個人情報の開示をお願いします」: the owner's rights over their own data."""
+    t = normalize(text)
+    data, asks = PERSONAL_DATA
+    return any(w in t for w in data) and any(w in t for w in asks)

@@ -63,6 +63,11 @@ INTENT_HANDLERS: dict[str, Step] = {
         _at(Node.MENU, s), menu(Text(say(human_ack(i), i.channel))),
         (Effect("handoff_requested", {"reason": "user_asked"}),),
     ),
+    # 開示・削除・利用停止 are decided by a person: the request goes to the desk, the owner hears how it is handled
+    "personal_data": lambda s, i: Transition(
+        _at(Node.MENU, s), menu(Text(texts.PERSONAL_DATA_ACK)),
+        (Effect("handoff_requested", {"reason": "personal_data"}),)
+    ),
 }
 
 

@@ -38,18 +38,22 @@ def case_submitted(*, session: Session, conversation: Conversation, payload: dic
 def handoff_requested(*, session: Session, conversation: Conversation, payload: dict[str, Any],
                       now: datetime, notify_by_mail: bool = False, **_: Any) -> dict[str, str]:
     """'担当者と話したい' opens one callback case (not one per tap), carrying what the owner had already entered in
-    the pre-screening (the partial draft), so the coordinator does not ask it again."""
+    the pre-screening (the partial draft), so the coordinator does not ask it again; a request about personal data
+    is flagged."""
     draft = dict(payload.get("draft") or {})
+    flags = ["personal_data"] if payload.get("reason") == "personal_data" else []
     case = cases.open_case_of(session=session, conversation_key=conversation.key, kind="callback")
     if case is not None and draft:
         case.fields = {**case.fields, **draft}
     if case is None:
         case = cases.create_case(
             session=session, conversation_key=conversation.key, channel=conversation.channel, kind="callback",
-            outcome="needs_review", fields={**draft, "reason": payload.get("reason")}, decisions=[], flags=[],
+            outcome="needs_review", fields={**draft, "reason": payload.get("reason")}, decisions=[], flags=flags,
             now=now, trial=conversation.trial)
         if notify_by_mail and not case.trial:
             notify.queue(session=session, case=case, now=now)
+    elif flags and flags[0] not in case.flags:  # already waiting for a person: the request is flagged on that case
+        case.flags = [*case.flags, *flags]
     return {"reference": case.reference}
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import metadata
 from bot.db.tables import InboxEvent
 from bot.pipeline.inbox import ENVELOPE
+from dialogs import texts as menu_texts
 from dialogs.prescreen import texts
 from handoff.transcript import transcript
 from tests.conftest import make_settings
@@ -68,3 +69,12 @@ def test_the_inbox_keeps_only_the_envelope_of_a_platform_body(bot: LiveBot, fake
     stored = every_row(bot)
     assert "グループの雑談" not in stored  # nobody answers a group's message: its text is not kept at all
     assert "秘密の話" in stored  # the owner's own message stays where the transcript reads it (`inbound`)
+
+
+def test_a_request_about_personal_data_reaches_the_desk_flagged(bot: LiveBot, fake_line: FakeLine) -> None:
+    owner = Owner(bot, fake_line, "Urights")
+    owner.follow()
+    said = owner.say("私の個人情報を削除してください")
+    assert menu_texts.PERSONAL_DATA_ACK in said and "お答えできません" not in owner.last
+    [case] = owner.cases()
+    assert (case["kind"], case["flags"]) == ("callback", ["personal_data"])
