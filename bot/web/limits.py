@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+
+
+def client_key(address: str) -> str:
+    """The bucket of a client address: an IPv4 address itself, an IPv6 address's /64 (one subscriber's network, whose
+    addresses a client can change at will)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
 
 
 class TokenBuckets:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from bot.pipeline.trial import converse
 from bot.settings import Settings
 from bot.web.deps import ServicesDep
-from bot.web.limits import TokenBuckets
+from bot.web.limits import TokenBuckets, client_key
 from dialogs.model import Kind
 
 COOKIE = "madoguchi_try"
@@ -39,7 +39,7 @@ class TrialLimits:
         self.everyone = TokenBuckets(per_minute=settings.trial_all_per_minute, burst=settings.trial_all_burst)
 
     def allow(self, address: str) -> bool:
-        return self.per_address.take(address) and self.everyone.take(EVERYONE)
+        return self.per_address.take(client_key(address)) and self.everyone.take(EVERYONE)
 
 
 def _enabled(request: Request, services: ServicesDep) -> None:

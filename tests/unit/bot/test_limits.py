@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.web.limits import TokenBuckets
+from bot.web.limits import TokenBuckets, client_key
 
 
 class Clock:
@@ -33,3 +33,10 @@ def test_memory_is_bounded_and_the_least_recent_key_is_forgotten() -> None:
         buckets.take(f"k{n}")
     assert len(buckets._buckets) == 100
     assert buckets.take("first")  # forgotten: starts full again (errs towards letting a person through)
+
+
+def test_an_ipv6_client_is_limited_by_its_64_network() -> None:
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("203.0.113.7") == "203.0.113.7" and client_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert client_key("") == "" and client_key("testclient") == "testclient"
