@@ -74,7 +74,8 @@ FORGOTTEN = "（同意がなかったため削除しました）"
 
 def forget_prescreening(*, session: Session, conversation_key: str) -> int:
     """What the owner typed or tapped since their latest pre-screening began, blanked in the inbox (the events stay,
-    so the transcript shows that something was said and then deleted). Returns how many events were blanked."""
+    so the transcript shows that something was said and then deleted) and in the questions it recorded for the FAQ
+    editor. Returns how many events were blanked."""
     began = session.scalar(select(func.max(DialogEffect.created_at)).where(
         DialogEffect.conversation_key == conversation_key, DialogEffect.kind == "prescreen_started"))
     if began is None:
@@ -88,4 +89,8 @@ def forget_prescreening(*, session: Session, conversation_key: str) -> int:
         event.inbound = {**event.inbound, "text": FORGOTTEN if event.inbound.get("text") else "", "data": ""}
         event.raw = minimal(event.raw)
         forgotten += 1
+    for effect in session.scalars(select(DialogEffect).where(  # questions asked on the way (the FAQ misses list)
+            DialogEffect.conversation_key == conversation_key, DialogEffect.created_at >= began,
+            DialogEffect.kind.in_(("faq_missed", "faq_unhelpful")))):
+        effect.payload = {**effect.payload, "question": ""}
     return forgotten

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import metadata
-from bot.db.tables import InboxEvent
+from bot.db.tables import DialogEffect, InboxEvent
 from bot.pipeline.inbox import ENVELOPE
 from dialogs import texts as menu_texts
 from dialogs.prescreen import texts
@@ -42,9 +42,11 @@ def test_an_owner_who_does_not_consent_leaves_nothing_they_typed(bot: LiveBot, f
     owner = Owner(bot, fake_line, "Unoconsent")
     owner.follow()
     owner.say(OPENING)
+    owner.say("もっこす菓子舗の隣の店は何時に開きますか？")  # a question on the way: kept for the FAQ editor, for now
     said = owner.say("個人でやっとります")
     assert texts.ASK_CONSENT in said
     assert any(word in every_row(bot) for word in SECRET_WORDS)  # kept while the owner may still agree
+    assert bot.count(DialogEffect, DialogEffect.kind == "faq_missed") == 1
     said = owner.say("同意しません")
     assert texts.NO_CONSENT in said
     stored = every_row(bot)
