@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from bot.db.engine import reader
 from bot.db.tables import utcnow
 from bot.services import Services
 from bot.staff import audit, auth, service
-from bot.staff.tables import Organisation, StaffUser
+from bot.staff.tables import AuditLog, Organisation, StaffUser
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, address_of, csrf, flash, page, user_of
@@ -42,13 +43,34 @@ async def admin_page(request: Request, staff: Admin, services: ServicesDep) -> H
     return render(request, "admin.html", staff, users=users, organisations=orgs, roles=auth.ROLES)
 
 
-@router.get("/audit", response_class=HTMLResponse)
-async def audit_page(request: Request, staff: Admin, services: ServicesDep) -> HTMLResponse:
-    def load() -> list[object]:
-        with Session(reader(services.engine)) as session:
-            return list(audit.recent(session=session))
+def audit_filters(action: Annotated[str, Query(max_length=50)] = "", actor: Annotated[str, Query(max_length=254)] = "",
+                  q: Annotated[str, Query(max_length=200)] = "", since: Annotated[str, Query(max_length=10)] = "",
+                  until: Annotated[str, Query(max_length=10)] = "", quiet: Annotated[str, Query(max_length=1)] = "",
+                  page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> audit.Filters:
+    """The audit page's filters from the query string (the form and the pager's links send the same); an empty or
+    unreadable date is no limit."""
+    return audit.Filters(action=action, actor=actor, q=q, since=_day(since), until=_day(until), quiet=quiet == "1",
+                         page=page)
 
-    return render(request, "audit.html", staff, rows=await run_in_threadpool(load))
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, staff: Admin, services: ServicesDep,
+                     filters: Annotated[audit.Filters, Depends(audit_filters)]) -> HTMLResponse:
+    """The audit log, newest first, filtered by action, who, target and JST days; 100 rows a page."""
+    def load() -> tuple[list[AuditLog], int, int, list[str]]:
+        with Session(reader(services.engine)) as session:
+            return (*audit.search(session=session, filters=filters), audit.actions(session=session))
+
+    rows, total, pages, actions = await run_in_threadpool(load)
+    return render(request, "audit.html", staff, rows=rows, total=total, pages=pages, actions=actions,
+                  filters=filters, page=min(filters.page, pages))
 
 
 async def _change(request: Request, services: Services, staff: Staff, work: Callable[[Session, StaffUser, str], str]
