@@ -72,6 +72,21 @@ def db_upgrade(revision: str = "head") -> None:
     typer.echo("database is up to date")
 
 
+@db_app.command("grant-app")
+def db_grant_app(role: str = typer.Argument(..., help="the PostgreSQL role `serve` and `worker` connect as")) -> None:
+    """PostgreSQL: let ROLE (the application) read and write the tables, but only read and append to the audit log.
+    Run as the owner of the tables (the role that runs `db upgrade`), after every upgrade."""
+    from bot.db.engine import make_engine
+    from bot.db.roles import grant_app
+
+    engine = make_engine(get_settings())
+    try:
+        for statement in grant_app(engine, role):
+            typer.echo(statement)
+    finally:
+        engine.dispose()
+
+
 @app.command()
 def ask(question: str = typer.Argument(..., help="the question, or - to read one question per line from stdin"),
         as_json: bool = typer.Option(False, "--json", help="print JSON (one object per line with -)")) -> None:

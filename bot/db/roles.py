@@ -1,0 +1,38 @@
+"""Two PostgreSQL roles: the migration owner (runs `madoguchi db upgrade`, owns every table) and the application
+(runs `serve` and `worker`). The application may read and write the tables it works with, but only read and append
+to the audit log: it cannot UPDATE, DELETE or TRUNCATE it, and, not being the owner, cannot ALTER it or disable its
+append-only trigger. Run `madoguchi db grant-app ROLE` as the owner after every upgrade (new tables need grants)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+
+APPEND_ONLY = ("audit_log",)  # the application reads and appends; nobody but the owner changes them
+READ_ONLY = ("alembic_version",)  # /readyz compares the schema's revision with the code's
+
+
+def _quoted(role: str) -> str:
+    if not role or not all(c.isalnum() or c == "_" for c in role):
+        raise ValueError("a role name of letters, digits and _")
+    return f'"{role}"'
+
+
+def grant_app(engine: Engine, role: str) -> list[str]:
+    """Grant `role` what the application needs and nothing more; returns the statements run."""
+    if engine.dialect.name != "postgresql":
+        raise ValueError("roles are a PostgreSQL matter (SQLite has none)")
+    who = _quoted(role)
+    with engine.begin() as conn:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        statements = [
+            f'GRANT CONNECT ON DATABASE "{database}" TO {who}',
+            f"GRANT USAGE ON SCHEMA public TO {who}",
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}",
+            *(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {t} FROM {who}" for t in READ_ONLY),
+            *(f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM {who}" for t in APPEND_ONLY),
+        ]
+        for statement in statements:
+            conn.execute(text(statement))
+    return statements
