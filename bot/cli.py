@@ -18,6 +18,7 @@ app.add_typer(cli_admin.faq_app, name="faq")
 app.add_typer(cli_admin.telegram_app, name="telegram")
 app.add_typer(cli_admin.cases_app, name="cases")
 app.add_typer(cli_line.line_app, name="line")
+app.add_typer(cli_admin.audit_app, name="audit")
 
 
 def _logging() -> None:

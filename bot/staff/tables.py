@@ -77,6 +77,21 @@ class LoginThrottle(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AccessLog(Base):
+    """Who opened which case's personal data, how and when (the case page, its print view, its XLSX): for a breach
+    report of one staff account. Append-only for the application role (`bot/db/roles.py`)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_staff", "staff_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    staff_email: Mapped[str] = mapped_column(String(254))
+    what: Mapped[str] = mapped_column(String(20))  # case | print | xlsx
+    reference: Mapped[str] = mapped_column(String(20))
+
+
 class AuditLog(Base):
     """Append-only: who did what, when, from where. Never a password or a token."""
 

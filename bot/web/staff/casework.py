@@ -19,7 +19,7 @@ from bot.staff import audit
 from bot.staff.tables import StaffUser
 from bot.web.deps import ServicesDep
 from bot.web.staff import case_experts, owner_files
-from bot.web.staff.read import found, read, scope
+from bot.web.staff.read import found, read, scope, viewed
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
 from dialogs.wording import say
@@ -92,6 +92,7 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                 if advisor is False and case.status == "claimed" else []}
 
     context = await read(services, load)
+    await viewed(services, staff, context["case"].reference, "case")
     if context["case"].unread and context["case"].owner_id == staff.user_id:
         await run_in_threadpool(_mark_read, services, context["case"].id)
     return render(request, "case.html", staff, **context, items=ask.ITEMS, canned=canned.CANNED,

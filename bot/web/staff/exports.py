@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
-from bot.staff import audit
+from bot.staff import access_log, audit
 from bot.web.deps import ServicesDep
 from bot.web.staff.queue import Filters
-from bot.web.staff.read import found, read, scope
+from bot.web.staff.read import found, read, scope, viewed
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, address_of, page, user_of
 from handoff import cases, export, form1, queue, visits
@@ -36,6 +36,8 @@ async def case_xlsx(reference: str, request: Request, staff: Cases, services: Se
             case = found(cases.get_for(session=session, reference=reference, organisation_id=scope(staff)))
             audit.record(session=session, action="export", actor=user_of(session, staff), target=case.reference,
                          address=address_of(request), now=now, detail={"format": "xlsx"})
+            access_log.record(session=session, staff_id=staff.user_id, email=staff.email, what="xlsx",
+                              reference=case.reference, now=now)
             return export.form1_xlsx(case, visits.ledger(session=session, case=case), now)
 
     body = await run_in_threadpool(build)
@@ -51,8 +53,9 @@ async def case_print(reference: str, request: Request, staff: Cases, services: S
         return {"case": case, "sections": form1.sections(case), "visits": visits.ledger(session=session, case=case),
                 "created": form1.received_on(case)}
 
-    return render(request, "form1_print.html", staff, **await read(services, load), title=form1.TITLE,
-                  modes=decisions.MODES)
+    context = await read(services, load)
+    await viewed(services, staff, context["case"].reference, "print")
+    return render(request, "form1_print.html", staff, **context, title=form1.TITLE, modes=decisions.MODES)
 
 
 @router.get("/cases.csv")

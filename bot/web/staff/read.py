@@ -10,7 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from bot.db.engine import reader
+from bot.db.tables import utcnow
 from bot.services import Services
+from bot.staff import access_log
 from bot.web.staff.security import Staff
 from handoff.tables import Case
 
@@ -36,3 +38,13 @@ def found(case: Case | None) -> Case:
     if case is None:
         raise HTTPException(404, "ケースが見つかりません")
     return case
+
+
+async def viewed(services: Services, staff: Staff, reference: str, what: str) -> None:
+    """Record that `staff` opened this case's personal data (the breach report reads it)."""
+    def write() -> None:
+        with services.session_factory.begin() as session:
+            access_log.record(session=session, staff_id=staff.user_id, email=staff.email, what=what,
+                              reference=reference, now=utcnow())
+
+    await run_in_threadpool(write)
