@@ -57,3 +57,12 @@ def test_a_coordinator_views_three_cases_and_the_report_lists_exactly_those(db_u
         assert [v["reference"] for v in advisor["viewed"]] == [world.case_in_org]
         assert advisor["could_view"] == [world.case_in_org]  # their 商工会's cases only
         assert report(bot, "editor") == {"email": EMAILS["editor"], "role": "editor", "viewed": [], "could_view": []}
+
+        today = str(utcnow().astimezone(JST).date())  # the same report in the admin UI (admins only)
+        query = {"email": EMAILS["coordinator"], "since": today, "until": today}
+        assert coordinator.get("/admin/access", params=query).status_code == 403
+        page = world.login("admin").get("/admin/access", params=query).text
+        table = page.split('<table id="viewed">')[1].split("</table>")[0]
+        assert sorted(r.split("</a>")[0].rsplit(">", 1)[1] for r in table.split("<tbody>")[1].split("<tr>")[1:]) == \
+            sorted([world.case_in_org, world.case_elsewhere, more[0]])
+        assert "開くことができたケース 4件" in page and "Uc商店" in page

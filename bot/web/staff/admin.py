@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from bot.db.engine import reader
 from bot.db.tables import utcnow
 from bot.services import Services
-from bot.staff import audit, auth, service
+from bot.staff import access_log, audit, auth, service
 from bot.staff.tables import AuditLog, Organisation, StaffUser
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, address_of, csrf, flash, page, user_of
+from dialogs.hours import JST
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 Admin = Annotated[Staff, Depends(page("admin"))]
@@ -71,6 +72,28 @@ async def audit_page(request: Request, staff: Admin, services: ServicesDep,
     rows, total, pages, actions = await run_in_threadpool(load)
     return render(request, "audit.html", staff, rows=rows, total=total, pages=pages, actions=actions,
                   filters=filters, page=min(filters.page, pages))
+
+
+@router.get("/access", response_class=HTMLResponse)
+async def access_page(request: Request, staff: Admin, services: ServicesDep,
+                      email: Annotated[str, Query(max_length=254)] = "",
+                      since: Annotated[str, Query(max_length=10)] = "",
+                      until: Annotated[str, Query(max_length=10)] = "") -> HTMLResponse:
+    """The breach report of one account: the businesses whose data it viewed in a period (JST days), and the cases its
+    role could have opened (the same as `madoguchi audit access`)."""
+    today = utcnow().astimezone(JST).date()
+    first, last = _day(since) or today - timedelta(days=30), _day(until) or today
+
+    def load() -> tuple[list[str], access_log.Exposure | None]:
+        with Session(reader(services.engine)) as session:
+            emails = list(session.scalars(select(StaffUser.email).order_by(StaffUser.email)))
+            if email not in emails:
+                return emails, None
+            return emails, access_log.report(session=session, email=email, since=datetime.combine(first, time(), JST),
+                                             until=datetime.combine(last + timedelta(days=1), time(), JST))
+
+    emails, found = await run_in_threadpool(load)
+    return render(request, "access.html", staff, emails=emails, email=email, since=first, until=last, found=found)
 
 
 async def _change(request: Request, services: Services, staff: Staff, work: Callable[[Session, StaffUser, str], str]
