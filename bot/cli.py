@@ -19,6 +19,7 @@ app.add_typer(cli_admin.telegram_app, name="telegram")
 app.add_typer(cli_admin.cases_app, name="cases")
 app.add_typer(cli_line.line_app, name="line")
 app.add_typer(cli_admin.audit_app, name="audit")
+app.add_typer(cli_admin.data_app, name="data")
 
 
 def _logging() -> None:

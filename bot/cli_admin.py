@@ -20,6 +20,7 @@ faq_app = typer.Typer(help="The knowledge base (FAQ).", no_args_is_help=True)
 telegram_app = typer.Typer(help="The Telegram channel.", no_args_is_help=True)
 cases_app = typer.Typer(help="Cases: draft applications and requests for a person.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit and access logs.", no_args_is_help=True)
+data_app = typer.Typer(help="Owners' personal data (APPI).", no_args_is_help=True)
 
 
 @contextlib.contextmanager
@@ -232,3 +233,28 @@ def audit_access(email: str, since: str = typer.Option(..., help="first day, YYY
     for v in viewed:
         typer.echo(f"  {v['reference']}  {v['business_name'] or '—'}  {','.join(v['how'])}  {v['times']}回  "
                    f"{v['first'][:16]}〜{v['last'][:16]}")
+
+
+@data_app.command("export")
+def data_export(owner: str = typer.Argument(..., help="the owner's conversation, e.g. line:U1234…"),
+                out: str = typer.Option("-", help="a file to write, or - for stdout")) -> None:
+    """Disclosure (開示): everything held about one owner, from every table, as JSON. Audited."""
+    import json
+    from pathlib import Path
+
+    from bot.db.tables import utcnow
+    from bot.staff import audit
+    from handoff import disclosure
+
+    with _change() as session:
+        held = disclosure.export(session=session, conversation_key=owner)
+        if "conversation" not in held["tables"]:
+            typer.echo(f"できませんでした：{owner} という会話はありません", err=True)
+            raise typer.Exit(1)
+        audit.record(session=session, action="data.export", actor=None, actor_label="cli", target=owner,
+                     now=utcnow(), detail={"cases": held["cases"]})
+    text = json.dumps(held, ensure_ascii=False, indent=1, default=str)
+    if out == "-":
+        typer.echo(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
