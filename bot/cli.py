@@ -7,7 +7,7 @@ import signal
 
 import typer
 
-from bot import cli_admin, cli_line, logs
+from bot import cli_admin, cli_data, cli_line, logs
 from bot.settings import Settings, get_settings
 
 app = typer.Typer(help="madoguchi: the LINE front desk of くまもと中小企業デジタル相談窓口", no_args_is_help=True)
@@ -18,8 +18,8 @@ app.add_typer(cli_admin.faq_app, name="faq")
 app.add_typer(cli_admin.telegram_app, name="telegram")
 app.add_typer(cli_admin.cases_app, name="cases")
 app.add_typer(cli_line.line_app, name="line")
-app.add_typer(cli_admin.audit_app, name="audit")
-app.add_typer(cli_admin.data_app, name="data")
+app.add_typer(cli_data.audit_app, name="audit")
+app.add_typer(cli_data.data_app, name="data")
 
 
 def _logging() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy.orm import Session
@@ -19,8 +19,6 @@ staff_app = typer.Typer(help="Staff accounts of the web app.", no_args_is_help=T
 faq_app = typer.Typer(help="The knowledge base (FAQ).", no_args_is_help=True)
 telegram_app = typer.Typer(help="The Telegram channel.", no_args_is_help=True)
 cases_app = typer.Typer(help="Cases: draft applications and requests for a person.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit and access logs.", no_args_is_help=True)
-data_app = typer.Typer(help="Owners' personal data (APPI).", no_args_is_help=True)
 
 
 @contextlib.contextmanager
@@ -197,64 +195,3 @@ def cases_list(as_json: bool = typer.Option(False, "--json", help="print a JSON 
         typer.echo(f"{r['reference']}  {r['status']:8} {r['kind']:12} {r['outcome']:13} {r['size_class'] or '-':7} "
                    f"{r['theme'] or '-':10} {','.join(r['flags']) or '-'}")
 
-
-@audit_app.command("access")
-def audit_access(email: str, since: str = typer.Option(..., help="first day, YYYY-MM-DD (JST)"),
-                 until: str = typer.Option(..., help="last day, YYYY-MM-DD (JST), included"),
-                 as_json: bool = typer.Option(False, "--json")) -> None:
-    """Breach report for one staff account: the businesses whose data it viewed in the period (case page, print
-    view, XLSX), and how many its role could have viewed."""
-    import json
-    from datetime import date, datetime, time, timedelta
-
-    from sqlalchemy.exc import NoResultFound
-
-    from bot.staff import access_log
-    from dialogs.hours import JST
-
-    start = datetime.combine(date.fromisoformat(since), time(), JST)
-    end = datetime.combine(date.fromisoformat(until) + timedelta(days=1), time(), JST)
-    with _change() as session:
-        try:
-            found = access_log.report(session=session, email=email, since=start, until=end)
-        except NoResultFound:
-            typer.echo(f"できませんでした：{email} というアカウントはありません", err=True)
-            raise typer.Exit(1) from None
-    viewed: list[dict[str, Any]] = [
-        {"reference": v.reference, "business_name": v.business_name, "how": sorted(v.how), "times": v.times,
-         "first": v.first.astimezone(JST).isoformat(), "last": v.last.astimezone(JST).isoformat()}
-        for v in found.viewed]
-    if as_json:
-        typer.echo(json.dumps({"email": found.email, "role": found.role, "viewed": viewed,
-                               "could_view": found.could_view}, ensure_ascii=False))
-        return
-    typer.echo(f"{found.email}（{found.role}）{since}〜{until}：閲覧 {len(viewed)}件、"
-               f"閲覧できた {len(found.could_view)}件")
-    for v in viewed:
-        typer.echo(f"  {v['reference']}  {v['business_name'] or '—'}  {','.join(v['how'])}  {v['times']}回  "
-                   f"{v['first'][:16]}〜{v['last'][:16]}")
-
-
-@data_app.command("export")
-def data_export(owner: str = typer.Argument(..., help="the owner's conversation, e.g. line:U1234…"),
-                out: str = typer.Option("-", help="a file to write, or - for stdout")) -> None:
-    """Disclosure (開示): everything held about one owner, from every table, as JSON. Audited."""
-    import json
-    from pathlib import Path
-
-    from bot.db.tables import utcnow
-    from bot.staff import audit
-    from handoff import disclosure
-
-    with _change() as session:
-        held = disclosure.export(session=session, conversation_key=owner)
-        if "conversation" not in held["tables"]:
-            typer.echo(f"できませんでした：{owner} という会話はありません", err=True)
-            raise typer.Exit(1)
-        audit.record(session=session, action="data.export", actor=None, actor_label="cli", target=owner,
-                     now=utcnow(), detail={"cases": held["cases"]})
-    text = json.dumps(held, ensure_ascii=False, indent=1, default=str)
-    if out == "-":
-        typer.echo(text)
-    else:
-        Path(out).write_text(text, encoding="utf-8")

@@ -4,10 +4,11 @@ references — so a table added later is covered by the same rules. JSON-ready."
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import CursorResult, Table, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import metadata
@@ -46,3 +47,57 @@ def export(*, session: Session, conversation_key: str) -> dict[str, Any]:
         if listed:
             tables[table.name] = listed
     return {"owner": conversation_key, "cases": owned["references"], "tables": tables}
+
+
+# Kept on erasure because the program requires them (001: the application and its visit records, 専門家支援報告書).
+KEPT_STATUSES = ("approved", "in_support")
+NEVER_ERASED = ("audit_log", "access_log")  # append-only; they hold case references and staff actions, not content
+
+
+def erase(*, session: Session, conversation_key: str) -> dict[str, Any]:
+    """Deletion / use-stop (削除・利用停止, APPI Art. 35): every row about the owner goes, child tables first, except
+    approved applications and their visit records (kept: the program requires them; their threads still go). The
+    conversation row stays only while a kept case points at it, with its state emptied. Returns what was done."""
+    cases = session.execute(select(Case.id, Case.reference, Case.status).where(
+        Case.conversation_key == conversation_key)).all()
+    kept = [c for c in cases if c.status in KEPT_STATUSES or _has_visits(session, c.id)]
+    kept_ids = [c.id for c in kept]
+    case_ids = [c.id for c in cases]
+    deleted: dict[str, int] = {}
+    for table in reversed(metadata.sorted_tables):
+        if table.name in NEVER_ERASED or table.name == "conversation":
+            continue
+        where = None
+        if "conversation_key" in table.c:
+            where = table.c.conversation_key == conversation_key
+            if table.name == "handoff_case" and kept_ids:
+                where = where & table.c.id.not_in(kept_ids)
+        elif "case_id" in table.c and case_ids:
+            where = table.c.case_id.in_(case_ids)
+            if table.name == "case_visit" and kept_ids:
+                where = where & table.c.case_id.not_in(kept_ids)
+        if where is not None:
+            count = _rows(session.execute(table.delete().where(where)))
+            if count:
+                deleted[table.name] = count
+    conversation = metadata.tables["conversation"]
+    if kept_ids:
+        session.execute(conversation.update().where(conversation.c.key == conversation_key).values(state={}))
+    elif _rows(session.execute(conversation.delete().where(conversation.c.key == conversation_key))):
+        deleted["conversation"] = 1
+    return {"deleted": deleted, "kept_cases": [c.reference for c in kept]}
+
+
+def _rows(result: Any) -> int:
+    """How many rows a DELETE touched."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def _has_visits(session: Session, case_id: int) -> bool:
+    visits = metadata.tables["case_visit"]
+    return session.execute(select(visits.c.id).where(visits.c.case_id == case_id).limit(1)).first() is not None
+
+
+def owner_label(conversation_key: str) -> str:
+    """How the audit log names an owner: not their platform id (the log outlives an erasure)."""
+    return "owner:" + hashlib.sha256(conversation_key.encode()).hexdigest()[:16]

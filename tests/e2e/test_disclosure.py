@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.db.engine import make_session_factory
 from bot.db.tables import utcnow
+from handoff import disclosure
 from handoff.tables import Case, Visit
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
@@ -53,4 +54,45 @@ def test_an_owners_export_holds_their_data_and_nothing_of_another(sqlite_url: st
         assert missing.returncode == 1 and "ありません" in missing.stderr
         with bot.engine.connect() as conn:
             audited = conn.exec_driver_sql("SELECT target FROM audit_log WHERE action = 'data.export'").scalars().all()
-        assert audited == ["line:Uowner1"]
+        assert audited == [disclosure.owner_label("line:Uowner1")]  # not the owner's platform id
+
+
+def every_row(bot: LiveBot) -> str:
+    from bot.db.models import metadata
+
+    with bot.engine.connect() as conn:
+        rows = [dict(r._mapping) for table in metadata.sorted_tables for r in conn.execute(select(table))]
+    return json.dumps(rows, ensure_ascii=False, default=str)
+
+
+def erase(bot: LiveBot, owner: str, *flags: str) -> dict:  # type: ignore[type-arg]
+    run = subprocess.run([sys.executable, "-m", "bot", "data", "erase", owner, *flags], env=env_for(bot.settings),
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return dict(json.loads(run.stdout))
+
+
+def test_after_erasure_no_table_holds_the_owners_data(db_url: str, fake_line: FakeLine) -> None:
+    with LiveBot(make_settings(db_url, fake_line.url)) as bot:  # type: ignore[attr-defined]
+        gone, approved, other = (Owner(bot, fake_line, u) for u in ("Uerase1", "Uerase2", "Ukeep3"))
+        for owner, place in ((gone, "もっこす菓子舗"), (approved, "あそ鉄工"), (other, "やつしろ漬物")):
+            owner.follow()
+            owner.say(f"{place}と申します。")
+            owner.say("担当者と話したいです")
+        with make_session_factory(bot.engine).begin() as session:
+            case = session.scalars(select(Case).where(Case.conversation_key == "line:Uerase2")).one()
+            case.status = "approved"
+            session.add(Visit(case_id=case.id, visited_on=date(2026, 12, 1), minutes=60, mode="visit",
+                              expert="阿蘇の専門家", actor="c@test.example", created_at=utcnow()))
+            kept = case.reference
+        assert "would_erase_from" in erase(bot, "line:Uerase1")  # without --yes: only what would go
+        assert "もっこす菓子舗" in every_row(bot)
+        done = erase(bot, "line:Uerase1", "--yes")
+        assert done["kept_cases"] == [] and done["deleted"]["inbox_event"] >= 2
+        stored = every_row(bot)
+        assert "もっこす菓子舗" not in stored and "Uerase1" not in stored  # every table scanned
+        assert erase(bot, "line:Uerase2", "--yes")["kept_cases"] == [kept]
+        stored = every_row(bot)
+        assert "あそ鉄工" not in json.dumps([r for r in json.loads(stored) if "text" in r or "inbound" in r])
+        assert "阿蘇の専門家" in stored and kept in stored  # the approved application and its visit record stay
+        assert "やつしろ漬物" in stored and "Ukeep3" in stored  # another owner is untouched
