@@ -98,3 +98,21 @@ def data_erase(owner: str = typer.Argument(..., help="the owner's conversation, 
         audit.record(session=session, action="data.erase", actor=None, actor_label="cli",
                      target=disclosure.owner_label(owner), now=utcnow(), detail=done)
     typer.echo(json.dumps(done, ensure_ascii=False))
+
+
+@data_app.command("purge")
+def data_purge(dry_run: bool = typer.Option(False, "--dry-run", help="only count what would be removed")) -> None:
+    """Remove what is past its retention (MADOGUCHI_RETENTION_*_DAYS); the worker runs this daily."""
+    import json
+
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.pipeline.purge import purge_once
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        done = purge_once(session_factory=make_session_factory(engine), settings=settings, dry_run=dry_run)
+    finally:
+        engine.dispose()
+    typer.echo(json.dumps({"dry_run": dry_run, **done}, ensure_ascii=False))

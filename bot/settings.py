@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     trial_per_address_burst: int = Field(default=30, ge=1)
     trial_all_per_minute: float = Field(default=300.0, gt=0)
     trial_all_burst: int = Field(default=300, ge=1)
+    # Retention (handoff/retention.py): days each class of personal data is kept; the worker purges daily.
+    retention_trial_days: int = Field(default=7, ge=1)
+    retention_draft_days: int = Field(default=30, ge=1)
+    retention_chat_days: int = Field(default=180, ge=1)
+    retention_closed_case_days: int = Field(default=1825, ge=1)
+    retention_purge_hours: float = Field(default=24.0, gt=0)  # how often the worker purges
     api_docs: bool = False  # /docs, /redoc and /openapi.json (development only)
     # Behind a TLS proxy: the addresses whose X-Forwarded-For/-Proto uvicorn trusts (comma-separated, or "*").
     # Then the request's scheme is https (Secure cookie, the Origin check) and its client the owner's address.

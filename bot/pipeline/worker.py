@@ -33,7 +33,7 @@ from bot.channels.base import (
 from bot.db.engine import reader
 from bot.db.tables import InboxEvent, utcnow
 from bot.metrics import Metrics
-from bot.pipeline import effects, files, heartbeat, menus, notifier, outbox, profiles
+from bot.pipeline import effects, files, heartbeat, menus, notifier, outbox, profiles, purge
 from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
@@ -344,9 +344,19 @@ class Pipeline:
         with contextlib.suppress(Exception):
             await self._run(heartbeat.leave, session_factory=self.session_factory, worker_id=self.worker_id)
 
+    async def _purge_loop(self) -> None:
+        """The retention purge, at start and then every `retention_purge_hours` (idempotent across workers)."""
+        while not self._stop.is_set():
+            try:
+                await self._run(purge.purge_once, session_factory=self.session_factory, settings=self.settings)
+            except Exception:  # noqa: BLE001 - tried again at the next interval
+                log.exception("retention purge failed")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.retention_purge_hours * 3600)
+
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
-        loops = [self._heartbeat_loop(), self._evaluation_loop()]
+        loops = [self._heartbeat_loop(), self._evaluation_loop(), self._purge_loop()]
         loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:

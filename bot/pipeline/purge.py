@@ -1,0 +1,32 @@
+"""The retention purge as the shell runs it: the policy from Settings, one transaction, a log line."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.tables import utcnow
+from bot.settings import Settings
+from handoff.retention import Policy, purge
+
+log = logging.getLogger(__name__)
+
+
+def policy(settings: Settings) -> Policy:
+    return Policy(settings.retention_trial_days, settings.retention_draft_days, settings.retention_chat_days,
+                  settings.retention_closed_case_days)
+
+
+def purge_once(*, session_factory: sessionmaker[Session], settings: Settings, dry_run: bool = False) -> dict[str, int]:
+    """Purge what is past its retention (or count it); audited as one row."""
+    from bot.staff import audit
+
+    with session_factory.begin() as session:
+        now = utcnow()
+        done = purge(session=session, now=now, policy=policy(settings), dry_run=dry_run)
+        if not dry_run and any(done.values()):
+            audit.record(session=session, action="data.purge", actor=None, now=now, detail=done)
+    if any(done.values()):
+        log.info("retention purge%s: %s", " (dry run)" if dry_run else "", done)
+    return done

@@ -1,0 +1,91 @@
+"""Retention (issue 17, item 2): how long each class of personal data is kept, and the purge the worker runs daily.
+
+Classes (the defaults are settings, `MADOGUCHI_RETENTION_*_DAYS`):
+- trials: /try and `madoguchi chat` conversations, erased whole some days after their last message;
+- drafts: a pre-screening left unfinished (the saved answers in the conversation's state), forgotten;
+- chats: messages, the bot's answers and dialog effects of conversations that never became a case;
+- closed cases: cases ended without approval (rejected, routed, closed, resolved), with their threads;
+  approved applications and their visit records are kept (the program requires them).
+Raw platform bodies are never stored (only their envelope), so they need no retention. The audit and access logs
+are append-only for the application; their retention is the database owner's (documented, not purged here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import metadata
+from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage
+from handoff import disclosure
+from handoff.tables import Case, Visit
+
+ENDED = ("rejected", "routed", "closed", "resolved")
+
+
+@dataclass(frozen=True)
+class Policy:
+    trial_days: int = 7
+    draft_days: int = 30
+    chat_days: int = 180
+    closed_case_days: int = 1825  # five years
+
+
+def purge(*, session: Session, now: datetime, policy: Policy, dry_run: bool = False) -> dict[str, int]:
+    """Remove (or, dry, count) what is past its retention; {class: how many}."""
+    done: dict[str, int] = {}
+    trials = list(session.scalars(select(Conversation.key).where(
+        Conversation.trial.is_(True), Conversation.updated_at < now - timedelta(days=policy.trial_days))))
+    done["trial_conversations"] = len(trials)
+    for key in [] if dry_run else trials:
+        disclosure.erase(session=session, conversation_key=key)
+
+    drafts = [c for c in session.scalars(select(Conversation).where(
+        Conversation.updated_at < now - timedelta(days=policy.draft_days))) if _draft(c.state)]
+    done["abandoned_drafts"] = len(drafts)
+    for conversation in [] if dry_run else drafts:
+        slots = {k: v for k, v in (conversation.state.get("slots") or {}).items() if k != "saved_prescreen"}
+        conversation.state = {**conversation.state, "slots": slots}
+
+    ended = list(session.scalars(select(Case.id).where(
+        Case.status.in_(ENDED), Case.updated_at < now - timedelta(days=policy.closed_case_days),
+        ~exists().where(Visit.case_id == Case.id))))
+    done["closed_cases"] = len(ended)
+    if ended and not dry_run:
+        for table in reversed(metadata.sorted_tables):
+            if "case_id" in table.c and table.name != "case_visit":
+                session.execute(delete(table).where(table.c.case_id.in_(ended)))
+        session.execute(delete(Case).where(Case.id.in_(ended)))
+
+    done |= _chats(session, now - timedelta(days=policy.chat_days), dry_run, ended)
+    return done
+
+
+def _draft(state: dict[str, Any] | None) -> bool:
+    return bool(((state or {}).get("slots") or {}).get("saved_prescreen"))
+
+
+def _chats(session: Session, cutoff: datetime, dry_run: bool, ending: list[int]) -> dict[str, int]:
+    """Old messages of conversations without a case (a case's transcript stays with the case; the cases `ending`
+    in this purge count as gone, so a dry run counts what the real one removes)."""
+    def caseless(key: Any) -> Any:
+        return ~exists().where(Case.conversation_key == key, Case.id.not_in(ending))
+
+    old_events = select(InboxEvent.id).where(InboxEvent.received_at < cutoff, caseless(InboxEvent.conversation_key))
+    old_sent = select(OutboxMessage.id).where(OutboxMessage.created_at < cutoff,
+                                              caseless(OutboxMessage.conversation_key))
+    old_effects = select(DialogEffect.id).where(DialogEffect.created_at < cutoff,
+                                                caseless(DialogEffect.conversation_key))
+    counts = {"chat_messages": len(session.scalars(old_events).all()),
+              "chat_answers": len(session.scalars(old_sent).all()),
+              "chat_effects": len(session.scalars(old_effects).all())}
+    if not dry_run:
+        session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old_sent)))
+        session.execute(delete(InboxEvent).where(
+            InboxEvent.id.in_(old_events), ~exists().where(OutboxMessage.inbox_event_id == InboxEvent.id)))
+        session.execute(delete(DialogEffect).where(DialogEffect.id.in_(old_effects)))
+    return counts
