@@ -116,3 +116,30 @@ def data_purge(dry_run: bool = typer.Option(False, "--dry-run", help="only count
     finally:
         engine.dispose()
     typer.echo(json.dumps({"dry_run": dry_run, **done}, ensure_ascii=False))
+
+
+@audit_app.command("seal")
+def audit_seal() -> None:
+    """Seal the audit rows written since the last seal into the hash chain (the worker does this every minute)."""
+    from bot.db.tables import utcnow
+    from bot.staff import seal
+
+    with _change() as session:
+        typer.echo(f"sealed {seal.seal(session=session, now=utcnow())} rows")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chain: exit 1 naming every sealed row that was changed or deleted."""
+    from bot.staff import seal
+
+    with _change() as session:
+        verdict = seal.verify(session=session)
+    typer.echo(f"sealed {verdict.sealed}, not yet sealed {verdict.unsealed}, head {verdict.head or '-'}")
+    for audit_id in verdict.changed:
+        typer.echo(f"changed: audit row {audit_id}", err=True)
+    for audit_id in verdict.missing:
+        typer.echo(f"missing: audit row {audit_id}", err=True)
+    if not verdict.intact:
+        raise typer.Exit(1)
+    typer.echo("the audit log is intact")

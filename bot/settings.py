@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     retention_chat_days: int = Field(default=180, ge=1)
     retention_closed_case_days: int = Field(default=1825, ge=1)
     retention_purge_hours: float = Field(default=24.0, gt=0)  # how often the worker purges
+    audit_seal_seconds: float = Field(default=60.0, gt=0)  # how often the worker seals new audit rows (hash chain)
     api_docs: bool = False  # /docs, /redoc and /openapi.json (development only)
     # Behind a TLS proxy: the addresses whose X-Forwarded-For/-Proto uvicorn trusts (comma-separated, or "*").
     # Then the request's scheme is https (Secure cookie, the Origin check) and its client the owner's address.

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-APPEND_ONLY = ("audit_log", "access_log")  # the application reads and appends; nobody but the owner changes them
+# The application reads and appends to these; nobody but the owner changes them.
+APPEND_ONLY = ("audit_log", "access_log", "audit_seal")
 READ_ONLY = ("alembic_version",)  # /readyz compares the schema's revision with the code's
 
 

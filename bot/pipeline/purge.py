@@ -1,4 +1,4 @@
-"""The retention purge as the shell runs it: the policy from Settings, one transaction, a log line."""
+"""Housekeeping as the shell runs it: the retention purge (the policy from Settings) and the audit log's seals."""
 
 from __future__ import annotations
 
@@ -30,3 +30,11 @@ def purge_once(*, session_factory: sessionmaker[Session], settings: Settings, dr
     if any(done.values()):
         log.info("retention purge%s: %s", " (dry run)" if dry_run else "", done)
     return done
+
+
+def seal_once(*, session_factory: sessionmaker[Session], settings: Settings) -> int:
+    """Seal the audit rows written since the last time (one sealer at a time)."""
+    from bot.staff import seal
+
+    with session_factory.begin() as session:
+        return seal.seal(session=session, now=utcnow())

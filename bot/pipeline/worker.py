@@ -344,19 +344,26 @@ class Pipeline:
         with contextlib.suppress(Exception):
             await self._run(heartbeat.leave, session_factory=self.session_factory, worker_id=self.worker_id)
 
-    async def _purge_loop(self) -> None:
-        """The retention purge, at start and then every `retention_purge_hours` (idempotent across workers)."""
+    async def _housekeeping_loop(self) -> None:
+        """The audit log's seals every `audit_seal_seconds`; the retention purge at start and then every
+        `retention_purge_hours` (both safe with any number of workers)."""
+        next_purge = 0.0
         while not self._stop.is_set():
-            try:
-                await self._run(purge.purge_once, session_factory=self.session_factory, settings=self.settings)
-            except Exception:  # noqa: BLE001 - tried again at the next interval
-                log.exception("retention purge failed")
+            due = time.monotonic() >= next_purge
+            works = [(purge.seal_once, "audit seal")] + ([(purge.purge_once, "retention purge")] if due else [])
+            for work, what in works:
+                try:
+                    await self._run(work, session_factory=self.session_factory, settings=self.settings)
+                except Exception:  # noqa: BLE001 - tried again at the next interval
+                    log.exception("%s failed", what)
+            if due:
+                next_purge = time.monotonic() + self.settings.retention_purge_hours * 3600
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.settings.retention_purge_hours * 3600)
+                await asyncio.wait_for(self._stop.wait(), self.settings.audit_seal_seconds)
 
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
-        loops = [self._heartbeat_loop(), self._evaluation_loop(), self._purge_loop()]
+        loops = [self._heartbeat_loop(), self._evaluation_loop(), self._housekeeping_loop()]
         loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:

@@ -92,6 +92,19 @@ class AccessLog(Base):
     reference: Mapped[str] = mapped_column(String(20))
 
 
+class AuditSeal(Base):
+    """The audit log's hash chain: row by row, in the order they were sealed, digest = SHA-256(previous digest +
+    the row's content). A sealed row changed or deleted breaks the chain (`madoguchi audit verify`). Append-only
+    like the log."""
+
+    __tablename__ = "audit_seal"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    audit_id: Mapped[int] = mapped_column(BigId, unique=True)  # no foreign key: a deleted row must show as missing
+    digest: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditLog(Base):
     """Append-only: who did what, when, from where. Never a password or a token."""
 
