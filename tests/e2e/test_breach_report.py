@@ -45,6 +45,8 @@ def test_a_coordinator_views_three_cases_and_the_report_lists_exactly_those(db_u
                      f"/cases/{more[0]}/form1.xlsx"):
             assert coordinator.get(path).status_code == 200, path
         world.login("advisor").get(f"/cases/{world.case_in_org}")
+        admin_csv = world.login("admin").get("/cases.csv", params={"q": more[1]})  # a CSV of one case is a view of it
+        assert admin_csv.status_code == 200 and more[1] in admin_csv.text
 
         seen = report(bot, "coordinator")
         assert [v["reference"] for v in seen["viewed"]] == sorted([world.case_in_org, world.case_elsewhere, more[0]])
@@ -57,6 +59,7 @@ def test_a_coordinator_views_three_cases_and_the_report_lists_exactly_those(db_u
         assert [v["reference"] for v in advisor["viewed"]] == [world.case_in_org]
         assert advisor["could_view"] == [world.case_in_org]  # their 商工会's cases only
         assert report(bot, "editor") == {"email": EMAILS["editor"], "role": "editor", "viewed": [], "could_view": []}
+        assert [(v["reference"], v["how"]) for v in report(bot, "admin")["viewed"]] == [(more[1], ["csv"])]
 
         today = str(utcnow().astimezone(JST).date())  # the same report in the admin UI (admins only)
         query = {"email": EMAILS["coordinator"], "since": today, "until": today}

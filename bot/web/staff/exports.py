@@ -69,6 +69,9 @@ async def cases_csv(request: Request, staff: Annotated[Staff, Depends(page("case
             audit.record(session=session, action="export", actor=None, actor_label=staff.email, target="cases.csv",
                          address=address_of(request), now=now,
                          detail={"rows": len(rows), "filters": filters.query(page=1)})
+            for row in rows:  # every business in the file counts as viewed by this account (the breach report)
+                access_log.record(session=session, staff_id=staff.user_id, email=staff.email, what="csv",
+                                  reference=row.case.reference, now=now)
             out = io.StringIO()
             csv.writer(out).writerows(export_rows(rows))
         return out.getvalue()
