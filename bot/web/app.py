@@ -27,6 +27,7 @@ from bot.web.staff import (
     faq,
     faq_misses,
     faq_yaml,
+    owner_data,
     owner_files,
     pages,
     queue,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(case_experts.router)
     app.include_router(experts.router)
     app.include_router(owner_files.router)
+    app.include_router(owner_data.router)  # before admin: /admin/owner is not an admin page's id
     app.include_router(admin.router)
     app.include_router(faq_misses.router)  # before faq: /faq/misses and /faq/import are not entry ids
     app.include_router(faq_yaml.router)

@@ -96,3 +96,35 @@ def test_after_erasure_no_table_holds_the_owners_data(db_url: str, fake_line: Fa
         assert "あそ鉄工" not in json.dumps([r for r in json.loads(stored) if "text" in r or "inbound" in r])
         assert "阿蘇の専門家" in stored and kept in stored  # the approved application and its visit record stay
         assert "やつしろ漬物" in stored and "Ukeep3" in stored  # another owner is untouched
+
+
+def test_the_admin_ui_discloses_and_erases(sqlite_url: str, fake_line: FakeLine) -> None:
+    from tests.e2e.staff_fixtures import populate
+
+    with LiveBot(make_settings(sqlite_url, fake_line.url)) as bot:  # type: ignore[attr-defined]
+        world = populate(bot)
+        owner = Owner(bot, fake_line, "Uui1")
+        owner.follow()
+        owner.say("くまもと桜商店と申します。")
+        owner.say("私の個人情報を削除してください")
+        with make_session_factory(bot.engine)() as session:
+            reference = session.scalars(select(Case.reference).where(Case.conversation_key == "line:Uui1")).one()
+        case = {"reference": reference}
+        assert world.login("coordinator").get("/admin/owner", params={"reference": case["reference"]}).status_code == 403
+        admin = world.login("admin")
+        shown = admin.get("/admin/owner", params={"reference": case["reference"]})
+        assert shown.status_code == 200 and "くまもと桜商店" in shown.text and "inbox_event" in shown.text
+        assert "Cache-Control".lower() in shown.headers and shown.headers["cache-control"] == "no-store"
+        download = admin.get("/admin/owner/export.json", params={"reference": case["reference"]})
+        assert download.json()["cases"] == [case["reference"]] and "くまもと桜商店" in download.text
+        token = shown.text.split('name="csrf_token" value="')[1].split('"')[0]
+        refused = admin.post("/admin/owner/erase", data={"csrf_token": token, "reference": case["reference"]})
+        assert refused.status_code == 400 and "くまもと桜商店" in every_row(bot)  # not without the confirmation
+        erased = admin.post("/admin/owner/erase", data={"csrf_token": token, "reference": case["reference"],
+                                                        "confirmed": "yes"})
+        assert erased.status_code == 303
+        stored = every_row(bot)
+        assert "くまもと桜商店" not in stored and "Uui1" not in stored
+        with bot.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT actor, action FROM audit_log WHERE action LIKE 'data.%'").all()
+        assert sorted(rows) == sorted([("admin@test.example", "data.export")] * 2 + [("admin@test.example", "data.erase")])
