@@ -20,6 +20,8 @@ BY_COLUMN = {"conversation_key": "conversation", "case_id": "case_ids", "referen
 
 
 def _json(value: Any) -> Any:
+    if isinstance(value, bytes):  # a file the owner sent: named by its size (the desk sends the file itself)
+        return f"（{len(value)} バイトのファイル）"
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 

@@ -1,7 +1,7 @@
 """trial marks: conversations from /try and `madoguchi chat`, and the cases they open (never mailed, hidden from the queue by default)
 
 Revision ID: 1700
-Revises: 0300
+Revises: 0301
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '1700'
-down_revision = '0300'
+down_revision = '0301'
 branch_labels = None
 depends_on = None
 
