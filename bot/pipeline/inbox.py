@@ -57,9 +57,9 @@ def store_events(*, session_factory: sessionmaker[Session], events: list[NewEven
         {
             "channel": e.channel, "event_key": e.event_key, "conversation_key": e.conversation_key,
             "status": "pending" if e.inbound else "ignored",
-            # Only the envelope of the platform's body is stored: the turn reads `inbound` (what the dialog needs, and
-            # the transcript), the channel acknowledges from the event in memory; nothing reads the body again.
-            "inbound": e.inbound.to_dict() if e.inbound else None, "raw": minimal(e.raw),
+            # The body waits for its turn (which reads an image's or a file's id from it) and is then cut to its
+            # envelope (turns.py); an event nobody answers (a group's message, a beacon) keeps only the envelope.
+            "inbound": e.inbound.to_dict() if e.inbound else None, "raw": e.raw if e.inbound else minimal(e.raw),
             "reply_token": e.reply_token, "event_at": e.event_at, "received_at": now, "attempts": 0,
         }
         for e in events

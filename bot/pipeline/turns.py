@@ -22,6 +22,7 @@ from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
 from bot.pipeline import files, menus, outbox, profiles
 from bot.pipeline.effects import Handler, fill
+from bot.pipeline.inbox import minimal
 from dialogs.hours import DEFAULT as DEFAULT_HOURS
 from dialogs.hours import BusinessHours
 from dialogs.model import Inbound, Reply, State, Text, Transition
@@ -239,6 +240,7 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         menu_due = transition is not None and _menu_due(ctx, conversation, event)
         file_id = files.record(session, conversation=conversation, attachment=arrived[0], judged=arrived[1],
                                now=now) if arrived and transition is not None else None
+        event.raw = minimal(event.raw)  # processed: `inbound` keeps what the transcript needs; the body goes
         session.flush()
         return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
                         result=event.status, profile_of=profile_of, menu_due=menu_due, file_id=file_id)
