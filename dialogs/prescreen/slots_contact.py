@@ -175,16 +175,13 @@ def _free_text(slot: str, *, allow_later: bool, max_chars: int = 300) -> Take:
     return take
 
 
-_WAYS = {"good": "good", "flat": "flat", "hard": "hard"}
-
-
 def _situation(inbound: Inbound, slots: Slots) -> Taken | None:
     if later(inbound):
         return Taken({"situation": None, "situation_later": True}, (Text(texts.LATER_NOTED),))
     text = text_of(inbound, max_chars=300)
     way = trend(text) if text else None
-    if way in _WAYS:  # read from how the owner describes it; their words are kept for the coordinator
-        label = SITUATION.items[_WAYS[way]][0]
+    if way in ("good", "flat", "hard"):  # read from how the owner describes it; their words are kept beside it
+        label = SITUATION.items[way][0]
         detail = text if text and len(standard(text)) > len(label) + 4 else None
         return Taken({"situation": label} | ({"situation_detail": detail} if detail else {}), score=0.9, label=label)
     if way == "mixed" and text:  # both ways at once: the owner's description is the answer

@@ -23,7 +23,6 @@ DOWN = {"厳しい", "苦しい", "悪い", "減る", "落ちる", "下がる", 
 LEVEL = {"横ばい", "横這い", "同じ", "並み", "維持", "安定", "まあまあ", "ぼちぼち", "普通", "そこそこ", "落ち着く", "前後",
          "トントン", "とんとん", "例年", "平年", "変わらず", "相変わらず", "現状", "可もなく不可もなく", "まずまず"}
 CHANGE = {"変わる", "変化"}  # negated: level (「変わらん」)
-# Words that only count with a subject that is the business's own figures (忙しい alone is up; 客が来ない is down).
 _NEGATIONS = {"ない", "無い", "ぬ", "ず", "ん", "らむ"}  # らむ: Sudachi's reading of the dialect's 〜らん (出らん)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|パーセント)")
 _TENTHS = re.compile(r"(\d+|[一二三四五六七八九十])割(減|増|落ち|アップ|ダウン|に)?")
