@@ -61,8 +61,8 @@ def run(name: str) -> tuple[int, int, list[int], list[tuple[str, list[str]]]]:
 
 
 def main() -> None:
-    for name in ("owners_dev.yaml", "owners_dev2.yaml", "owners_dev3.yaml", "owners_heldout.yaml",
-                 "owners_heldout2.yaml"):
+    for name in ("owners_dev.yaml", "owners_dev2.yaml", "owners_dev3.yaml", "owners_dev4.yaml", "owners_heldout.yaml",
+                 "owners_heldout2.yaml", "owners_heldout3.yaml"):
         right, total, actions, wrong = run(name)
         if not total:
             continue
