@@ -4,13 +4,16 @@ bot declines; entries scoring at least CLOSE × the best are offered as alternat
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from scipy import sparse
 
 from dialogs.understand.text import standard
@@ -21,10 +24,12 @@ from knowledge.text import is_kana_only, ngrams, normalize
 # Calibrated on the development corpus (tests/data/understanding/faq_dev.yaml), never on the held-out one:
 # the lowest threshold at which development out-of-scope questions are declined at least 0.90 of the time.
 LEXICAL_THRESHOLD = 0.31  # lexical channels alone (the model could not load)
-FUSED_THRESHOLD = 0.39  # lexical fused with the semantic channel
+FUSED_THRESHOLD = 0.36  # lexical fused with the semantic channel
 SEMANTIC_WEIGHT = 0.3  # share of the semantic channel in the fused score
 CLOSE = 0.85  # an entry scoring at least this share of the best is offered too
+OUTSIDE = Path(__file__).parent / "content" / "outside.yaml"  # neighbouring topics the desk does not answer
 UNKNOWN_PENALTY = 0.6
+OUTSIDE_MARGIN = 1.0  # decline when the outside topics score at least this share of the best entry
 WEIGHTS = {"words": 0.5, "chars": 0.3, "reading": 0.2}
 KANA_WEIGHTS = {"words": 0.2, "chars": 0.3, "reading": 0.5}
 
@@ -65,16 +70,18 @@ class Result:
     alternatives: tuple[Match, ...]
 
     threshold: float = LEXICAL_THRESHOLD
+    outside: bool = False  # the question is closer to a topic the desk does not answer than to any entry
 
     @property
     def matched(self) -> bool:
-        return self.best is not None and self.best.score >= self.threshold
+        return self.best is not None and self.best.score >= self.threshold and not self.outside
 
     def to_json(self) -> dict[str, Any]:
         best = self.best if self.matched else None
         return {
             "question": self.question, "matched": self.matched, "faq_id": best.entry.id if best else None,
             "answer": best.entry.answer if best else None, "score": round(self.best.score, 4) if self.best else 0.0,
+            "outside": self.outside,
             "alternatives": [{"faq_id": m.entry.id, "question": m.entry.question, "score": round(m.score, 4)}
                              for m in self.alternatives],
         }
@@ -86,14 +93,26 @@ def features(text: str) -> dict[str, Counter[str]]:
     return {"words": Counter(words), "chars": Counter(ngrams(normal)), "reading": Counter(ngrams(reading, (2,)))}
 
 
-class Index:
-    """An immutable index over entries (a sparse TF-IDF matrix per channel); build a new one when content changes."""
+@functools.lru_cache(maxsize=1)
+def outside_topics() -> tuple[str, ...]:
+    """The phrasings of knowledge/content/outside.yaml: questions next to the desk's work that it does not answer."""
+    rows = yaml.safe_load(OUTSIDE.read_text(encoding="utf-8")) or []
+    return tuple(p for row in rows for p in row["phrasings"])
 
-    def __init__(self, entries: Iterable[Entry], *, meaning: bool = True) -> None:
+
+class Index:
+    """An immutable index over entries (a sparse TF-IDF matrix per channel); build a new one when content changes.
+    The `outside` phrasings form one more, hidden group scored like an entry: a question closer to them than to
+    every entry is declined."""
+
+    def __init__(self, entries: Iterable[Entry], *, meaning: bool = True,
+                 outside: Sequence[str] | None = None) -> None:
         self.entries = list(entries)
+        self.outside = tuple(outside_topics() if outside is None else outside) if self.entries else ()
+        n_entries = len(self.entries)
         docs: list[tuple[int, dict[str, Counter[str]]]] = [
             (i, features(text)) for i, e in enumerate(self.entries) for text in (e.question, *e.phrasings)
-        ]
+        ] + [(n_entries, features(text)) for text in self.outside]
         self.doc_entry = np.array([i for i, _ in docs], dtype=np.int64)
         # docs are grouped by entry: the first doc of each entry, for the per-entry maximum
         self.entry_starts = np.flatnonzero(np.r_[True, self.doc_entry[1:] != self.doc_entry[:-1]])
@@ -113,11 +132,15 @@ class Index:
                     cols.append(self.vocab[channel][term])
                     vals.append(w)
             self.matrix[channel] = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(df)))
+        # a query word only the outside topics use still counts as unknown to the entries
+        self.entry_words = {w for _, f in docs[: len(docs) - len(self.outside)] for w in f["words"]}
         self.vectors: np.ndarray | None = None
         if meaning and self.entries and semantic.available():
             # each phrasing, and the question with its answer (what the answer says helps match indirect questions)
             texts = [t for e in self.entries for t in (e.question, *e.phrasings, f"{e.question} {e.answer}")]
-            self.vector_entry = np.array([i for i, e in enumerate(self.entries) for _ in range(len(e.phrasings) + 2)])
+            texts += list(self.outside)
+            self.vector_entry = np.array([i for i, e in enumerate(self.entries) for _ in range(len(e.phrasings) + 2)]
+                                         + [n_entries] * len(self.outside))
             self.vector_starts = np.flatnonzero(np.r_[True, self.vector_entry[1:] != self.vector_entry[:-1]])
             self.vectors = semantic.embed(texts)
         self.threshold = FUSED_THRESHOLD if self.vectors is not None else LEXICAL_THRESHOLD
@@ -130,6 +153,11 @@ class Index:
         return np.asarray(np.maximum.reduceat(cosines, self.vector_starts))
 
     def scores(self, question: str) -> np.ndarray:
+        """Per entry: the fused score of its best phrasing."""
+        return self._scores(question)[: len(self.entries)]
+
+    def _scores(self, question: str) -> np.ndarray:
+        """Per entry, then (when there are outside topics) one more: the outside group's score."""
         lexical = self.lexical(question)
         meaning = self.meaning(question)
         if meaning is None:
@@ -155,21 +183,23 @@ class Index:
         doc_scores = sum(weight * self._channel_scores(channel, query[channel]) for channel, weight in weights.items())
         entry_scores = np.maximum.reduceat(doc_scores, self.entry_starts)
         words = query["words"]
-        unknown = sum(1 for w in words if w not in self.idf["words"]) / len(words) if words else 0.0
+        unknown = sum(1 for w in words if w not in self.entry_words) / len(words) if words else 0.0
         return np.asarray(entry_scores * (1.0 - UNKNOWN_PENALTY * unknown))
 
     def search(self, question: str, *, limit: int = 3) -> Result:
         if not self.entries:
             return Result(question, None, (), self.threshold)
-        entry_scores = self.scores(question)
+        all_scores = self._scores(question)
+        entry_scores = all_scores[: len(self.entries)]
         order = np.argsort(-entry_scores)[:limit]
         if entry_scores[order[0]] <= 0:
             return Result(question, None, (), self.threshold)
-        ranked = [(int(self.doc_entry[self.entry_starts[k]]), float(entry_scores[k])) for k in order]
+        ranked = [(int(k), float(entry_scores[k])) for k in order]
         best = Match(self.entries[ranked[0][0]], ranked[0][1])
+        outside = bool(self.outside) and float(all_scores[-1]) >= best.score * OUTSIDE_MARGIN
         close = tuple(Match(self.entries[e], sc) for e, sc in ranked[1:]
                       if sc >= max(self.threshold, best.score * CLOSE))
-        return Result(question, best, close, self.threshold)
+        return Result(question, best, () if outside else close, self.threshold, outside)
 
 
 def _weights(counts: Counter[str], idf: dict[str, float], *, unknown: float) -> dict[str, float]:
