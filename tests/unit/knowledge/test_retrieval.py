@@ -18,7 +18,7 @@ def test_the_content_is_complete_and_within_limits() -> None:
         assert e.next in (None, "prescreen", "person"), e.id
 
 
-@pytest.mark.parametrize(("part", "floor"), [("dev", (0.50, 0.90)), ("heldout", (0.50, 0.85))])
+@pytest.mark.parametrize(("part", "floor"), [("dev", (0.82, 0.92)), ("heldout", (0.78, 0.83))])
 def test_owner_question_corpus(part: str, floor: tuple[float, float]) -> None:
     """The figures in the README (bench/faq.py); tuning and the thresholds used the development part only."""
     index = default_index()
@@ -51,12 +51,22 @@ def test_close_entries_are_offered_as_alternatives_and_json_shape() -> None:
     a = Entry("a", "講習会の申し込み方法", ("講習会を申し込みたい",), "講習会の申し込みは様式2です。", "001")
     b = Entry("b", "個別相談会の申し込み方法", ("個別相談会を申し込みたい",), "個別相談会は様式3です。", "001")
     c = Entry("c", "窓口の電話番号", ("電話番号を教えて",), "096-223-5568 です。", "001")
-    result = Index([a, b, c]).search("申し込み方法を教えて")
+    result = Index([a, b, c], outside=()).search("申し込み方法を教えて")
     data = result.to_json()
-    assert set(data) == {"question", "matched", "faq_id", "answer", "score", "alternatives"}
+    assert set(data) == {"question", "matched", "faq_id", "answer", "score", "alternatives", "outside"}
     assert data["matched"] and {data["faq_id"], *(x["faq_id"] for x in data["alternatives"])} == {"a", "b"}
 
 
 def test_out_of_scope_is_declined_with_a_low_score() -> None:
     result = default_index().search("明日の天気はどうですか")
     assert not result.matched and result.to_json()["faq_id"] is None and result.to_json()["score"] < result.threshold
+
+
+def test_a_question_about_another_program_is_declined_though_it_shares_our_words() -> None:
+    """knowledge/content/outside.yaml: 持続化補助金's own facts are not ours; writing a subsidy application is (ク②)."""
+    other = default_index().search("小規模事業者持続化補助金って最大でなんぼもらえると？")
+    assert not other.matched and other.outside and other.to_json()["answer"] is None
+    ours = default_index().search("補助金の申請書ば書いてもらえんですか")
+    assert ours.matched and not ours.outside and ours.best.entry.id == "not-covered-documents"
+    bare = Index([e for e in read_yaml(DEFAULT)], outside=()).search("小規模事業者持続化補助金って最大でなんぼもらえると？")
+    assert not bare.outside  # without the outside topics there is nothing to be closer to
