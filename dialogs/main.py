@@ -14,7 +14,7 @@ from dialogs.model import Inbound, Kind, State, Transition
 from dialogs.ports import Knowledge
 from dialogs.prescreen import flow
 from dialogs.prescreen.extract import extract
-from dialogs.understand import signals
+from dialogs.understand import consult, signals
 
 SAVED = "saved_prescreen"
 # The menu (LINE's rich menu) that goes with a state: one while a pre-screening is under way, one while a person
@@ -49,14 +49,26 @@ def _unfollowed(state: State) -> Transition:
     return Transition(State(menu.Node.UNFOLLOWED.value, {SAVED: dict(saved)} if saved else {}))
 
 
-def _wants_consult(inbound: Inbound) -> bool:
-    """A message that describes the business and its problem (「菊陽町で和菓子屋をしています…ネット販売を始めたい」) is
-    a consultation, not a question for the FAQ."""
-    if inbound.kind is not Kind.TEXT or signals.question(inbound.text):
+def _wants_consult(inbound: Inbound, knowledge: Knowledge | None) -> bool:
+    """A message that describes the business and its problem (「菊陽町で和菓子屋をしています…ネット販売を始めたい」), a
+    wish to consult said outright (「専門家にそうだんしたいです」) or a worry whether the owner's own business can be
+    helped that the FAQ does not answer (「車の整備工場でも使えるんですか？」) is a consultation, not a question for
+    the FAQ — unless it is about something the desk does not do (「確定申告を相談したい」)."""
+    if inbound.kind is not Kind.TEXT:
         return False
-    facts = extract(inbound.text, {}, opening=True)
+    text = inbound.text
+    asking = signals.question(text)
+    facts = extract(text, {}, opening=True)
     named = {k for k in facts if k in ("municipality", "industry", "employees", "org_type", "problem")}
-    return len(named) >= 2
+    if not asking and len(named) >= 2:
+        return True
+    wished = consult.wish(text) and not asking  # 「相談したいのですが、費用は？」 asks about the cost
+    if not (wished or (asking and consult.own_case(text, business_named=bool(named - {"problem"})))):
+        return False
+    lookup = knowledge.lookup(text) if knowledge is not None else None
+    if lookup is None:
+        return True
+    return not lookup.outside and (wished or lookup.best is None)
 
 
 def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
@@ -75,6 +87,6 @@ def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> 
     saved = state.slots.get(SAVED)
     if inbound.kind is Kind.FOLLOW and saved:
         return flow.step(State(flow.NODE, dict(saved)), inbound, knowledge, menu.menu())
-    if command_of(inbound) is None and (intent_of(inbound) == "consult" or _wants_consult(inbound)):
+    if command_of(inbound) is None and (intent_of(inbound) == "consult" or _wants_consult(inbound, knowledge)):
         return evaluation.held(state, inbound) or flow.start(inbound, saved=saved)
     return menu.step(state, inbound, knowledge)

@@ -77,6 +77,9 @@ def parse_headcount(text: str) -> int | None:
     counts = [f for f in mentioned if not _not_counted(t, f.start)]
     if mentioned and not counts:  # only officers, seasonal help or the owner were counted (004 ※1)
         return 0 if any(_OWNER.search(_before(t, f.start)) for f in mentioned) else None
+    whole = [f for f in counts if not _SUBSET.search(t[max(0, f.start - 16) : f.start])]
+    if len(whole) < len(counts) and whole:  # 「18人で、うちオペレーターが10人」: a part of a count already given
+        counts = whole
     if len(counts) >= 2:  # 「大工が8人と事務が2人で、10人」 → 10; 「社員32人、パート8人」 → 40
         values = [int(f.value) for f in counts]
         total = next((int(f.value) for f in counts if re.search(r"(合計|全部で|あわせて|合わせて|計|総勢|全員で|全体で)(は|が|で)?$",
@@ -108,6 +111,7 @@ def _before(t: str, start: int) -> str:
     return t[clause_start:start]
 
 
+_SUBSET = re.compile(r"(うち(?![はのでもがわにとん])|その内|其の内|その中で|そのなかで|中でも|内訳は?)[、,]?[^、。,.]{0,12}$")
 _LEFT_OUT = re.compile(r"(除い|除く|除き|以外|別に|抜き|含めず|入れず|含まず|を引いて|引くと)")
 
 

@@ -19,6 +19,7 @@ class Found:
 class Lookup:
     best: Found | None  # None: the knowledge base cannot answer this
     alternatives: tuple[Found, ...] = ()
+    outside: bool = False  # about something next to the desk's work that it does not do (確定申告, 融資 …)
 
 
 class Answers(Protocol):

@@ -33,7 +33,7 @@ class IndexKnowledge:
     def lookup(self, question: str) -> Lookup:
         result = self._current().search(question)
         if not result.matched or result.best is None:
-            return Lookup(None)
+            return Lookup(None, outside=result.outside)
         return Lookup(_found(result.best.entry), tuple(_found(m.entry) for m in result.alternatives))
 
     def get(self, faq_id: str) -> Found | None:

@@ -27,7 +27,7 @@ from dialogs.prescreen.slots_contact import SLOTS as CONTACT
 from dialogs.understand import signals
 from dialogs.understand.morph import reading as reading_of
 from dialogs.understand.morph import tokens
-from dialogs.understand.reading import Reading, read
+from dialogs.understand.reading import SURE, Reading, read
 from dialogs.understand.signals import NO_OBJECTION, plainly_yes, polarity
 from dialogs.understand.text import clean, standard, to_katakana
 from dialogs.wording import say
@@ -148,6 +148,7 @@ def _accept(slot: Slot, slots: dict[str, Any], taken: Taken, inbound: Inbound, m
             text: str = "") -> Transition:
     slots.update(taken.values)
     (slots.get("_tries") or {}).pop(slot.name, None)
+    slots.pop("_asked", None)
     if taken.end is not None:  # the shell forgets what was typed when the owner did not consent (prescreen_ended)
         return _end((*taken.say, Text(texts.END_NEXT)), menu, (Effect("prescreen_ended", {"end": taken.end}),))
     if slot.name in ("problem", "industry", "business") and text:
@@ -171,13 +172,14 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
     if kind == "person":
         effect = Effect("handoff_requested", {"reason": "user_asked", "draft": _partial(slots)})
         return _end((Text(say(texts.PERSON_ASKED, inbound.channel)),), menu, (effect,), keep=slots)
-    if kind == "question" and slot.free and text and slots.get("_asked") == standard(text)[:200]:
+    if kind == "question" and text and slots.get("_asked") == standard(text)[:200]:
         taken = slot.take(inbound, slots)  # the same words again after an answer: they were meant as the answer
         if taken is not None:
             slots.pop("_asked", None)
-            return _accept(slot, slots, taken, inbound, menu, text)
+            sure = slot.free or taken.score >= SURE or not taken.label
+            return _answer(slot, slots, Reading("answer" if sure else "confirm", taken), inbound, menu)
     if kind == "question":
-        if slot.free and text:
+        if text:
             slots["_asked"] = standard(text)[:200]
         tries = dict(slots.get("_tries") or {})
         tries[slot.name] = tries.get(slot.name, 0) + 1

@@ -21,6 +21,21 @@ KUMAMOTO_READINGS = {
     "相良村": "さがらむら", "五木村": "いつきむら", "山江村": "やまえむら", "球磨村": "くまむら",
 }
 KUMAMOTO = tuple(KUMAMOTO_READINGS)
+# Towns and villages merged away in the Heisei mergers (2003–2010), which owners still name (「旧鹿本町」「牛深」):
+# current municipality → the former ones. Names that are also common words or surnames (上村, 泉村, 中央町, 坂本村,
+# 三角町, 不知火町, 宮原町) count only with their 町/村 suffix.
+FORMER = {
+    "熊本市": ("富合町", "城南町", "植木町"), "八代市": ("坂本村", "千丁町", "鏡町", "東陽村", "泉村"),
+    "山鹿市": ("鹿北町", "菊鹿町", "鹿本町", "鹿央町"), "菊池市": ("七城町", "旭志村", "泗水町"),
+    "上天草市": ("大矢野町", "松島町", "姫戸町", "龍ヶ岳町"), "宇城市": ("三角町", "不知火町", "松橋町", "小川町", "豊野町"),
+    "阿蘇市": ("一の宮町", "阿蘇町", "波野村"), "合志市": ("西合志町", "合志町"), "玉名市": ("岱明町", "横島町", "天水町"),
+    "天草市": ("本渡市", "牛深市", "有明町", "御所浦町", "倉岳町", "栖本町", "新和町", "五和町", "天草町", "河浦町"),
+    "美里町": ("中央町", "砥用町"), "和水町": ("菊水町", "三加和町"), "南阿蘇村": ("白水村", "久木野村", "長陽村"),
+    "山都町": ("矢部町", "清和村", "蘇陽町"), "氷川町": ("竜北町", "宮原町"), "芦北町": ("田浦町",),
+    "あさぎり町": ("上村", "免田町", "岡原村", "須恵村", "深田村"),
+}
+_SUFFIX_ONLY = {"上村", "泉村", "中央町", "坂本村", "三角町", "不知火町", "宮原町", "小川町", "有明町", "松島町", "鏡町",
+                "阿蘇町", "天草町", "合志町", "菊水町"}
 PREFECTURES = (
     "北海道", "青森", "岩手", "宮城", "秋田", "山形", "福島", "茨城", "栃木", "群馬", "埼玉", "千葉", "東京", "神奈川",
     "新潟", "富山", "石川", "福井", "山梨", "長野", "岐阜", "静岡", "愛知", "三重", "滋賀", "京都", "大阪", "兵庫",
@@ -51,6 +66,11 @@ def _stems() -> list[tuple[str, str]]:
         pairs.append((read, name))
         pairs.append((to_katakana(read), name))
     pairs.append(("くまもとし", "熊本市"))
+    for name, former in FORMER.items():
+        for old in former:
+            pairs.append((old, name))
+            if old not in _SUFFIX_ONLY:
+                pairs.append((old[:-1], name))
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 

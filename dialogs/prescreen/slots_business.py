@@ -230,6 +230,7 @@ def kai_name(typed: str) -> str:
 # Membership that has ended (「前は入っとったばってん、今は辞めとる」「三年前にやめました」).
 _LEFT = re.compile(r"(辞め|やめ|退会|抜け)(た|まし|とる|てる|ている|ていま|とります)|"
                    r"(今|いま|現在)は[^、。]{0,8}(入って|加入して|はいって)?(い|お)?(ない|ません|なか)")
+_NOT_MEMBER = re.compile(r"未加入|非会員|未入会|みかにゅう|ひかいいん")
 _CHAMBER = re.compile(r"会議所|会義所|かいぎしょ|カイギショ")
 _CHAMBER_DENIED = re.compile(r"(会議所|会義所|かいぎしょ)(には|に|は|も)?[^、。]{0,4}(入って|加入して)?(い|お)?(ない|ません|なか)|"
                              r"(会議所|会義所|かいぎしょ)(じゃ|では)(な|なか)")
@@ -257,6 +258,8 @@ def _kai(inbound: Inbound, slots: Slots) -> Taken | None:
     std = standard(text)
     if _LEFT.search(std) and not re.search(r"(今|いま|現在)[^、。]{0,6}(入って|加入して)(いま|い|お)?(す|る)", std):
         return Taken({"shokokai": None, "shokokai_status": "none"}, score=0.9, label="加入していない")  # 「三年前にやめました」
+    if _NOT_MEMBER.search(std):  # 「未加入」「非会員です」: a word that says it all
+        return Taken({"shokokai": None, "shokokai_status": "none"}, score=0.9, label="加入していない")
     chamber = _chamber(std, text)
     if chamber is not None:
         return Taken({"shokokai": chamber, "shokokai_status": "member"}, score=0.9, label=chamber)
@@ -326,7 +329,8 @@ def inferred_theme(text: str) -> dict[str, Any]:
     return {"theme": found.key, "theme_inferred": True} if found and found.score >= SURE else {}
 
 
-MAKE = ("作って", "作る", "作り", "つくって", "つくる", "つくり", "製造", "加工", "刷って", "醸造", "焼いて", "やいて", "造って")
+MAKE = ("作って", "作る", "作り", "つくって", "つくる", "つくり", "製造", "加工", "刷って", "醸造", "焼いて", "やいて", "造って",
+        "造り", "織って", "織り", "こしらえ", "製作")
 SELL = ("売って", "売る", "売り", "うって", "うる", "販売", "はんばい")
 SHOP = ("店", "みせ", "店頭", "直売")
 WHOLESALE = ("卸", "おろし")
@@ -347,8 +351,24 @@ def trade_by_verbs(text: str) -> str | None:
     return "retail" if sell else None
 
 
+_SUPPLIERS = re.compile(r"(卸売市場|卸市場|中央市場|卸から|卸業者から|卸屋から|問屋から|問屋さんから)")
+_TO_TRADE = ("卸", "おろし", "納めて", "納めと", "納品", "おさめて")
+
+
+def trade_by_activity(text: str) -> str | None:
+    """What the owner does for other businesses decides over the words around it: making and delivering to shops
+    (「味噌ば造って、スーパーやら道の駅に卸しよる」「家具を作って工務店に納めています」) is 製造; wholesaling without
+    making (「食品の卸。飲食店に食材を卸してる」) is 卸売 — the shops named are the customers, not the trade."""
+    std = _SUPPLIERS.sub("", _REQUESTED.sub("", standard(text)))
+    if not any(w in std for w in _TO_TRADE):
+        return None
+    return "manufacturing" if any(w in std for w in MAKE) else ("wholesale" if "卸" in std or "おろし" in std else None)
+
+
 def _industry(inbound: Inbound, slots: Slots) -> Taken | None:
-    taken = INDUSTRY.taken(inbound, "industry")
+    activity = trade_by_activity(inbound.text) if inbound.kind is Kind.TEXT else None
+    taken = (Taken({"industry": activity}, score=0.9, label=INDUSTRY.items[activity][0]) if activity
+             else INDUSTRY.taken(inbound, "industry"))
     if taken is None and inbound.kind is Kind.TEXT:
         key = trade_by_verbs(inbound.text)
         taken = Taken({"industry": key}, score=0.9, label=INDUSTRY.items[key][0]) if key else None

@@ -13,7 +13,7 @@ unreadable  none of these: say what is expected (with the choices)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dialogs.model import Inbound, Kind
@@ -67,6 +67,11 @@ def read(slot: Slot | None, slots: dict[str, Any], inbound: Inbound, answers: An
     if slot.free:
         return _free(slot, slots, inbound, text, asking, answers)
     taken = slot.take(inbound, slots) if len(text) <= 1000 else None
+    head = signals.answer_before_question(text) if asking else None
+    if head is not None:  # 「荒尾市ですけど、県内なら大丈夫ですよね？」: the answer comes first; going on answers the worry
+        first = slot.take(replace(inbound, text=head), slots)
+        if first is not None and first.score >= SURE:
+            return Reading("answer", first)
     if asking and taken is not None and taken.score >= SURE and (signals.hedged(text) or len(text) >= 25):
         return Reading("answer", taken)  # 「まあ横ばいかな」, or an answer explained at length that ends in 〜ですか
     if asking and taken is None and signals.unknown(text):

@@ -222,6 +222,20 @@ def hedged(text: str) -> bool:
     return _WEAK_END.search(std) is not None and not any(c in std for c in "?？")
 
 
+_CONCEDING_SPLIT = re.compile(r"(けど|けれど|けれども|けども|ばってん|ばって|ですが|だが|ますが)[、,]?")
+
+
+def answer_before_question(text: str) -> str | None:
+    """「荒尾市ですけど、県内なら大丈夫ですよね？」「12人ですけど、人数って関係あります？」: an answer, then a worry about
+    it — the part before the concession (None when the message is not of that shape)."""
+    std = standard(text)
+    split = _CONCEDING_SPLIT.search(std)
+    if split is None or not question(std[split.end():]):
+        return None
+    head = std[: split.start()].strip("、, ")
+    return head if 1 <= len(head) <= 40 else None
+
+
 def question(text: str) -> bool:
     """A question put to the desk: a question ending or an interrogative word with a predicate."""
     std = standard(text)
