@@ -267,6 +267,10 @@ _CANCEL = re.compile(r"取りやめ|取り止め|やめ|止め|中止|キャン�
 _SEND = re.compile(r"送信|送って|送る|送ります|お願いします|おねがいします|おねがいしま|提出|これで|それで|このまま|出して|大丈夫|ok|おk|オッケー|おけ")
 
 
+# 送信 typed with the wrong kanji for シン/ソウ (a conversion slip: 送心, 送新, 総信)
+_MISCONVERTED_SEND = re.compile(r"^(送[心新申真進身深]|[総早走争]信)(します|して|で|を|お願いします|です)?[。！!]*$")
+
+
 def read_confirmation(inbound: Inbound, answers: Answers | None) -> str:
     """At the confirmation card: send, edit, cancel/restart, person, question, small talk or unreadable. A question
     is answered (「送ったあと、いつごろ連絡が来ますか？」); a fix named with what to fix is an edit even when the owner
@@ -300,7 +304,8 @@ def read_confirmation(inbound: Inbound, answers: Answers | None) -> str:
         return "edit"  # 「キャンセルじゃなくて、直したいだけです」
     if cancel:
         return "cancel"
-    if nothing_to_fix or _SEND.search(std) or "ソウシン" in to_katakana(reading_of(std)) or polarity(text) is True:
+    if nothing_to_fix or _SEND.search(std) or "ソウシン" in to_katakana(reading_of(std)) or _MISCONVERTED_SEND.match(std) \
+            or polarity(text) is True:
         return "send"
     return "question" if reading.kind == "question" else "unreadable"
 

@@ -90,6 +90,8 @@ THEME_CLAUSE = "001 4(1)オ・別紙1（講習会テーマ①〜⑤と同じ）"
 
 
 def _org(inbound: Inbound, slots: Slots) -> Taken | None:
+    if inbound.kind is Kind.TEXT:  # 「法人化を勧められた」 speaks of becoming one, not of being one
+        inbound = replace(inbound, text=re.sub(r"(法人|会社)(化|成り|なり|にする|にしよう|にしたい)", "", inbound.text))
     taken = ORG.taken(inbound, "org_type")
     if taken is None:
         return None
