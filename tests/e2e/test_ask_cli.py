@@ -20,7 +20,7 @@ from tests.e2e.staff_fixtures import populate
 from tests.e2e.test_faq_editor_http import publish
 
 CAT = "猫の餌は何がいいですか"
-FIELDS = {"question", "matched", "faq_id", "answer", "score", "alternatives"}
+FIELDS = {"question", "matched", "faq_id", "answer", "score", "alternatives", "outside"}
 
 
 def ask(env: dict[str, str], *questions: str) -> list[dict[str, Any]]:
