@@ -243,6 +243,8 @@ def _chamber(std: str, text: str) -> str | None:
     or 「くまもとしょうこうかいぎしょ」 — 「熊本市」 → 熊本商工会議所."""
     if not _CHAMBER.search(std) or _CHAMBER_DENIED.search(std):
         return None
+    if (own := re.search(r"(本渡|牛深)(商工)?(会議所|会義所)", std)) is not None:  # chambers named after a former city
+        return f"{own.group(1)}商工会議所"
     place = locate(text)
     if not place or not place[0]:
         return None

@@ -96,14 +96,16 @@ class Options:
                 if read and read in kata and not _DENIED_AFTER.match(kata[kata.index(read) + len(read):]):
                     sure = read == whole_kata or len(read) >= 5  # the whole answer, or a long word: no doubt
                     add(Found(key, 0.9 if sure else 0.75, label))
-        if not found and self.fuzzy:  # one wrong character in a longer word (「有限会者」): a guess, confirmed back
+        if not found:  # a wrong kanji of the same sound (「通半サイト」 for 通販): a guess, confirmed back
+            spoken = to_katakana(reading(std))
+            for key, read, label in self._readings:
+                if len(read) >= 3 and read in spoken and standard(label) not in std and \
+                        not _DENIED_AFTER.match(spoken[spoken.index(read) + len(read):]):  # written right, but denied
+                    add(Found(key, 0.75, label))
+        if not found and self.fuzzy:  # one wrong or dropped character in a longer word (「有限会者」「キャシュレス」): a guess
             for key, word, label in self._words:
-                if len(word) >= 4 and not word.isascii():
-                    for start in range(0, len(std) - len(word) + 1):
-                        window = std[start : start + len(word)]
-                        if sum(a != b for a, b in zip(window, word, strict=True)) == 1 and window[0] == word[0]:
-                            add(Found(key, 0.7, label))
-                            break
+                if len(word) >= 4 and not word.isascii() and _one_off(std, word):
+                    add(Found(key, 0.7, label))
         if specific and any(k not in self.residual for k in found):
             found = {k: f for k, f in found.items() if k not in self.residual}
         return sorted(found.values(), key=lambda f: (-f.score, -len(f.word)))
@@ -156,6 +158,18 @@ def _in_order(lemmas: tuple[str, ...], said: tuple[str, ...], gap: int = 1) -> b
             at = at + 1 + window.index(lemma)
         if ok:
             return True
+    return False
+
+
+def _one_off(std: str, word: str) -> bool:
+    """`word` in `std` with one character wrong (same first character) or, for words of 5 or more, one left out."""
+    for start in range(0, len(std) - len(word) + 1):
+        window = std[start : start + len(word)]
+        if window[0] == word[0] and sum(a != b for a, b in zip(window, word, strict=True)) == 1:
+            return True
+    if len(word) >= 5:
+        short = {word[:i] + word[i + 1 :] for i in range(1, len(word))}
+        return any(std[i : i + len(word) - 1] in short for i in range(0, len(std) - len(word) + 2))
     return False
 
 
