@@ -96,9 +96,11 @@ def ask(question: str = typer.Argument(..., help="the question, or - to read one
     import json
     import sys
 
+    from knowledge import semantic
     from knowledge.content import default_index
     from knowledge.live import from_database
 
+    semantic.keep_on_disk(get_settings().cache_dir)
     index = from_database(get_settings()) or default_index()  # the live content when a database holds it
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:

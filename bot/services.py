@@ -87,6 +87,7 @@ def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Servi
     channels = build_channels(settings)
     live = LiveIndex(session_factory)
     semantic.available()  # the embedding model loads once per process, at start-up rather than inside a turn
+    semantic.keep_on_disk(settings.cache_dir)
     knowledge = IndexKnowledge(live.current)
     metrics = Metrics()
     stale = timedelta(seconds=settings.heartbeat_stale_seconds)

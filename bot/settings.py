@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -30,6 +31,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = TELEGRAM_API_DEFAULT
     embedded_worker: bool = True
     dialog: str = "dialogs.main:step"  # import path of the dialog step function
+    # the FAQ's sentence vectors, kept across restarts and shared by workers (SHA-1 keys; FAQ content only)
+    cache_dir: Path = Path.home() / ".cache" / "madoguchi"
     # Pipeline tuning. Defaults suit production; tests shorten the lease.
     worker_concurrency: int = Field(default=4, ge=1, le=64)
     poll_interval_seconds: float = Field(default=0.2, gt=0)
