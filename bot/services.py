@@ -6,6 +6,7 @@ import functools
 import importlib
 import inspect
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -81,6 +82,14 @@ def with_knowledge(dialog: Dialog, knowledge: IndexKnowledge) -> Dialog:
     return dialog
 
 
+def _warm(live: LiveIndex) -> None:
+    """Build the FAQ index in the background at start-up, so the first owner's question does not wait for it."""
+    try:
+        live.current()
+    except Exception:  # noqa: BLE001 - a cold index is built on the first question instead
+        log.warning("FAQ index not built at start-up", exc_info=True)
+
+
 def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Services:
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
@@ -88,6 +97,7 @@ def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Servi
     live = LiveIndex(session_factory)
     semantic.available()  # the embedding model loads once per process, at start-up rather than inside a turn
     semantic.keep_on_disk(settings.cache_dir)
+    threading.Thread(target=_warm, args=(live,), name="faq-index-warm", daemon=True).start()
     knowledge = IndexKnowledge(live.current)
     metrics = Metrics()
     stale = timedelta(seconds=settings.heartbeat_stale_seconds)
