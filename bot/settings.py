@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -81,6 +82,10 @@ class Settings(BaseSettings):
     retention_closed_case_days: int = Field(default=1825, ge=1)
     retention_purge_hours: float = Field(default=24.0, gt=0)  # how often the worker purges
     audit_seal_seconds: float = Field(default=60.0, gt=0)  # how often the worker seals new audit rows (hash chain)
+    # The program year (issue 15, item 5): the folder of year files (program/rN.yaml; default: the repo's program/)
+    # and, for tests and staging only, the day the period is judged on (unset: today in JST). See bot/program.py.
+    program_dir: str | None = None
+    program_today: date | None = None
     api_docs: bool = False  # /docs, /redoc and /openapi.json (development only)
     # Behind a TLS proxy: the addresses whose X-Forwarded-For/-Proto uvicorn trusts (comma-separated, or "*").
     # Then the request's scheme is https (Secure cookie, the Origin check) and its client the owner's address.

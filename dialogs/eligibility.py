@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogs.program import FALLBACK_CAPS, Caps
+
 
 @dataclass(frozen=True)
 class Row:
@@ -117,14 +119,11 @@ def decide_location(municipality: str | None, in_kumamoto: bool) -> Decision:
                     {"municipality": municipality, "in_kumamoto": in_kumamoto})
 
 
-MAX_VISITS, MAX_HOURS_PER_VISIT, MAX_HOURS = 5, 3, 15
-
-
-def decide_past_usage(visits: int | None, hours: float | None) -> Decision:
-    """Caps per application (001 4(1)ク①): 5 visits, ≤3 h each, 15 h in all."""
-    reached = (visits or 0) >= MAX_VISITS or (hours or 0) >= MAX_HOURS
+def decide_past_usage(visits: int | None, hours: float | None, caps: Caps = FALLBACK_CAPS) -> Decision:
+    """Caps per application (001 4(1)ク①; the year file's caps, program/rN.yaml): visits, hours each, hours in all."""
+    reached = (visits or 0) >= caps.visits or (hours or 0) >= caps.hours
     return Decision("past_usage", "needs_review" if reached else "eligible", "001 4(1)ク①",
-                    {"past_visits": visits, "past_hours": hours, "max_visits": MAX_VISITS, "max_hours": MAX_HOURS},
+                    {"past_visits": visits, "past_hours": hours, "max_visits": caps.visits, "max_hours": caps.hours},
                     "前回の申請で上限に達しています" if reached else "")
 
 

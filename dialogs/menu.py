@@ -42,7 +42,15 @@ Step = Callable[[State, Inbound], Transition]
 
 
 def _status(state: State, inbound: Inbound) -> Transition:
-    """申請の状況: the owner's open cases, as the shell knows them at turn time (Inbound.facts["cases"])."""
+    """申請の状況: the owner's open cases, as the shell knows them at turn time (Inbound.facts["cases"]); a case number
+    they named (facts["asked_case"]) is answered only when it is their business's — otherwise a polite refusal that
+    says nothing about that number (whether it exists, whose it is)."""
+    asked = inbound.facts.get("asked_case")
+    if asked:
+        status = texts.STATUS_WORDS.get(str(asked.get("status")), texts.STATUS_WORDS["new"])
+        said = texts.STATUS_ONE.format(reference=asked["reference"], status=status) if asked.get("own") else \
+            texts.STATUS_NOT_YOURS.format(reference=asked["reference"])
+        return Transition(_at(Node.MENU, state), menu(Text(say(said, inbound.channel))))
     cases = list(inbound.facts.get("cases") or ())
     if not cases:
         return Transition(_at(Node.MENU, state), menu(Text(texts.STATUS_NONE)))
@@ -104,6 +112,8 @@ def _not_understood(state: State, inbound: Inbound) -> Transition:
 def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
     """One turn at the menu: commands, menu choices, FAQ taps, and typed questions for the knowledge base."""
     intent = command_of(inbound) or intent_of(inbound)
+    if intent is None and inbound.kind is Kind.TEXT and inbound.facts.get("asked_case"):
+        intent = "status"  # 「KD-2026-0012の状況を教えて」: a case number named
     if intent is None and knowledge is not None:
         answered = faq.tapped(state, inbound, knowledge, menu())
         if answered is not None:

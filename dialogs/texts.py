@@ -52,6 +52,9 @@ STATUS_NONE = "いまお預かりしている申請・ご相談はありませ�
 STATUS_HEAD = "お預かりしている申請・ご相談の状況です。"
 STATUS_LINE = "・{reference}：{status}"
 STATUS_TAIL = "くわしくは、担当者からこのトークでご連絡します。"
+STATUS_ONE = "{reference} の状況です。\n{status}\nくわしくは、担当者からこのトークでご連絡します。"
+STATUS_NOT_YOURS = ("申し訳ありません。{reference} は、このアカウントからのお申し込みとしては確認できませんでした。"
+                    "番号をお確かめいただくか、「担当者と話したい」からお問い合わせください。")
 STATUS_WORDS = {"new": "受け付けました（担当者の確認待ち）", "claimed": "担当者が確認しています",
                 "approved": "専門家の派遣が決まりました", "rejected": "今回は対象外となりました",
                 "routed": "窓口でご相談を承ります", "in_support": "専門家が支援しています",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
-from dialogs.eligibility import MAX_VISITS
+from dialogs.program import FALLBACK_CAPS
 from dialogs.wording import say
 from handoff import conflict, evaluation, lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
@@ -61,8 +61,8 @@ def wishes(case: Case) -> dict[str, str]:
 def _approval(case: Case, expert: str, mode: str, visits: int) -> None:
     if not expert.strip() or mode not in MODES:
         raise DecisionError("専門家と方法（訪問・オンライン）を入力してください")
-    if not 1 <= visits <= MAX_VISITS:
-        raise DecisionError(f"予定回数は1〜{MAX_VISITS}回です（実施要領 4(1)ク①）")
+    if not 1 <= visits <= FALLBACK_CAPS.visits:
+        raise DecisionError(f"予定回数は1〜{FALLBACK_CAPS.visits}回です（実施要領 4(1)ク①）")
 
 
 def _reasons(reasons: list[str]) -> None:
@@ -142,7 +142,7 @@ def _tell(session: Session, case: Case, actor: StaffUser, message: str, move: Mo
     if len(message) > relay.MAX_REPLY:
         raise DecisionError(f"メッセージは{relay.MAX_REPLY}文字以内にしてください")
     lifecycle.transition(session=session, case=case, move=move, actor=actor, now=now, address=address)
-    case.fields = {**case.fields, "decision": decision}
+    case.fields = {**case.fields, "decision": {**decision, "at": now.isoformat()}}  # the カルテ dates it
     sent = relay.queue_text(session=session, case=case, text=message, channels=channels, now=now, purpose="decision")
     relay.note(session=session, case=case, direction="out", text=message, now=now, actor=actor.email, sent=sent)
     satisfaction.ask(session=session, case=case, channels=channels, now=now)

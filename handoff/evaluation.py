@@ -17,7 +17,7 @@ from bot.channels.base import Channel
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs import evaluation as dialog
-from dialogs.eligibility import MAX_VISITS
+from dialogs.program import FALLBACK_CAPS
 from handoff import relay
 from handoff.tables import Case, EvaluationRequest, Expert, ExpertEvaluation, Visit
 
@@ -75,8 +75,8 @@ def support_ended(*, session: Session, case: Case, channels: Mapping[str, Channe
 
 def after_visit(*, session: Session, case: Case, count: int, channels: Mapping[str, Channel], now: datetime) -> None:
     """The visit just logged ends the support when it is the last planned one (or the 5th)."""
-    planned = int((case.fields.get("decision") or {}).get("planned_visits") or MAX_VISITS)
-    if count >= min(planned, MAX_VISITS):
+    planned = int((case.fields.get("decision") or {}).get("planned_visits") or FALLBACK_CAPS.visits)
+    if count >= min(planned, FALLBACK_CAPS.visits):
         support_ended(session=session, case=case, channels=channels, now=now)
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from bot.db.tables import Conversation, DialogEffect, OutboxMessage
 from bot.pipeline.costs import kind_of
 from bot.staff.tables import AuditLog
-from dialogs.eligibility import MAX_HOURS, MAX_VISITS
 from dialogs.hours import JST, BusinessHours
+from dialogs.program import FALLBACK_CAPS
 from handoff.decide import REJECT_REASONS
 from handoff.tables import Case, CaseMessage, Feedback, Visit
 
@@ -177,13 +177,13 @@ def _visits(session: Session, report: Report, scoped: Any) -> None:
                 .where(Visit.case_id.in_(select(scoped.c.id))).group_by(Visit.case_id).subquery())
     n, minutes, at_cap = session.execute(select(
         func.coalesce(func.sum(per_case.c.n), 0), func.coalesce(func.sum(per_case.c.m), 0),
-        func.coalesce(func.sum(case((per_case.c.n >= MAX_VISITS, 1),
-                                    (per_case.c.m >= MAX_HOURS * 60, 1), else_=0)), 0))).one()
+        func.coalesce(func.sum(case((per_case.c.n >= FALLBACK_CAPS.visits, 1),
+                                    (per_case.c.m >= FALLBACK_CAPS.hours * 60, 1), else_=0)), 0))).one()
     approved = report.value("判断", "承認")
     report.add("訪問と上限", "訪問回数", int(n))
     report.add("訪問と上限", "訪問時間（時間）", round(int(minutes) / 60, 1))
-    report.add("訪問と上限", "上限（承認件数×5回）", approved * MAX_VISITS)
-    report.add("訪問と上限", "上限（承認件数×15時間）", approved * MAX_HOURS)
+    report.add("訪問と上限", "上限（承認件数×5回）", approved * FALLBACK_CAPS.visits)
+    report.add("訪問と上限", "上限（承認件数×15時間）", approved * FALLBACK_CAPS.hours)
     report.add("訪問と上限", "上限に達した申請", int(at_cap))
 
 

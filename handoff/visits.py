@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from bot.channels.base import Channel
 from bot.staff import audit
 from bot.staff.tables import StaffUser
-from dialogs.eligibility import MAX_HOURS, MAX_HOURS_PER_VISIT, MAX_VISITS
 from dialogs.hours import JST
 from dialogs.parsing import parse_minutes
+from dialogs.program import FALLBACK_CAPS, Caps
 from handoff import evaluation, lifecycle, relay
 from handoff.decide import MODES
 from handoff.lifecycle import Move
@@ -61,10 +61,10 @@ def ledger(*, session: Session, case: Case, shared_only: bool = False) -> list[V
 
 def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | None, duration: str, mode: str,
         expert: str, report: str, now: datetime, address: str = "",
-        channels: Mapping[str, Channel] | None = None) -> Visit:
+        channels: Mapping[str, Channel] | None = None, caps: Caps = FALLBACK_CAPS) -> Visit:
     """Record one visit, or refuse it with the rule it breaks. The case row is locked first, so two coordinators
-    logging at once cannot both pass the caps. The last planned visit ends the support: the owner is asked to rate
-    the expert (002 専門家の評価)."""
+    logging at once cannot both pass the caps (the program year's: the route passes the year file's). The last
+    planned visit ends the support: the owner is asked to rate the expert (002 専門家の評価)."""
     row = lifecycle.locked(session=session, case=case)
     if row.status not in LOGGABLE:
         raise VisitError("支援の記録は、承認された申請にだけ付けられます")
@@ -76,13 +76,13 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
     if mode not in MODES or not expert.strip():
         raise VisitError("方法（訪問・オンライン）と専門家を入力してください")
     count, used = totals(session=session, case=case)
-    if count >= MAX_VISITS:
-        raise VisitError(f"支援は1申請につき{MAX_VISITS}回までです（{CLAUSE}）。{count + 1}回目は記録できません")
-    if used + minutes > MAX_HOURS * 60:
-        raise VisitError(f"合計が{MAX_HOURS}時間を超えます（{CLAUSE}）。記録済み{hours(used)}時間、"
-                         f"残り{hours(MAX_HOURS * 60 - used)}時間です")
-    if minutes > MAX_HOURS_PER_VISIT * 60:
-        raise VisitError(f"1回の支援は{MAX_HOURS_PER_VISIT}時間以内です（{CLAUSE}）。"
+    if count >= caps.visits:
+        raise VisitError(f"支援は1申請につき{caps.visits}回までです（{CLAUSE}）。{count + 1}回目は記録できません")
+    if used + minutes > round(caps.hours * 60):
+        raise VisitError(f"合計が{caps.hours:g}時間を超えます（{CLAUSE}）。記録済み{hours(used)}時間、"
+                         f"残り{hours(round(caps.hours * 60) - used)}時間です")
+    if minutes > round(caps.hours_per_visit * 60):
+        raise VisitError(f"1回の支援は{caps.hours_per_visit:g}時間以内です（{CLAUSE}）。"
                          f"{hours(minutes)}時間は記録できません")
     visit = Visit(case_id=case.id, visited_on=visited_on, minutes=minutes, mode=mode, expert=expert.strip()[:200],
                   report=report.strip()[:4000], report_shared=False, actor=actor.email, created_at=now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -56,11 +57,17 @@ def fake_line() -> Iterator[FakeLine]:
     assert fake.violations == [], f"LINE platform limits broken: {fake.violations}"
 
 
+IN_PERIOD = date(2025, 6, 2)
+
+
 def make_settings(db_url: str, line_url: str | None = None, *, telegram_url: str | None = None,
                   **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": db_url, "poll_interval_seconds": 0.05, "send_lease_seconds": 2.0, "embedded_worker": True,
         "trial_enabled": True,  # many tests talk to the bot through /try (off by default: tests/e2e/test_public_edge.py)
+        # The program year is judged on a pinned day inside R7's period (001 4(1)ア), never the real date; the
+        # out-of-period tests pin other days (tests/e2e/test_program_year.py).
+        "program_today": IN_PERIOD,
     }
     if line_url:
         values |= {"line_channel_secret": CHANNEL_SECRET, "line_channel_access_token": ACCESS_TOKEN,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.db.tables import Conversation
 from bot.pipeline import inbox
 from dialogs.model import Reply, Text
-from handoff import ask, cases, evaluation, notify, person, relay, satisfaction
+from handoff import ask, business, cases, evaluation, notify, person, relay, satisfaction
 
 Handler = Callable[..., dict[str, str]]
 
@@ -24,12 +24,17 @@ def case_submitted(*, session: Session, conversation: Conversation, payload: dic
     """A finished pre-screening becomes a draft application in the queue."""
     fields = {k: v for k, v in payload.items() if k not in ("decisions", "flags", "outcome", "kind")}
     held = evaluation.pending_for(session=session, conversation_key=conversation.key)  # begun before it ended
-    flags = [*payload["flags"], *(["evaluation_pending"] if held else [])]
+    flags = [*payload["flags"], *(["evaluation_pending"] if held else []),
+             *(["out_of_period"] if payload.get("out_of_period") else [])]
+    fields.pop("out_of_period", None)
     case = cases.create_case(
         session=session, conversation_key=conversation.key, channel=conversation.channel, kind="application",
         outcome=payload["outcome"], fields=fields, decisions=payload["decisions"], flags=flags, now=now,
         organisation_id=cases.organisation_named(session=session, name=fields.get("shokokai")),
         trial=conversation.trial)
+    if not case.trial:  # the カルテ: the business this conversation belongs to (merges are only proposed)
+        business.record(session=session, conversation_key=conversation.key, fields=fields,
+                        organisation_id=case.organisation_id, now=now)
     if notify_by_mail and not case.trial:
         notify.queue(session=session, case=case, now=now)
     return {"reference": case.reference, "reply_days": str(reply_days)}
@@ -50,6 +55,9 @@ def handoff_requested(*, session: Session, conversation: Conversation, payload: 
             session=session, conversation_key=conversation.key, channel=conversation.channel, kind="callback",
             outcome="needs_review", fields={**draft, "reason": payload.get("reason")}, decisions=[], flags=flags,
             now=now, trial=conversation.trial)
+        if not case.trial:
+            business.record(session=session, conversation_key=conversation.key, fields=draft,
+                            organisation_id=None, now=now)
         if notify_by_mail and not case.trial:
             notify.queue(session=session, case=case, now=now)
     elif flags and flags[0] not in case.flags:  # already waiting for a person: the request is flagged on that case

@@ -23,11 +23,11 @@ from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage,
 from bot.pipeline import files, menus, outbox, profiles
 from bot.pipeline.effects import Handler, fill
 from bot.pipeline.inbox import minimal
+from bot.program import Programs
 from dialogs.hours import DEFAULT as DEFAULT_HOURS
 from dialogs.hours import BusinessHours
 from dialogs.model import Inbound, Reply, State, Text, Transition
-from handoff import evaluation, visits
-from handoff.tables import Case
+from handoff import evaluation, karte, visits
 
 log = logging.getLogger(__name__)
 Dialog = Callable[[State, Inbound], Transition]
@@ -64,6 +64,7 @@ class TurnContext:
     menu_of: Callable[[State], str] | None = None  # the menu of a state (dialogs.main.menu_of)
     slow: Callable[[State, Inbound], bool] | None = None  # will this turn be slow? (dialogs.main.slow)
     on_slow: Callable[[str, str], None] | None = None  # told (channel, user) before a slow turn runs
+    programs: Programs | None = None  # the program years (bot/program.py): the turn's year goes into its facts
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -77,9 +78,6 @@ _CANDIDATES = (
 )
 _CONVERSATION = select(Conversation).where(Conversation.key == bindparam("key"))
 _LOCK = {True: _CONVERSATION.with_for_update(), False: _CONVERSATION.with_for_update(skip_locked=True)}
-_OPEN_CASES = (select(Case.reference, Case.status)
-               .where(Case.conversation_key == bindparam("key"), Case.status.not_in(("closed", "resolved")))
-               .order_by(Case.id.desc()).limit(5))
 _NEXT_EVENT = (
     select(InboxEvent)
     .where(InboxEvent.conversation_key == bindparam("key"), InboxEvent.status == "pending")
@@ -105,20 +103,28 @@ def _next_event(session: Session, key: str) -> InboxEvent | None:
 
 def _facts(ctx: TurnContext, session: Session, conversation: Conversation, event: InboxEvent,
            now: datetime) -> dict[str, Any]:
-    """What the desk knows: its hours, and about this sender (the ledger's usage this fiscal year, if known; the open
-    cases when the owner asks 申請の状況)."""
+    """What the desk knows: its hours, the program year (period, caps), and about this sender: the ledger's usage
+    this fiscal year and what their business's last application said (a returning owner), the open cases of their
+    business when they ask 申請の状況, and the status of a case number they name (only if it is theirs)."""
     today = now.astimezone(visits.JST).date()
     usage = visits.known_usage(session=session, conversation_key=conversation.key, today=today)
     facts: dict[str, Any] = {"business_hours": ctx.business_hours.to_dict()}
+    if ctx.programs is not None:
+        facts["program"] = ctx.programs.facts(now)
     if usage is not None:
         facts["usage_this_year"] = usage
         pending = evaluation.pending_for(session=session, conversation_key=conversation.key)
         if pending:
             facts["unrated_dispatch"] = {"case": pending.reference, "expert": pending.expert}
     asked = event.inbound or {}
-    if asked.get("data") == "menu:status" or "状況" in str(asked.get("text", "")):  # cheap: no reading on every turn
-        found = session.execute(_OPEN_CASES, {"key": conversation.key})
-        facts["cases"] = [{"reference": reference, "status": status} for reference, status in found]
+    text = str(asked.get("text", ""))
+    if asked.get("data") == "menu:status" or "状況" in text:  # cheap: no reading on every turn
+        facts["cases"] = karte.open_cases(session=session, conversation_key=conversation.key)
+    if (named := karte.REFERENCE.search(text)) is not None:
+        facts["asked_case"] = karte.case_status(session=session, conversation_key=conversation.key,
+                                                reference=named.group(0))
+    if not conversation.trial and (known := karte.known(session=session, conversation_key=conversation.key)):
+        facts["known_business"] = known
     return facts
 
 

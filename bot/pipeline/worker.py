@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import program
 from bot.channels.base import (
     Channel,
     Delivery,
@@ -84,13 +85,14 @@ class Pipeline:
         self.session_factory = session_factory
         self.channels = channels
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.programs = program.load(settings.program_dir, pinned=settings.program_today)  # refuses a bad year file
         self.turns = TurnContext(
             session_factory=session_factory, dialog=dialog, channels=channels, worker_id=self.worker_id,
             reply_token_max_age=timedelta(seconds=settings.reply_token_max_age_seconds),
             max_attempts=settings.turn_max_attempts, send_lease=timedelta(seconds=settings.send_lease_seconds),
             effects=effects.handlers(reply_days=settings.reply_within_business_days,
                                      notify_by_mail=settings.smtp_enabled),
-            business_hours=settings.business_hours(),
+            business_hours=settings.business_hours(), programs=self.programs,
             profile_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, ProfileSource)),
             menu_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, MenuChannel)),
             menu_of=menu_of, slow=slow, on_slow=self._slow_turn,

@@ -18,7 +18,7 @@ from dialogs import texts as menu_texts
 from dialogs.menu import file_said
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.ports import Answers, redact
-from dialogs.prescreen import summary, texts
+from dialogs.prescreen import returning, summary, texts
 from dialogs.prescreen.extract import extract
 from dialogs.prescreen.form import Slot, Slots, Taken
 from dialogs.prescreen.slots_business import SLOTS as BUSINESS
@@ -115,10 +115,26 @@ def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = No
         return Transition(_state(kept, inbound), (Choices(texts.SAVED_RESUME, RESUME_CHOICES),))
     opening = Text(texts.RESTARTED if restarted else texts.START)
     slots: dict[str, Any] = {}
+    said = (*returning.period_notice(inbound, slots), opening)  # outside 4(1)ア: said first, details still taken
     if inbound.kind is Kind.TEXT and not restarted:
         slots.update(extract(inbound.text, slots, opening=True))
-    began = _ask_next(slots, inbound, (opening,))
+    offered = None if restarted else returning.offer(inbound, slots)  # a returning owner: confirm, not ask again
+    began = Transition(_state(slots, inbound, returning.STAGE), (*said, *offered)) if offered \
+        else _ask_next(slots, inbound, said)
     return replace(began, effects=(*began.effects, Effect("prescreen_started")))  # counted by the reports' funnel
+
+
+def _returning(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
+               menu: tuple[Reply, ...]) -> Transition:
+    """The answer to 「前回の内容のままでよろしいですか」: kept or asked anew; a command or a question is read as usual."""
+    said = returning.answer(inbound, slots)
+    if said is not None:
+        slots.pop("_stage", None)
+        return _ask_next(slots, inbound, said)
+    reading = read(None, slots, inbound, answers)
+    if reading.kind in ("command", "person"):
+        return _answer(SLOTS[0], slots, reading, inbound, menu)
+    return Transition(_state(slots, inbound, returning.STAGE), (Text(texts.CHOOSE_PLEASE), *returning.ask_again()))
 
 
 def _end(said: tuple[Reply, ...], menu: tuple[Reply, ...], effects: tuple[Effect, ...] = (),
@@ -333,7 +349,7 @@ def _confirm(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
     if verdict in ("cancel", "restart"):
         return _leave_or_go(verdict, slots, inbound, menu)
     if verdict == "send":
-        application = summary.application(slots)
+        application = summary.application(slots) | ({"out_of_period": True} if slots.get("_out_of_period") else {})
         submitted = Text(say(texts.SUBMITTED, inbound.channel))  # {reference} and {reply_days} are filled in by the shell
         return _end((submitted,), (), (Effect("case_submitted", application),))
     if verdict == "edit":
@@ -402,6 +418,8 @@ def step(state: State, inbound: Inbound, answers: Answers | None, menu: tuple[Re
     if inbound.kind is Kind.POSTBACK and inbound.data == CONTINUE:  # 続ける (the rich menu): the question again
         return Transition(_state(slots, inbound, slots.get("_stage")), pending_question(State(NODE, slots)))
     stage = slots.get("_stage")
+    if stage == returning.STAGE:
+        return _returning(slots, inbound, answers, menu)
     if stage == "leave":
         return _confirm_leave(slots, inbound, answers, menu)
     if stage == "reading":

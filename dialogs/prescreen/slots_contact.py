@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from dialogs import eligibility
+from dialogs import eligibility, program
 from dialogs.model import Choice, Choices, Inbound, Kind, Reply, Text
 from dialogs.parsing import parse_email, parse_phone, parse_usage
 from dialogs.prescreen import texts
@@ -145,14 +145,18 @@ def _usage(inbound: Inbound, slots: Slots) -> Taken | None:
         return None
     visits, hours = parse_usage(standard(inbound.text)) if inbound.kind is Kind.TEXT else (None, None)
     if taken.values["usage"] == "used" and (visits is not None or hours is not None):
-        return Taken({"usage": "used"} | _usage_values(visits, hours)[0], _usage_values(visits, hours)[1],
-                     score=taken.score, label=taken.label)
+        values, say = _usage_values(inbound, visits, hours)
+        return Taken({"usage": "used"} | values, say, score=taken.score, label=taken.label)
     return taken
 
 
-def _usage_values(visits: int | None, hours: float | None) -> tuple[dict[str, Any], tuple[Reply, ...]]:
-    decision = eligibility.decide_past_usage(visits, hours)
-    say = (Text(texts.USAGE_CAP),) if decision.outcome != "eligible" else ()
+def _usage_values(inbound: Inbound, visits: int | None, hours: float | None
+                  ) -> tuple[dict[str, Any], tuple[Reply, ...]]:
+    """The caps and their wording are the program year's (001 4(1)ク①; program/rN.yaml), as the shell gave them."""
+    year = program.of_facts(inbound.facts)
+    decision = eligibility.decide_past_usage(visits, hours, year[0].caps if year else program.FALLBACK_CAPS)
+    caps = year[0].caps_text() if year else program.caps_text(program.FALLBACK_CAPS)
+    say = (Text(caps + texts.USAGE_CAP_TAIL),) if decision.outcome != "eligible" else ()
     return {"past_visits": visits, "past_hours": hours}, say
 
 
@@ -162,7 +166,7 @@ def _usage_amount(inbound: Inbound, slots: Slots) -> Taken | None:
         return Taken({"past_visits": None, "past_hours": None, "usage_unknown": True})
     if visits is None and hours is None:
         return None
-    values, say = _usage_values(visits, hours)
+    values, say = _usage_values(inbound, visits, hours)
     return Taken(values, say)
 
 

@@ -10,6 +10,7 @@ from dialogs.prescreen import texts
 from dialogs.prescreen.form import Slots
 from dialogs.prescreen.slots_business import INDUSTRY, ORG, THEME, THEME_CLAUSE, size_of
 from dialogs.prescreen.slots_contact import MODE
+from dialogs.program import FALLBACK_CAPS, Caps
 
 # What "修正する" clears, per group (a group's answers and what depends on them).
 GROUP_KEYS: dict[str, tuple[str, ...]] = {
@@ -75,13 +76,19 @@ def card(slots: Slots) -> Card:
     return Card(texts.CONFIRM_TITLE, tuple(rows))
 
 
+def caps_in(slots: Slots) -> Caps:
+    """The program year's caps, as the pre-screening was told them at its start (prescreen/returning.py)."""
+    given = slots.get("_caps")
+    return Caps(**given) if isinstance(given, dict) else FALLBACK_CAPS
+
+
 def decisions(slots: Slots) -> list[eligibility.Decision]:
     found = [
         eligibility.decide_location(slots.get("municipality"), bool(slots.get("in_kumamoto"))),
         eligibility.decide_org_type(slots["org_type"]),
         size_of(slots),
         eligibility.Decision("theme", "eligible", THEME_CLAUSE, {"theme": slots.get("theme")}),
-        eligibility.decide_past_usage(slots.get("past_visits"), slots.get("past_hours")),
+        eligibility.decide_past_usage(slots.get("past_visits"), slots.get("past_hours"), caps_in(slots)),
     ]
     if slots.get("expert") == "named":
         found.append(eligibility.decide_expert(slots.get("expert_relation"), slots.get("expert_arranged")))

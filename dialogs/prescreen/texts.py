@@ -39,8 +39,8 @@ EXPERT_ARRANGED_RULE = ("窓口の同意を得ずに、専門家と訪問日や�
 ASK_USAGE = "今年度（4月以降）、この専門家派遣を利用しましたか？"
 ASK_USAGE_AMOUNT = "何回、合計何時間利用しましたか？（例：2回 6時間）"
 USAGE_AGAIN = "回数と時間が読み取れませんでした。「2回 6時間」のように入力してください。わからなければ「わからない」を押してください。"
-USAGE_CAP = ("専門家派遣は1申請につき5回まで（1回3時間以内）、合計15時間が上限です（実施要領 4(1)ク①）。"
-             "上限に達している場合、同じ申請での追加はできません。新しい課題かどうか、担当者が確認します。")
+# The caps themselves come from the program year's file (program/rN.yaml: wording.caps), then this.
+USAGE_CAP_TAIL = "上限に達している場合、同じ申請での追加はできません。新しい課題かどうか、担当者が確認します。"
 ASK_BUSINESS = "事業の内容をひとことで教えてください。（例：和菓子の製造と店頭販売）"
 ASK_SITUATION = "最近の経営状況はいかがですか？"
 LATER_NOTED = "承知しました。担当者からあらためてお聞きします。"
@@ -88,3 +88,13 @@ SKIPPED = "承知しました。この点は担当者からあらためて確認
 SMALL_TALK = "ありがとうございます。"
 UNKNOWN_NOTED = "承知しました。わからない点は担当者が確認します。"
 WELCOME_BACK = "おかえりなさい。前回の事前確認の続きから再開できます。"
+# A returning owner (the カルテ): what the last application said is confirmed, not asked again.
+RETURNING = "{name}、またのご相談ありがとうございます。"
+RETURNING_ASK = "前回の内容（{summary}）のままでよろしいですか？"
+RETURNING_KEPT = "ありがとうございます。前回の内容を使います。変わったところだけお聞きします。"
+RETURNING_CHANGE = "承知しました。あらためてお聞きします。"
+# Outside the program's period (001 4(1)ア; the dates come from the year file).
+PERIOD_BEFORE = ("{name}の専門家派遣の受付は{start}からです（{clause}）。ご相談内容はいまお聞きして窓口でお預かりし、"
+                 "受付が始まりましたら担当者からご連絡します。")
+PERIOD_AFTER = ("{name}の専門家派遣の受付は{end}で終了しました（{clause}）。ご相談内容はいまお聞きして窓口でお預かりし、"
+                "次の受付が決まりましたら担当者からご連絡します。")

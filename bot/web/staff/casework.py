@@ -298,7 +298,8 @@ async def case_visit(reference: str, request: Request, staff: Desk, checked: Csr
             day = None
         visit = visits.log(session=session, case=case, actor=actor, visited_on=day, duration=duration, mode=mode,
                            expert=expert, report=report, now=c["now"], address=c["address"],
-                           channels=c["channels"])
+                           channels=c["channels"],  # the caps of the year the application came in (its year file)
+                           caps=services.pipeline.programs.caps_for(case.created_at.astimezone(visits.JST).date()))
         count, minutes = visits.totals(session=session, case=case)
         return f"{count}回目の支援を記録しました（{visits.hours(visit.minutes)}時間、合計{visits.hours(minutes)}時間）"
 
