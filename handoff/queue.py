@@ -20,7 +20,7 @@ from handoff.tables import Case
 
 FLAGS = {"conflict": "専門家との関係", "missing_fields": "未記入あり", "cap_reached": "利用上限",
          "request_scope": "対象外の可能性", "org_review": "形態要確認", delivery.FLAG: "送信失敗",
-         "evaluation_pending": "前回の専門家評価待ち",
+         "evaluation_pending": "前回の専門家評価待ち", "out_of_period": "受付期間外",
          "personal_data": "個人情報の依頼"}  # 開示・削除・利用停止 asked in the chat (APPI Arts. 33, 35)
 STATUS_FILTERS = ("open", "unread", "person", *(s.value for s in Status), "all")
 STATUS_FILTER_LABELS = {"open": "対応が必要なもの", "unread": "未読あり（自分の担当）", "person": "担当者対応中",

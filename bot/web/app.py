@@ -27,6 +27,7 @@ from bot.web.staff import (
     faq,
     faq_misses,
     faq_yaml,
+    karte,
     owner_data,
     owner_files,
     pages,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(casework.router)
     app.include_router(case_experts.router)
     app.include_router(experts.router)
+    app.include_router(karte.router)
     app.include_router(owner_files.router)
     app.include_router(owner_data.router)  # before admin: /admin/owner is not an admin page's id
     app.include_router(admin.router)

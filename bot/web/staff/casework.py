@@ -25,6 +25,7 @@ from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user
 from dialogs.wording import say
 from handoff import (
     ask,
+    business,
     canned,
     cases,
     delivery,
@@ -80,6 +81,7 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
         owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
         return {"case": case, "sections": form1.sections(case), "owner": owner, "visit_count": count,
                 "profile": session.get(OwnerProfile, case.conversation_key),
+                "business": business.of_conversation(session=session, conversation_key=case.conversation_key),
                 "files": owner_files.listing(session, case.conversation_key),
                 "profile_label": PROFILE_LABELS.get(case.conversation_key.split(":", 1)[0], "表示名"),
                 "visit_hours": visits.hours(minutes), "visits": visits.ledger(session=session, case=case),

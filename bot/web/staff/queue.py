@@ -3,7 +3,7 @@ the new-case badge, and the CSV export."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -15,7 +15,8 @@ from bot.web.hygiene import clean_line
 from bot.web.staff.read import read, scope
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, page
-from handoff import queue
+from dialogs.hours import JST
+from handoff import karte, queue
 
 router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
@@ -37,16 +38,20 @@ Filters = Annotated[queue.Filters, Depends(filters_of)]
 
 
 async def _rows(request: Request, staff: Staff, services: ServicesDep, template: str, f: queue.Filters,
-                ) -> HTMLResponse:
+                **extra: Any) -> HTMLResponse:
     found = await read(services, lambda session: queue.search(session=session, filters=f,
                                                               organisation_id=scope(staff), me=staff.user_id))
     return render(request, template, staff, found=found, filters=f, now=utcnow(), flags=queue.FLAGS,
-                  statuses=queue.STATUS_FILTERS, status_labels=queue.STATUS_FILTER_LABELS, sorts=queue.SORTS)
+                  statuses=queue.STATUS_FILTERS, status_labels=queue.STATUS_FILTER_LABELS, sorts=queue.SORTS,
+                  **extra)
 
 
 @router.get("/cases", response_class=HTMLResponse)
 async def case_list(request: Request, staff: Cases, services: ServicesDep, filters: Filters) -> HTMLResponse:
-    return await _rows(request, staff, services, "cases.html", filters)
+    """The queue, with the カルテ follow-ups whose date has come (伴走支援: shown when due)."""
+    today = utcnow().astimezone(JST).date()
+    due = await read(services, lambda session: karte.due(session=session, today=today, organisation_id=scope(staff)))
+    return await _rows(request, staff, services, "cases.html", filters, due=due)
 
 
 @router.get("/cases/rows", response_class=HTMLResponse)
