@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
 from bot.staff.tables import StaffUser
-from dialogs.program import FALLBACK_CAPS
+from dialogs.program import FALLBACK_CAPS, Caps
 from dialogs.wording import say
 from handoff import conflict, evaluation, lifecycle, relay, satisfaction
 from handoff.lifecycle import Move
@@ -58,11 +58,11 @@ def wishes(case: Case) -> dict[str, str]:
             "expert": str(f.get("expert_name") or "")}
 
 
-def _approval(case: Case, expert: str, mode: str, visits: int) -> None:
+def _approval(case: Case, expert: str, mode: str, visits: int, caps: Caps = FALLBACK_CAPS) -> None:
     if not expert.strip() or mode not in MODES:
         raise DecisionError("専門家と方法（訪問・オンライン）を入力してください")
-    if not 1 <= visits <= FALLBACK_CAPS.visits:
-        raise DecisionError(f"予定回数は1〜{FALLBACK_CAPS.visits}回です（実施要領 4(1)ク①）")
+    if not 1 <= visits <= caps.visits:
+        raise DecisionError(f"予定回数は1〜{caps.visits}回です（{caps.clause}）")
 
 
 def _reasons(reasons: list[str]) -> None:
@@ -71,10 +71,10 @@ def _reasons(reasons: list[str]) -> None:
 
 
 def preview(*, case: Case, decision: str, expert: str = "", mode: str = "", visits: int = 0,
-            reasons: list[str] | None = None) -> str:
+            reasons: list[str] | None = None, caps: Caps = FALLBACK_CAPS) -> str:
     """The message the owner will receive (shown for confirmation and editing before anything is sent)."""
     if decision == "approve":
-        _approval(case, expert, mode, visits)
+        _approval(case, expert, mode, visits, caps)
         return approval_message(case.reference, expert, mode, visits)
     if decision == "reject":
         _reasons(reasons or [])
@@ -103,12 +103,12 @@ def findings(*, case: Case, expert: Expert | None) -> list[conflict.Finding]:
 
 def approve(*, session: Session, case: Case, actor: StaffUser, expert: str, mode: str, visits: int,
             channels: Mapping[str, Channel], now: datetime, address: str = "", message: str = "",
-            expert_id: int | None = None, acknowledged: bool = False) -> None:
+            expert_id: int | None = None, acknowledged: bool = False, caps: Caps = FALLBACK_CAPS) -> None:
     """Approve with an expert from the registry (or a typed name): a finding of 4(1)ク② must be acknowledged, and a
     business that has not rated its last expert is held (002 専門家の評価)."""
     picked = registry_expert(session=session, expert_id=expert_id)
     expert = picked.name if picked else expert
-    _approval(case, expert, mode, visits)
+    _approval(case, expert, mode, visits, caps)
     if any(f.ground for f in findings(case=case, expert=picked)) and not acknowledged:
         raise DecisionError("実施要領 4(1)ク②に当たるおそれがあります。"
                             "内容を確認し、「確認しました」にチェックしてください")

@@ -127,13 +127,15 @@ def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = No
 def _returning(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
                menu: tuple[Reply, ...]) -> Transition:
     """The answer to 「前回の内容のままでよろしいですか」: kept or asked anew; a command or a question is read as usual."""
+    tapped = inbound.kind is Kind.POSTBACK and inbound.data in (returning.KEEP, returning.CHANGE)
+    reading = None if tapped else read(None, slots, inbound, answers)
+    if reading is not None and reading.kind in ("command", "person"):
+        slots.pop("_known", None)
+        return _answer(SLOTS[0], slots, reading, inbound, menu)
     said = returning.answer(inbound, slots)
     if said is not None:
         slots.pop("_stage", None)
         return _ask_next(slots, inbound, said)
-    reading = read(None, slots, inbound, answers)
-    if reading.kind in ("command", "person"):
-        return _answer(SLOTS[0], slots, reading, inbound, menu)
     return Transition(_state(slots, inbound, returning.STAGE), (Text(texts.CHOOSE_PLEASE), *returning.ask_again()))
 
 

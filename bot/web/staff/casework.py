@@ -22,6 +22,7 @@ from bot.web.staff import case_experts, owner_files
 from bot.web.staff.read import found, read, scope, viewed
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
+from dialogs.program import Caps
 from dialogs.wording import say
 from handoff import (
     ask,
@@ -101,6 +102,11 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                   flags=queue.FLAGS, modes=decisions.MODES, wishes=decisions.wishes(context["case"]),
                   themes=experts.THEMES, axes=evaluation.AXES, org_items=evaluation.ORG_ITEMS,
                   today=utcnow().astimezone(visits.JST).date().isoformat())
+
+
+def _caps(services: Services, case: Case) -> Caps:
+    """The caps of the program year the application came in (its year file, program/rN.yaml)."""
+    return services.pipeline.programs.caps_for(case.created_at.astimezone(visits.JST).date())
 
 
 def _mark_read(services: Services, case_id: int) -> None:
@@ -236,7 +242,7 @@ async def case_decide(reference: str, request: Request, staff: Desk, checked: Cs
                     if decision == "approve" else None
                 name = chosen.name if chosen else expert
                 return case, decisions.preview(case=case, decision=decision, expert=name, mode=mode,
-                                               visits=planned, reasons=reasons), "", name, \
+                                               visits=planned, reasons=reasons, caps=_caps(services, case)), "", name, \
                     decisions.findings(case=case, expert=chosen)
             except decisions.DecisionError as exc:
                 return case, "", str(exc), expert, []
@@ -252,7 +258,8 @@ async def case_decide(reference: str, request: Request, staff: Desk, checked: Cs
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         if decision == "approve":
             decisions.approve(session=session, case=case, actor=actor, expert=expert, mode=mode, visits=planned,
-                              message=message, expert_id=expert_id, acknowledged=acknowledged, **c)
+                              message=message, expert_id=expert_id, acknowledged=acknowledged,
+                              caps=_caps(services, case), **c)
         elif decision == "reject":
             decisions.reject(session=session, case=case, actor=actor, message=message, reasons=reasons, **c)
         elif decision == "route":
@@ -300,8 +307,7 @@ async def case_visit(reference: str, request: Request, staff: Desk, checked: Csr
             day = None
         visit = visits.log(session=session, case=case, actor=actor, visited_on=day, duration=duration, mode=mode,
                            expert=expert, report=report, now=c["now"], address=c["address"],
-                           channels=c["channels"],  # the caps of the year the application came in (its year file)
-                           caps=services.pipeline.programs.caps_for(case.created_at.astimezone(visits.JST).date()))
+                           channels=c["channels"], caps=_caps(services, case))
         count, minutes = visits.totals(session=session, case=case)
         return f"{count}回目の支援を記録しました（{visits.hours(visit.minutes)}時間、合計{visits.hours(minutes)}時間）"
 
