@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.staff.tables import StaffUser
+from dialogs.hours import JST
 from handoff import business
-from handoff.business_tables import Business, BusinessLink, BusinessNote
+from handoff.business_tables import Business, BusinessLink, BusinessMerge, BusinessNote
 from handoff.tables import Case, CaseMessage, ExpertEvaluation, Visit
 
 REFERENCE = re.compile(r"KD-\d{4}-\d{4,}", re.IGNORECASE)
@@ -54,7 +55,8 @@ def timeline(*, session: Session, business_id: int, advisor: bool = False) -> li
     if ids:
         for v in session.scalars(select(Visit).where(Visit.case_id.in_(ids))):
             report = v.report if (v.report_shared or not advisor) else "（報告書は未共有）"
-            out.append(Entry(v.created_at, "visit", f"{v.visited_on:%Y-%m-%d} {v.minutes / 60:g}時間 {v.expert}"
+            at = datetime.combine(v.visited_on, time(12), tzinfo=JST)  # the day of the visit, not of its logging
+            out.append(Entry(at, "visit", f"{v.visited_on:%Y-%m-%d} {v.minutes / 60:g}時間 {v.expert}"
                              + (f"：{report}" if report else ""), by_id[v.case_id].reference))
         for e in session.scalars(select(ExpertEvaluation).where(ExpertEvaluation.case_id.in_(ids))):
             axes = (e.communication, e.clarity, e.expertise, e.analysis, e.execution, e.manners)
@@ -117,8 +119,14 @@ def due(*, session: Session, today: date, organisation_id: int | None = None) ->
 
 
 def title(*, session: Session, business_id: int) -> str:
-    names = [link.name for link in business.links(session=session, business_id=business_id) if link.name]
-    return names[-1] if names else f"事業者 {business_id}（名称未登録）"
+    """The name on the business's first conversation (a merged-away business: on the conversations it had)."""
+    found = business.links(session=session, business_id=business_id)
+    if not found:
+        moved = session.scalars(select(BusinessMerge.moved).where(BusinessMerge.other_id == business_id,
+                                                                 BusinessMerge.status == "merged")).first()
+        found = [link for key in moved or () if (link := session.get(BusinessLink, str(key))) is not None]
+    names = [link.name for link in found if link.name]
+    return names[0] if names else f"事業者 {business_id}（名称未登録）"
 
 
 def search(*, session: Session, text: str = "", organisation_id: int | None = None,
