@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import metadata
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage
 from handoff import disclosure
+from handoff.business_tables import BusinessLink
 from handoff.tables import Case, Visit
 
 ENDED = ("rejected", "routed", "closed", "resolved")
@@ -61,6 +62,12 @@ def purge(*, session: Session, now: datetime, policy: Policy, dry_run: bool = Fa
                 session.execute(delete(table).where(table.c.case_id.in_(ended)))
         session.execute(delete(Case).where(Case.id.in_(ended)))
 
+    # A カルテ link (the name and phone given on a conversation) goes with the conversation's last case.
+    orphaned = list(session.scalars(select(BusinessLink.conversation_key).where(~exists().where(
+        Case.conversation_key == BusinessLink.conversation_key, Case.id.not_in(ended)))))
+    done["business_links"] = len(orphaned)
+    if orphaned and not dry_run:
+        session.execute(delete(BusinessLink).where(BusinessLink.conversation_key.in_(orphaned)))
     done |= _chats(session, now - timedelta(days=policy.chat_days), dry_run, ended)
     return done
 
