@@ -57,12 +57,15 @@ def test_a_returning_owner_is_greeted_and_the_second_application_is_prefilled(de
     fake_line.add_friend("Ukarte", "はなこ＠菓子舗")
     owner = Owner(desk.bot, fake_line, "Ukarte")
     owner.follow()
+    before = len(owner.heard)
     first = first_application(owner)
+    first_turns = len(owner.heard) - before  # from 「相談したいです」 to 送信する
     expert_id = add_expert(desk)
     approve(desk, first, expert_id, visits=1)
     log_visit(desk, first)
     rate(owner, fake_line)
 
+    before = len(owner.heard)
     said = owner.say("相談したい")
     assert "熊本 花子様、またのご相談ありがとうございます。" in said
     assert "前回の内容（菊陽菓子舗、製造業、従業員25名）のままでよろしいですか？" in said
@@ -86,6 +89,8 @@ def test_a_returning_owner_is_greeted_and_the_second_application_is_prefilled(de
     card = " ".join(owner.heard[-1])
     assert "菊陽菓子舗" in card and "熊本 花子" in card and "（窓口の記録）" in card  # usage from the ledger
     owner.tap("送信する")
+    second_turns = len(owner.heard) - before
+    assert second_turns * 2 <= first_turns
     second = re.search(r"KD-\d{4}-\d{4}", owner.last).group(0)  # type: ignore[union-attr]
     assert second != first
     rows = sql(desk, "SELECT reference FROM handoff_case WHERE conversation_key = 'line:Ukarte' ORDER BY id")
