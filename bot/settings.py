@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     evaluation_window_days: int = Field(default=120, ge=1, le=3650)
     evaluation_reminder_after_hours: float = Field(default=72.0, ge=0)
     evaluation_reminder_poll_seconds: float = Field(default=60.0, gt=0)
+    # 講習会・個別相談会: one reminder to each sign-up from this hour (JST) on the day before (checked every
+    # poll seconds).
+    seminar_reminder_hour: int = Field(default=10, ge=0, le=23)
+    seminar_reminder_poll_seconds: float = Field(default=60.0, gt=0)
     # The public edge. /try creates conversations (and cases) for anyone: off unless enabled (`make run` enables
     # it); its messages are rate-limited per client address and for all addresses together (token buckets).
     trial_enabled: bool = False

@@ -8,7 +8,7 @@ An owner who unfollowed is never answered; one who follows again mid-form is off
 
 from __future__ import annotations
 
-from dialogs import ask, evaluation, faq, menu, person, satisfaction
+from dialogs import ask, evaluation, faq, menu, person, satisfaction, seminars
 from dialogs.intents import command_of, intent_of, word_intent
 from dialogs.model import Inbound, Kind, State, Transition
 from dialogs.ports import Knowledge
@@ -84,6 +84,10 @@ def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> 
         return person.step(state, inbound, menu.menu())
     if state.node == flow.NODE:
         return flow.step(state, inbound, knowledge, menu.menu())
+    if (events := seminars.step(state, inbound)) is not None:  # 講習会・個別相談会: find, sign up, cancel
+        return events
+    if state.node == seminars.NODE:  # anything else leaves the sign-up for the menu
+        state = State(menu.Node.MENU.value)
     saved = state.slots.get(SAVED)
     if inbound.kind is Kind.FOLLOW and saved:
         return flow.step(State(flow.NODE, dict(saved)), inbound, knowledge, menu.menu())

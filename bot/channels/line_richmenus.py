@@ -73,7 +73,7 @@ def menus(hours: BusinessHours = DEFAULT_HOURS) -> dict[str, Menu]:
             (Button("相談する", "専門家派遣の事前確認", postback("相談する", "menu:consult")),
              Button("よくある質問", "費用・回数・対象など", postback("よくある質問", "menu:faq")),
              Button("担当者と話す", "コーディネーターへ", postback("担当者と話す", "menu:human"))),
-            (Button("講習会", "デジタル化の講習会", postback("講習会", "faq:show:seminar-what")),
+            (Button("講習会", "講習会・個別相談会", postback("講習会", "menu:seminars")),
              Button("申請の状況", "受付番号と進み具合", postback("申請の状況", "menu:status"))),
         )),
         Menu("prescreen", "事前確認のメニュー", COMPACT, (

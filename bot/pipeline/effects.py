@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.db.tables import Conversation
-from bot.pipeline import inbox
+from bot.pipeline import inbox, seminar_effects
 from dialogs.model import Reply, Text
 from handoff import ask, business, cases, evaluation, notify, person, relay, satisfaction
 
@@ -177,6 +177,8 @@ def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, H
         "expert_rated": expert_rated,
         "expert_comment": expert_comment,
         "request_held": request_held,
+        "seminar_signup": seminar_effects.seminar_signup,
+        "seminar_cancel": seminar_effects.seminar_cancel,
         "faq_helpful": lambda **kw: faq_feedback(**kw, answer="yes"),
         "faq_unhelpful": lambda **kw: faq_feedback(**kw, answer="no"),
     }

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Attachment, Channel, FileSource, Outgoing
 from bot.db.engine import reader
 from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, utcnow
-from bot.pipeline import files, menus, outbox, profiles
+from bot.pipeline import files, menus, outbox, profiles, seminar_effects
 from bot.pipeline.effects import Handler, fill
 from bot.pipeline.inbox import minimal
 from bot.program import Programs
@@ -125,7 +125,7 @@ def _facts(ctx: TurnContext, session: Session, conversation: Conversation, event
                                                 reference=named.group(0))
     if not conversation.trial and (known := karte.known(session=session, conversation_key=conversation.key)):
         facts["known_business"] = known
-    return facts
+    return facts | seminar_effects.facts(session=session, conversation=conversation, inbound=asked, now=now)
 
 
 def _attachment(ctx: TurnContext, conversation: Conversation, event: InboxEvent) -> tuple[Attachment, str] | None:

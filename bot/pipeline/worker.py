@@ -39,7 +39,7 @@ from bot.pipeline.inbox import NewEvent
 from bot.pipeline.turns import Dialog, TurnContext, process_one
 from bot.settings import Settings
 from dialogs.model import Inbound, State
-from handoff import evaluation
+from handoff import evaluation, seminar_signups
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -248,6 +248,21 @@ class Pipeline:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.settings.evaluation_reminder_poll_seconds)
 
+    async def _seminar_loop(self) -> None:
+        """The one reminder the day before a 講習会・個別相談会 the owner signed up for."""
+        while not self._stop.is_set():
+            try:
+                key = await self._run(seminar_signups.remind_one, session_factory=self.session_factory,
+                                      channels=self.channels, now=utcnow(), hour=self.settings.seminar_reminder_hour)
+            except Exception:  # noqa: BLE001 - the database restarting: log, carry on
+                log.exception("seminar reminder step failed; retrying shortly")
+                key = None
+            if key is not None:
+                await self.deliver(conversation_key=key)
+                continue
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.seminar_reminder_poll_seconds)
+
     async def deliver(self, *, conversation_key: str | None = None) -> int:
         """Deliver due outbox rows (of one conversation, or any); returns how many were settled."""
         settled = 0
@@ -365,7 +380,7 @@ class Pipeline:
 
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
-        loops = [self._heartbeat_loop(), self._evaluation_loop(), self._housekeeping_loop()]
+        loops = [self._heartbeat_loop(), self._evaluation_loop(), self._seminar_loop(), self._housekeeping_loop()]
         loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:

@@ -33,6 +33,8 @@ from bot.web.staff import (
     pages,
     queue,
     reports,
+    seminar_desk,
+    seminars,
 )
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(case_experts.router)
     app.include_router(experts.router)
     app.include_router(karte.router)
+    app.include_router(seminars.router)
+    app.include_router(seminar_desk.router)
     app.include_router(owner_files.router)
     app.include_router(owner_data.router)  # before admin: /admin/owner is not an admin page's id
     app.include_router(admin.router)
