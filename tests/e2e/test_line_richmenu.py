@@ -63,7 +63,7 @@ def test_sync_command_is_idempotent(sqlite_url: str, fake_line: FakeLine) -> Non
     assert "変更 0 件" in runs[1].stdout and "default: set" in runs[0].stdout
     default = menus.menus[menus.default or ""]
     assert [a["action"].get("data") for a in default["areas"]] == [
-        "menu:consult", "menu:faq", "menu:human", "faq:show:seminar-what", "menu:status"]
+        "menu:consult", "menu:faq", "menu:human", "menu:seminars", "menu:status"]
 
 
 async def test_a_changed_menu_is_replaced_and_the_old_one_deleted(
