@@ -18,6 +18,7 @@ from bot.pipeline.costs import kind_of
 from bot.staff.tables import AuditLog
 from dialogs.hours import JST, BusinessHours
 from dialogs.program import FALLBACK_CAPS
+from handoff import seminar_reports
 from handoff.decide import REJECT_REASONS
 from handoff.tables import Case, CaseMessage, Feedback, Visit
 
@@ -71,6 +72,7 @@ def build(*, session: Session, start: date, end: date, hours: BusinessHours, org
     _decisions(session, report, scoped)
     _visits(session, report, scoped)
     _satisfaction(session, report, scoped)
+    seminar_reports.add(report=report, session=session, lo=lo, hi=hi, organisation_id=organisation_id)
     if desk_wide:
         _pushes(session, report, lo, hi)
     return report

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from bot.db.tables import utcnow
 from bot.staff.auth import create_user
 from bot.staff.tables import AuditLog, Organisation, StaffUser
-from dialogs.hours import JST
+from dialogs.hours import DEFAULT, JST
+from handoff import reports
 from handoff import seminar_signups as signups
 from handoff import seminars
 from handoff.experts import ExpertIn, create
@@ -176,3 +177,28 @@ def test_the_reminder_is_due_from_the_hour_on_the_day_before(now: str, created: 
 def test_when_reads_in_japanese_time() -> None:
     starts = datetime(2026, 12, 3, 5, 0, tzinfo=JST).astimezone(JST) + timedelta(hours=9)
     assert signups.when(starts, starts + timedelta(hours=2)) == "12月3日（木）14:00〜16:00"
+
+
+def test_the_reports_page_counts_sign_ups_of_the_events_in_its_range(sqlite_url: str) -> None:
+    with desk(sqlite_url) as d:
+        seminar_id = _published(d, "lecture", capacity=5)
+        with d.factory.begin() as session:
+            for key in ("line:A", "line:B", "line:C"):
+                signups.sign_up(session=session, conversation_key=key, seminar_id=seminar_id, slot_id=None,
+                                business_name="", name="", org_type="", now=utcnow())
+            [mine] = signups.mine(session=session, conversation_key="line:C", now=utcnow())
+            signups.cancel(session=session, conversation_key="line:C", signup_id=mine["signup"], now=utcnow())
+            row = session.get(Seminar, seminar_id)
+            assert row is not None and row.starts_at is not None
+            day = row.starts_at.astimezone(JST).date()
+            org = row.organisation_id
+        with d.factory() as session:
+            report = reports.build(session=session, start=day, end=day, hours=DEFAULT)
+            assert report.value("講習会・個別相談会", "講習会の申込者") == 2
+            assert report.value("講習会・個別相談会", "申込の取消") == 1
+            other = reports.build(session=session, start=day, end=day, hours=DEFAULT, organisation_id=org + 1000,
+                                  desk_wide=False)
+            assert other.value("講習会・個別相談会", "講習会（公開・開催）") == 0
+            earlier = reports.build(session=session, start=day - timedelta(days=30), end=day - timedelta(days=1),
+                                    hours=DEFAULT)
+            assert earlier.value("講習会・個別相談会", "講習会の申込者") == 0
