@@ -16,9 +16,8 @@ from bot.db.tables import utcnow
 from bot.staff.auth import create_user
 from bot.staff.tables import AuditLog, Organisation, StaffUser
 from dialogs.hours import DEFAULT, JST
-from handoff import reports
+from handoff import reports, seminars
 from handoff import seminar_signups as signups
-from handoff import seminars
 from handoff.experts import ExpertIn, create
 from handoff.seminar_tables import Seminar, SeminarSlot
 from tests.unit.handoff.desk import COORDINATORS, Desk, desk
