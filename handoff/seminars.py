@@ -147,6 +147,8 @@ def move(*, session: Session, seminar: Seminar, move: Move, actor: StaffUser, no
         raise SeminarError("理由を入力してください")
     if move is Move.PUBLISH and (missing := ready(session, row)):
         raise SeminarError(missing)
+    if move is Move.HOLD and (row.starts_at is None or row.starts_at > now):
+        raise SeminarError("開催日時が過ぎてから開催済みにしてください")
     row.status, row.updated_at = after.value, now
     if reason.strip():
         row.reason = reason.strip()[:500]

@@ -10,8 +10,10 @@ import csv
 import io
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.tables import utcnow
@@ -167,7 +169,11 @@ def test_a_consultation_slot_is_booked_once_and_the_report_is_shared(seminar_des
     assert any("ほかの方が先に予約されました" in t for t in said), said
     assert sql(desk, "SELECT conversation_key FROM seminar_signup WHERE status = 'active'") == [("line:Ufirst",)]
 
-    desk_post(desk, seminar_id, "move", move="hold")
+    assert "開催日時が過ぎてから" in desk_post(desk, seminar_id, "move", move="hold")  # not before the day
+    with desk.bot.engine.begin() as conn:  # the day has come and gone
+        conn.execute(text("UPDATE seminar SET starts_at = :at"), {"at": (utcnow() - timedelta(hours=3)).replace(
+            tzinfo=None)})
+    assert "開催済み" in desk_post(desk, seminar_id, "move", move="hold")
     page = desk_post(desk, seminar_id, "report", report="SNS運用の相談3件。投稿計画の作り方を助言。")
     assert "投稿計画の作り方を助言" in page
     page = desk_post(desk, seminar_id, "fee", yen="3,300", note="町民センター会議室")
