@@ -14,7 +14,15 @@ from tests.browser.test_experts import login
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.owner import Owner
-from tests.e2e.seminar_steps import OTHER_EMAIL, OTHER_PASSWORD, open_events, other_advisor, tomorrow_at
+from tests.e2e.seminar_steps import (
+    OTHER_EMAIL,
+    OTHER_PASSWORD,
+    open_events,
+    other_advisor,
+    request_form,
+    schedule_and_publish,
+    tomorrow_at,
+)
 from tests.e2e.staff_fixtures import World, populate
 from tests.e2e.test_experts import add_expert
 from tests.fakes.line_server import FakeLine
@@ -121,3 +129,33 @@ def test_request_schedule_publish_sign_up_and_export(browser: Any, sqlite_url: s
         for context in (advisor_context, desk_context, other_context):
             context.close()
         assert all(u.startswith(world.url) for u in requests), "no external requests"
+
+
+def test_a_consultation_page_with_its_slots(browser: Any, sqlite_url: str, fake_line: FakeLine) -> None:
+    with LiveBot(make_settings(sqlite_url, fake_line.url)) as bot:
+        world: World = populate(bot)
+        expert_id = add_expert(world, fields=["sns"])
+        seminar_id = request_form(world, kind="consultation", title="SNS個別相談会")
+        schedule_and_publish(world, seminar_id, expert_id, tomorrow_at(13), slots=3)
+        owner = Owner(bot, fake_line, "Uslot")
+        owner.follow()
+        open_events(owner)
+        owner.tap(next(k for k in owner.offered if "SNS個別相談会" in k))
+        owner.tap("14:00 山田 太郎")
+        owner.tap("会社")
+        owner.say("菊陽菓子舗")
+        owner.say("熊本 花子")
+        owner.tap("同意して申し込む")
+
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+        page = context.new_page()
+        login(page, world.url, "coordinator")
+        page.goto(f"{world.url}/seminars/{seminar_id}")
+        slots = page.locator("#slots tbody").inner_text()
+        assert slots.count("空き") == 2 and slots.count("予約済み") == 1
+        assert page.get_by_role("button", name="開催済みにする").count() == 0  # not before the day
+        assert "14:00" in page.locator("#participants").inner_text()
+        shot(page, "seminar-consultation-desk")
+        page.set_viewport_size({"width": 375, "height": 800})
+        shot(page, "seminar-consultation-desk-375")
+        context.close()

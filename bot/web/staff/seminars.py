@@ -125,7 +125,7 @@ async def seminar_page(seminar_id: SeminarId, request: Request, staff: Viewer, s
                   forms=seminars.FORMS, themes=experts.THEMES, labels=seminars.STATUS_LABELS,
                   move_labels=seminars.MOVE_LABELS, needs_reason=seminars.NEEDS_REASON, when=signups.when,
                   areas=experts.AREAS[1:], schedulable=status in seminars.SCHEDULABLE, org_types=ORG_TYPES,
-                  actions=ACTIONS)
+                  actions=ACTIONS, started=bool(context["s"].starts_at and context["s"].starts_at <= utcnow()))
 
 
 ACTIONS = {"seminar.request": "申込票の受付", "seminar.accept": "受理", "seminar.decline": "お断り",
