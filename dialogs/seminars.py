@@ -224,6 +224,11 @@ def reminder(title: str, when: str, venue: str) -> tuple[Reply, ...]:
     return (Choices(t.REMINDER.format(title=title, when=when, venue=venue), (Choice(t.MINE, f"{PREFIX}mine"),)),)
 
 
+def cancelled(title: str, when: str) -> tuple[Reply, ...]:
+    """What everyone signed up hears when the desk cancels the event."""
+    return (Text(t.EVENT_CANCELLED.format(title=title, when=when)),)
+
+
 def outcome_text(outcome: str, **values: str) -> str:
     """What the owner hears about the booking the shell made (or could not make)."""
     return t.OUTCOMES[outcome].format(**values)

@@ -129,6 +129,21 @@ def cancel(*, session: Session, conversation_key: str, signup_id: int, now: date
     return session.get(Seminar, row.seminar_id)
 
 
+def tell_cancelled(*, session: Session, seminar: Seminar, channels: Mapping[str, Channel], now: datetime
+                   ) -> list[str]:
+    """The event was cancelled: everyone signed up is told (one push each); returns their conversations."""
+    told = []
+    for signup in session.scalars(select(SeminarSignup).where(SeminarSignup.seminar_id == seminar.id,
+                                                              SeminarSignup.status == "active")):
+        conversation = session.get(Conversation, signup.conversation_key)
+        if conversation is None or conversation.channel not in channels or seminar.starts_at is None:
+            continue
+        outbox.enqueue(session=session, conversation=conversation, channel=channels[conversation.channel],
+                       replies=dialog.cancelled(seminar.title, when(seminar.starts_at)), now=now, purpose="decision")
+        told.append(conversation.key)
+    return told
+
+
 def add_slots(*, session: Session, seminar: Seminar, expert_id: int | None, first: datetime, count: int,
               minutes: int) -> int:
     """`count` back-to-back slots of `minutes` from `first` (a 個別相談会's timetable for one expert)."""

@@ -135,6 +135,17 @@ def test_an_excluded_corporation_is_told_why(seminar_desk: World, fake_line: Fak
     assert seminar_texts.EXCLUDED["lecture"] in said and "※3" in seminar_texts.EXCLUDED["lecture"]
     assert not sql(desk, "SELECT id FROM seminar_signup")
 
+    company = Owner(desk.bot, fake_line, "Ucompany")  # known from an earlier pre-screening: two taps
+    company.follow()
+    earlier_application(desk, "Ucompany", business_name="菊陽菓子舗", representative="熊本 花子", org_type="company")
+    open_events(company)
+    company.tap(next(k for k in company.offered if "SNS集客" in k))
+    company.tap("申し込む")
+    assert any("受け付けました" in t for t in company.tap(seminar_texts.AGREE))
+    page = desk_post(desk, seminar_id, "move", move="cancel", reason="講師の急病のため")
+    assert "申込者1人にお知らせしました" in page and "講師の急病のため" in page
+    wait_until(lambda: any("中止になりました" in t for t in fake_line.texts_to("Ucompany")), what="the news")
+
 
 def test_a_consultation_slot_is_booked_once_and_the_report_is_shared(seminar_desk: World, fake_line: FakeLine
                                                                      ) -> None:

@@ -8,7 +8,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -30,7 +30,7 @@ from handoff.seminar_tables import Seminar
 router = APIRouter(tags=["seminars"])
 Desk = Annotated[Staff, Depends(page("seminars_desk"))]
 SeminarId = Annotated[int, Path(ge=1, le=2**53)]
-Work = Callable[[Session, Seminar, StaffUser, datetime, str, dict[str, str]], str]
+Work = Callable[[Session, Seminar, StaffUser, datetime, str, dict[str, Any]], str]
 
 
 def _at(day: str, clock: str) -> datetime:
@@ -49,7 +49,9 @@ def _number(value: str, what: str, low: int, high: int) -> int:
 
 async def _do(request: Request, services: Services, staff: Staff, seminar_id: int, work: Work) -> RedirectResponse:
     """Run one desk action in a transaction; its message (or the refusal) is flashed on the event's page."""
-    form = {k: str(v)[:8000] for k, v in (await request.form()).items()}
+    form: dict[str, Any] = {k: str(v)[:8000] for k, v in (await request.form()).items()}
+    told: list[str] = []
+    form |= {"_channels": services.channels, "_told": told}  # for the owners a cancellation must reach
 
     def run() -> str:
         with services.session_factory.begin() as session:
@@ -58,24 +60,29 @@ async def _do(request: Request, services: Services, staff: Staff, seminar_id: in
 
     try:
         message = await run_in_threadpool(run)
+        for key in told:
+            services.pipeline.deliver_soon(key)
     except seminars.SeminarError as exc:
         message = f"保存できませんでした：{exc}"
     await run_in_threadpool(flash, services, staff, message)
     return RedirectResponse(f"/seminars/{seminar_id}", status_code=303)
 
 
-def _move(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, str]) -> str:
+def _move(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, Any]) -> str:
     try:
         move = seminars.Move(form.get("move", ""))
     except ValueError as exc:
         raise seminars.SeminarError("操作を選んでください") from exc
     after = seminars.move(session=session, seminar=s, move=move, actor=actor, now=now, reason=form.get("reason", ""),
                           address=address)
+    if move is seminars.Move.CANCEL:
+        form["_told"].extend(signups.tell_cancelled(session=session, seminar=s, channels=form["_channels"], now=now))
+        return f"「中止」にしました（申込者{len(form['_told'])}人にお知らせしました）"
     return f"「{seminars.STATUS_LABELS[after]}」にしました"
 
 
 def _schedule(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str,
-              form: dict[str, str]) -> str:
+              form: dict[str, Any]) -> str:
     day = form.get("day", "")
     capacity = _number(form.get("capacity", ""), "定員", 1, 1000) if s.kind == "lecture" else None
     data = seminars.ScheduleIn(starts_at=_at(day, form.get("start", "")), ends_at=_at(day, form.get("end", "")),
@@ -88,7 +95,7 @@ def _schedule(session: Session, s: Seminar, actor: StaffUser, now: datetime, add
     return "日程を保存しました" if changed else "変更はありません"
 
 
-def _slots(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, str]) -> str:
+def _slots(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, Any]) -> str:
     if s.kind != "consultation" or seminars.Status(s.status) not in seminars.SCHEDULABLE:
         raise seminars.SeminarError("相談枠は受理した個別相談会に作ります")
     count = _number(form.get("count", ""), "枠の数", 1, 12)
@@ -101,14 +108,14 @@ def _slots(session: Session, s: Seminar, actor: StaffUser, now: datetime, addres
     return f"相談枠を{count}つ作りました"
 
 
-def _fee(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, str]) -> str:
+def _fee(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, Any]) -> str:
     yen = _number(form.get("yen", ""), "会場使用料", 0, 10_000_000)
     seminars.record_fee(session=session, seminar=s, yen=yen, note=form.get("note", ""), actor=actor, now=now,
                         address=address)
     return f"様式4（立替金）を記録しました：{yen:,}円"
 
 
-def _report(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, str]) -> str:
+def _report(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str, form: dict[str, Any]) -> str:
     seminars.record_report(session=session, seminar=s, text=form.get("report", ""), actor=actor, now=now,
                            address=address)
     return "専門家の報告を記録しました（商工会・商工会議所に共有されます）"
