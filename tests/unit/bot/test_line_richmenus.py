@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 from PIL import Image
 
 from bot.channels.line_richmenus import MENUS, digest, menus, render
+from dialogs import seminars
 from dialogs.hours import DEFAULT, BusinessHours
 from dialogs.intents import DATA_INTENTS
 from dialogs.main import MENUS as STATE_MENUS
+from dialogs.model import Inbound, Kind, State
 from tests.fakes.line_richmenu import area_problems, image_problems
 
 
@@ -27,7 +29,8 @@ def test_each_menu_and_image_is_within_the_limits(key: str) -> None:
 
 def test_one_menu_per_state_and_every_postback_is_understood() -> None:
     assert set(MENUS) == {"default", *STATE_MENUS.values()}
-    understood = set(DATA_INTENTS) | {"ps:continue"}
+    understood = set(DATA_INTENTS) | {"ps:continue", seminars.OPEN}  # 講習会: dialogs/seminars.py takes it
+    assert seminars.step(State(), Inbound(Kind.POSTBACK, datetime.now(UTC), data=seminars.OPEN)) is not None
     for menu in MENUS.values():
         for area in menu.areas():
             action = area["action"]
