@@ -1,7 +1,7 @@
 """seminars: 講習会・個別相談会 (様式2/様式3 requests, schedule, slots, sign-ups)
 
 Revision ID: 1500
-Revises: 1703
+Revises: 1550
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '1500'
-down_revision = '1703'
+down_revision = '1550'
 branch_labels = None
 depends_on = None
 
