@@ -26,6 +26,17 @@ def _logging() -> None:
     logs.configure(get_settings().log_format)
 
 
+def _only_process(settings: Settings) -> None:
+    """SQLite: refuse to be a second `serve` or `worker` on the same database (bot/db/single.py)."""
+    from bot.db.single import InUse, claim
+
+    try:
+        claim(settings)
+    except InUse as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(3) from None
+
+
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = typer.Option(8000, envvar="PORT")) -> None:
     """Run the web app (webhooks, /try) with the embedded worker unless MADOGUCHI_EMBEDDED_WORKER=false."""
@@ -35,6 +46,7 @@ def serve(host: str = "127.0.0.1", port: int = typer.Option(8000, envvar="PORT")
 
     _logging()
     settings = get_settings()
+    _only_process(settings)
     if settings.trial_enabled:
         typer.echo(f"madoguchi: http://{host}:{port}/try でお試しチャットが使えます")
     # Behind a TLS proxy, X-Forwarded-Proto/-For are believed from these addresses only: the request is then https
@@ -61,6 +73,7 @@ def worker() -> None:
             await services.aclose()
 
     settings = get_settings()
+    _only_process(settings)
     settings.describe_channels()
     asyncio.run(main(settings))
 

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     turn_max_attempts: int = Field(default=3, ge=1)
     reply_token_max_age_seconds: float = Field(default=50.0, gt=0)
     loading_after_seconds: float = Field(default=1.0, ge=0)
-    heartbeat_interval_seconds: float = Field(default=5.0, gt=0)  # how often a worker records it is alive
+    heartbeat_interval_seconds: float = Field(default=2.0, gt=0)  # how often a worker records it is alive
+    # A worker whose beat is older than this is dead: its send leases are taken over at once (not after the lease).
+    lease_takeover_seconds: float = Field(default=8.0, gt=0)
     heartbeat_stale_seconds: float = Field(default=60.0, gt=0)  # /readyz fails when no worker beat within this
     metrics_token: str | None = Field(default=None, repr=False)  # when set, /metrics wants "Bearer <token>"
     log_format: Literal["text", "json"] = "text"  # json: one object per line, personal data redacted

@@ -13,14 +13,16 @@ from bot.db.tables import OutboxMessage
 from handoff.tables import Case, CaseMessage
 
 FLAG = "delivery_failed"
-LABELS = {"sent": "送信済み", "waiting": "送信待ち", "retrying": "再送中", "failed": "送信失敗"}
+LABELS = {"sent": "送信済み", "waiting": "送信待ち", "retrying": "再送中", "failed": "送信失敗",
+          "unconfirmed": "送信未確認"}
+NEEDS_LOOK = ("failed", "unconfirmed")  # flagged in the queue: the owner may not have this line
 
 
 @dataclass(frozen=True)
 class Line:
     message: CaseMessage
     outbox_id: int | None = None
-    status: str = ""  # sent | waiting | retrying | failed ("" when nothing was sent)
+    status: str = ""  # sent | waiting | retrying | failed | unconfirmed ("" when nothing was sent)
     error: str = ""
 
     @property
@@ -31,7 +33,7 @@ class Line:
 def status_of(row: OutboxMessage) -> str:
     if row.status == "pending":
         return "retrying" if (row.attempts or 0) > 0 and row.last_error else "waiting"
-    return "sent" if row.status == "sent" else "failed"
+    return row.status if row.status in ("sent", "unconfirmed") else "failed"
 
 
 def thread(*, session: Session, case: Case) -> list[Line]:
@@ -51,7 +53,7 @@ def _short(error: str | None) -> str:
 def failed_case_ids() -> Select[tuple[int]]:
     """The cases with a line whose send failed, as a subquery (the queue's 送信失敗 filter, in SQL)."""
     return (select(CaseMessage.case_id).join(OutboxMessage, OutboxMessage.id == CaseMessage.outbox_message_id)
-            .where(OutboxMessage.status == "failed"))
+            .where(OutboxMessage.status.in_(NEEDS_LOOK)))
 
 
 def failed_cases(*, session: Session, case_ids: Collection[int]) -> set[int]:
@@ -60,7 +62,7 @@ def failed_cases(*, session: Session, case_ids: Collection[int]) -> set[int]:
         return set()
     return set(session.scalars(
         select(CaseMessage.case_id).join(OutboxMessage, OutboxMessage.id == CaseMessage.outbox_message_id)
-        .where(OutboxMessage.status == "failed", CaseMessage.case_id.in_(list(case_ids))).distinct()))
+        .where(OutboxMessage.status.in_(NEEDS_LOOK), CaseMessage.case_id.in_(list(case_ids))).distinct()))
 
 
 def outbox_row(*, session: Session, case: Case, outbox_id: int) -> OutboxMessage | None:

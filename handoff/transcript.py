@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from bot.db.tables import InboxEvent, OutboxMessage
 
 LIMIT = 400
+UNCONFIRMED = ("送信未確認：LINE が受け付けたか確かめられず、重複を避けるため再送していません。"
+               "事業者に届いたかご確認ください")
 KINDS = {"sticker": "（スタンプ）", "image": "（画像）", "file": "（ファイル）", "media": "（動画・音声）",
          "location": "（位置情報）", "follow": "（友だち追加）"}
 
@@ -23,6 +25,7 @@ class Line:
     at: datetime
     who: str  # owner | bot
     text: str
+    note: str = ""  # e.g. 送信未確認: the bot's answer may not have reached the owner (never sent twice)
 
 
 def _labels(message: dict[str, Any]) -> dict[str, str]:
@@ -55,20 +58,22 @@ def transcript(*, session: Session, conversation_key: str) -> list[Line]:
         .where(InboxEvent.conversation_key == conversation_key, InboxEvent.inbound.is_not(None))
         .order_by(InboxEvent.id.desc()).limit(LIMIT)).all()
     sent = session.execute(
-        select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.payload)
+        select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.payload, OutboxMessage.status)
         .where(OutboxMessage.conversation_key == conversation_key)
         .order_by(OutboxMessage.id.desc()).limit(LIMIT)).all()
+    unconfirmed = {s.id for s in sent if s.status == "unconfirmed"}
     merged = sorted([(e.received_at, 0, e.id, e.inbound) for e in events] + [(s.created_at, 1, s.id, s.payload)
                                                                               for s in sent])
     lines: list[Line] = []
     labels: dict[str, str] = {}
-    for at, side, _, body in merged:
+    for at, side, row_id, body in merged:
         if side == 0:
             lines.append(Line(at, "owner", _said(body, labels)))
             continue
+        note = UNCONFIRMED if row_id in unconfirmed else ""
         for message in body:
             labels |= _labels(message)
             text = message.get("text") or message.get("altText")
             if text:
-                lines.append(Line(at, "bot", str(text)))
+                lines.append(Line(at, "bot", str(text), note))
     return lines

@@ -49,6 +49,8 @@ class Delivery:
     error: str = ""
     reply_refused: bool = False  # the platform refused the reply token: never try it again
     status: int | None = None  # the platform's HTTP status when it refused (None: network or unknown)
+    maybe_accepted: bool = False  # the request may have reached the platform and been taken (a timeout, a cut
+    # connection): only then does a failed reply attempt keep the row marked as possibly answered
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,10 @@ class LineChannel:
         """Exactly one platform call: the reply when the claim chose it, else a push with the retry key."""
         try:
             return await (self._reply(message) if message.use_reply_token else self._push(message))
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except aiohttp.ClientConnectorError as exc:  # no connection was made: LINE surely has nothing
             return Delivery(Outcome.RETRY, error=f"network: {type(exc).__name__}")
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:  # the request may have been taken
+            return Delivery(Outcome.RETRY, error=f"network: {type(exc).__name__}", maybe_accepted=True)
 
     async def _reply(self, message: Outgoing) -> Delivery:
         request = ReplyMessageRequest.from_dict({"replyToken": message.reply_token, "messages": message.payload})

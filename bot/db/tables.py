@@ -124,10 +124,12 @@ class OutboxMessage(Base):
     reply_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reply_attempted: Mapped[bool] = mapped_column(Boolean, default=False)
     retry_key: Mapped[str] = mapped_column(String(36))
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sent | failed
+    # pending | sent | failed | unconfirmed (a reply LINE may have taken; never pushed blindly: README)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    leased_by: Mapped[str | None] = mapped_column(String(80), nullable=True)  # the worker holding the lease
     via: Mapped[str | None] = mapped_column(String(12), nullable=True)  # reply | push | pull
     # Who asked for this send: bot | coordinator_reply | decision | reminder | survey (LINE pushes are counted by it).
     purpose: Mapped[str] = mapped_column(String(20), default="bot", server_default="bot")

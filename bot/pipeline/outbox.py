@@ -1,7 +1,15 @@
-"""Claiming outbox rows for delivery, in order per conversation, with a lease instead of a long transaction."""
+"""Claiming outbox rows for delivery, in order per conversation, with a lease instead of a long transaction.
+
+Exactly once, as far as the platform lets us know (README, 送信の重複と未確認): a lease names its worker, and a
+worker whose heartbeat went stale has its leases taken over at once; a settle counts only for the attempt that
+still holds the row (`attempts` fences it); and a reply that may have reached LINE is tried again only with its
+reply token while the token is fresh (LINE answers 400 to a used token: delivered). Once the token is stale it is
+never pushed blindly: the row becomes `unconfirmed`, shown as 送信未確認 in the case page.
+"""
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from collections.abc import Collection
@@ -13,10 +21,13 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.channels.base import Channel, Delivery, Outcome, Outgoing
 from bot.db.engine import reader
-from bot.db.tables import Conversation, OutboxMessage, utcnow
+from bot.db.tables import Conversation, OutboxMessage, WorkerHeartbeat, utcnow
 from dialogs.model import Reply
 
+log = logging.getLogger(__name__)
 BACKOFF_CAP_SECONDS = 60.0
+UNCONFIRMED = "unconfirmed"
+UNCONFIRMED_NOTE = "LINE が返信を受け付けたか確かめられず、重複を避けるため再送していません"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -46,10 +57,15 @@ def enqueue(*, session: Session, conversation: Conversation, channel: Channel, r
     return rows
 
 
-def lease_row(row: OutboxMessage, *, now: datetime, lease: timedelta) -> Outgoing:
+def _token_fresh(row: OutboxMessage, now: datetime) -> bool:
+    return bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)
+
+
+def lease_row(row: OutboxMessage, *, now: datetime, lease: timedelta, worker_id: str = "") -> Outgoing:
     """Lease a row (inside the caller's transaction) and decide, durably, whether this attempt uses the token."""
-    use_reply = bool(row.reply_token and row.reply_deadline_at and now < row.reply_deadline_at)
+    use_reply = _token_fresh(row, now)
     row.lease_until = now + lease
+    row.leased_by = worker_id or None
     row.attempts = (row.attempts or 0) + 1
     claimed = Outgoing(
         id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload, retry_key=row.retry_key,
@@ -69,7 +85,10 @@ _DUE = (
         OutboxMessage.status == "pending",
         OutboxMessage.channel.in_(bindparam("channels", expanding=True)),
         OutboxMessage.next_attempt_at <= bindparam("now"),
-        OutboxMessage.lease_until.is_(None) | (OutboxMessage.lease_until < bindparam("now")),
+        OutboxMessage.lease_until.is_(None) | (OutboxMessage.lease_until < bindparam("now")) | exists().where(
+            # a dead worker's lease (its heartbeat stale: killed) is taken over at once, not when it runs out
+            WorkerHeartbeat.worker_id == OutboxMessage.leased_by, WorkerHeartbeat.beat_at < bindparam("dead_before"),
+            WorkerHeartbeat.worker_id != bindparam("me")),  # never our own: we are alive, whatever the beat says
         ~exists().where(  # the head of its conversation's queue: nothing earlier still pending
             _earlier.conversation_key == OutboxMessage.conversation_key,
             _earlier.status == "pending",
@@ -96,28 +115,47 @@ def has_pending(session: Session, conversation_key: str) -> bool:
     return session.scalar(_HAS_PENDING, {"key": conversation_key}) is not None
 
 
+def _unconfirmed(row: OutboxMessage) -> None:
+    """A reply that may have reached LINE, whose token can no longer tell us: never pushed (it would be a duplicate
+    whenever the reply did arrive); left for the desk, marked 送信未確認."""
+    row.status, row.lease_until, row.leased_by, row.via = UNCONFIRMED, None, None, "reply?"
+    row.last_error = UNCONFIRMED_NOTE
+    log.warning("outbox %s unconfirmed: a reply may have been accepted and its token is stale; not pushed", row.id)
+
+
 def claim_next(
     *, session_factory: sessionmaker[Session], channels: Collection[str], lease: timedelta,
-    conversation_key: str | None = None,
+    conversation_key: str | None = None, worker_id: str = "", takeover: timedelta | None = None,
 ) -> Outgoing | None:
-    """Lease the oldest due row that heads its conversation's queue (nothing earlier still pending)."""
+    """Lease the oldest due row that heads its conversation's queue (nothing earlier still pending). A row whose
+    earlier reply may have been accepted and whose token is stale is marked unconfirmed on the way, never sent."""
     now = utcnow()
-    params = {"channels": list(channels), "now": now, "key": conversation_key}
+    dead_before = now - (takeover if takeover is not None else timedelta(days=3650))
+    params = {"channels": list(channels), "now": now, "key": conversation_key, "dead_before": dead_before,
+              "me": worker_id}
     one = conversation_key is not None
     with Session(reader(session_factory.kw["bind"])) as session:  # idle polling takes no write lock
         if session.scalar(_PEEK[one], params) is None:
             return None
     with session_factory.begin() as session:
-        row = session.scalars(_CLAIM[one], params).first()
-        return None if row is None else lease_row(row, now=now, lease=lease)
+        while (row := session.scalars(_CLAIM[one], params).first()) is not None:
+            if row.reply_attempted and not _token_fresh(row, now):
+                _unconfirmed(row)
+                session.flush()
+                continue
+            return lease_row(row, now=now, lease=lease, worker_id=worker_id)
+        return None
 
 
 def settle(*, session_factory: sessionmaker[Session], sent: Outgoing, delivery: Delivery, max_attempts: int) -> str:
-    """Record what happened to a leased row, in one UPDATE; returns its new status."""
+    """Record what happened to a leased row, in one UPDATE, if this attempt still holds it (a worker taken for dead
+    and taken over settles nothing: the newer attempt decides); returns its new status ("" when fenced out)."""
     now = utcnow()
-    values: dict[str, Any] = {"lease_until": None, "last_error": delivery.error or None}
+    values: dict[str, Any] = {"lease_until": None, "leased_by": None, "last_error": delivery.error or None}
     if delivery.reply_refused:  # recorded before any push, so a crash cannot mistake it for delivered
         values |= {"reply_token": None, "reply_attempted": False}
+    elif sent.use_reply_token and delivery.outcome is not Outcome.SENT and not delivery.maybe_accepted:
+        values["reply_attempted"] = sent.reply_attempted  # this attempt surely never reached LINE: only earlier ones
     if delivery.outcome is Outcome.SENT:
         values |= {"status": "sent", "sent_at": now, "via": delivery.via}
     elif delivery.outcome is Outcome.FAILED or sent.attempts >= max_attempts:
@@ -125,8 +163,10 @@ def settle(*, session_factory: sessionmaker[Session], sent: Outgoing, delivery: 
     else:
         values |= {"next_attempt_at": now if delivery.reply_refused else now + backoff(sent.attempts)}
     with session_factory.begin() as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == sent.id).values(**values))
-    return str(values.get("status", "pending"))
+        held = session.scalar(update(OutboxMessage).where(
+            OutboxMessage.id == sent.id, OutboxMessage.status == "pending", OutboxMessage.attempts == sent.attempts,
+        ).values(**values).returning(OutboxMessage.id))
+    return str(values.get("status", "pending")) if held is not None else ""
 
 
 def take_pulled(*, session_factory: sessionmaker[Session], conversation_key: str) -> list[dict[str, Any]]:

@@ -168,7 +168,8 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
     rows = outbox.enqueue(session=session, conversation=conversation, channel=channel, replies=replies, now=now,
                           reply_token=event.reply_token, inbox_event_id=event.id,
                           reply_deadline_at=event.event_at + ctx.reply_token_max_age if event.reply_token else None)
-    claimed = outbox.lease_row(rows[0], now=now, lease=ctx.send_lease) if head and rows else None
+    lease = ctx.send_lease
+    claimed = outbox.lease_row(rows[0], now=now, lease=lease, worker_id=ctx.worker_id) if head and rows else None
     return rows, claimed
 
 

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import os
+import secrets
 import socket
 import time
 from collections import deque
@@ -44,6 +45,7 @@ from handoff import evaluation, seminar_signups
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MENU_ATTEMPTS = 4
+SETTLE_ATTEMPTS = 6
 FILE_ATTEMPTS = 3
 
 
@@ -84,7 +86,9 @@ class Pipeline:
         self.metrics = metrics or Metrics()
         self.session_factory = session_factory
         self.channels = channels
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        # Unique per start (a restarted container's worker often has the same host name and pid): a dead worker's
+        # stale heartbeat must never be refreshed by its successor, or its leases would wait out the lease.
+        self.worker_id = f"{socket.gethostname()[:50]}:{os.getpid()}:{secrets.token_hex(3)}"
         self.programs = program.load(settings.program_dir, pinned=settings.program_today)  # refuses a bad year file
         self.turns = TurnContext(
             session_factory=session_factory, dialog=dialog, channels=channels, worker_id=self.worker_id,
@@ -267,10 +271,11 @@ class Pipeline:
         """Deliver due outbox rows (of one conversation, or any); returns how many were settled."""
         settled = 0
         lease = timedelta(seconds=self.settings.send_lease_seconds)
+        takeover = timedelta(seconds=self.settings.lease_takeover_seconds)
         while True:
             claimed = await self._run(
                 outbox.claim_next, session_factory=self.session_factory, channels=self._push_channels,
-                lease=lease, conversation_key=conversation_key,
+                lease=lease, conversation_key=conversation_key, worker_id=self.worker_id, takeover=takeover,
             )
             if claimed is None:
                 return settled
@@ -281,18 +286,32 @@ class Pipeline:
     async def _send(self, claimed: Outgoing) -> bool:
         """Deliver one leased row and record the outcome; False when it must wait (backoff) or failed."""
         delivery = await self._deliver_one(claimed)
-        status = await self._run(
-            outbox.settle, session_factory=self.session_factory, sent=claimed, delivery=delivery,
-            max_attempts=self.settings.send_max_attempts,
-        )
-        self.metrics.deliveries.labels(claimed.channel, delivery.via or "-", status).inc()
+        status = await self._settle(claimed, delivery)
+        self.metrics.deliveries.labels(claimed.channel, delivery.via or "-", status or "taken_over").inc()
         if delivery.outcome is not Outcome.SENT:
             platform_status = str(delivery.status) if delivery.status else "network"
             self.metrics.delivery_failures.labels(claimed.channel, platform_status).inc()
+        if status == "":
+            log.warning("outbox %s was taken over by another worker; its outcome is theirs to record", claimed.id)
+            return False
         if status != "sent" and not delivery.reply_refused:
             log.warning("outbox %s %s: %s", claimed.id, status, delivery.error)
             return False
         return True
+
+    async def _settle(self, claimed: Outgoing, delivery: Delivery) -> str:
+        """Record the outcome, trying hard (a locked or restarting database): an unrecorded reply could only end as
+        送信未確認 once its token is stale. Still unrecorded, the lease runs out and the row is tried again."""
+        for attempt in range(SETTLE_ATTEMPTS):
+            try:
+                return await self._run(outbox.settle, session_factory=self.session_factory, sent=claimed,
+                                       delivery=delivery, max_attempts=self.settings.send_max_attempts)
+            except Exception:  # noqa: BLE001
+                if attempt == SETTLE_ATTEMPTS - 1:
+                    raise
+                log.warning("outbox %s not settled (attempt %d); trying again", claimed.id, attempt + 1)
+                await asyncio.sleep(min(2.0, 0.1 * 2 ** attempt))
+        raise AssertionError("unreachable")
 
     async def _deliver_one(self, claimed: Outgoing) -> Delivery:
         try:

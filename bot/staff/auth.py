@@ -107,14 +107,22 @@ def release(*, session: Session, email: str, address: str) -> None:
         _uncount(session, key)
 
 
-def authenticate(*, session: Session, email: str, password: str, address: str, now: datetime) -> StaffUser | None:
-    """The active user with these credentials, or None. Every attempt is counted and audited."""
+def password_matches(*, session: Session, email: str, password: str) -> bool:
+    """Whether the password is right for an active account (the slow argon2 check). Give it a read-only session:
+    the hash takes ~50 ms of CPU and must never hold a write lock (on SQLite it would hold every webhook's ack)."""
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY, password) and user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(*, session: Session, email: str, matched: bool, address: str, now: datetime) -> StaffUser | None:
+    """The active user when `password_matches` said yes (checked again: still active), or None. Every attempt is
+    counted and audited."""
     email = email.strip().lower()
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY, password) and user is not None and user.active
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = matched and user is not None and user.active
     session.add(LoginAttempt(email=email, address=address, success=bool(ok), at=now))
     audit.record(session=session, action="login" if ok else "login.failed", actor=user if ok else None,
                  actor_label=email, target=email, address=address, now=now)

@@ -78,6 +78,7 @@ class FakeLine:
     def __post_init__(self) -> None:
         self.richmenus = RichMenus(self._refuse)
     latency: float = 0.0  # seconds each reply/push takes, like the real API's round trip
+    token_lifetime: float = TOKEN_LIFETIME  # LINE's reply-token window (crash tests stretch it for slow restarts)
     quota_limit: int | None = None  # the plan's monthly push limit (None: type "none", unlimited)
     quota_used: int = 0  # pushes counted this month before the test's own (each accepted push adds one)
 
@@ -124,8 +125,9 @@ class FakeLine:
             hold = call.kind in self.hold_after_accept
         if self.on_delivery is not None:
             self.on_delivery(call)
-        if hold:
-            await asyncio.sleep(3600)  # the bot is killed meanwhile
+        deadline = time.monotonic() + 3600
+        while hold and call.kind in self.hold_after_accept and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)  # the bot is killed meanwhile, or the test lets the answer go (clear())
         return response
 
     async def api_reply(self, request: Request) -> Response:
@@ -135,7 +137,7 @@ class FakeLine:
         token = body.get("replyToken", "")
         with self.lock:
             known = self.tokens.get(token)
-            fresh = known is not None and time.time() - known[1] < TOKEN_LIFETIME and token not in self.used_tokens
+            fresh = known is not None and time.time() - known[1] < self.token_lifetime and token not in self.used_tokens
             if fresh:
                 self.used_tokens.add(token)
         if not fresh or known is None:

@@ -78,7 +78,7 @@ async def guarded(services: Any, staff: Staff, work: Any, done: str) -> bool:
     except store.FaqError as exc:
         await run_in_threadpool(flash, services, staff, f"保存できませんでした：{exc}")
         return False
-    services.knowledge.changed()
+    await run_in_threadpool(services.knowledge.changed)  # built aside from turns, live before the answer
     await run_in_threadpool(flash, services, staff, done)
     return True
 

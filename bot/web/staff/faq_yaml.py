@@ -90,6 +90,6 @@ async def faq_import(staff: EditorWrite, services: ServicesDep, text: YamlText, 
     except FaqError as exc:
         await run_in_threadpool(flash, services, staff, f"取り込めませんでした：{exc}")
         return RedirectResponse("/faq/import", status_code=303)
-    services.knowledge.changed()
+    await run_in_threadpool(services.knowledge.changed)  # built aside from turns, live before the answer
     await run_in_threadpool(flash, services, staff, f"YAMLを取り込みました（{summary}）")
     return RedirectResponse("/faq", status_code=303)

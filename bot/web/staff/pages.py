@@ -8,8 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from bot.channels.line import LineChannel
+from bot.db.engine import reader
 from bot.db.tables import utcnow
 from bot.pipeline import costs
 from bot.services import Services
@@ -41,8 +43,10 @@ async def login(request: Request, services: ServicesDep, email: Annotated[str, F
         with services.session_factory.begin() as session:  # committed at once: the counters are not held locked
             if not auth.reserve(session=session, email=email, address=address, now=now):
                 return None, "throttled"
+        with Session(reader(services.session_factory.kw["bind"])) as session:  # the hash holds no write lock
+            matched = auth.password_matches(session=session, email=email, password=password)
         with services.session_factory.begin() as session:
-            user = auth.authenticate(session=session, email=email, password=password, address=address, now=now)
+            user = auth.authenticate(session=session, email=email, matched=matched, address=address, now=now)
             if user is None:
                 return None, "failed"
             auth.release(session=session, email=email, address=address)

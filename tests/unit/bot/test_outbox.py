@@ -101,3 +101,65 @@ def test_transient_failures_back_off_and_give_up_after_max_attempts(factory) -> 
         assert status == expected
     with factory() as session:
         assert session.get(OutboxMessage, row).status == "failed"
+
+
+def _age_token(factory: sessionmaker[Session], row: int) -> None:
+    """The reply token's window passes, and the holder's lease with it."""
+    with factory.begin() as session:
+        found = session.get(OutboxMessage, row)
+        found.reply_deadline_at = found.lease_until = utcnow() - timedelta(seconds=1)
+
+
+def test_a_reply_that_may_have_been_accepted_is_never_pushed_once_its_token_is_stale(factory) -> None:
+    first, second = add(factory, "line:H", 2, token="tok")
+    claimed = claim(factory)
+    assert claimed.id == first and claimed.use_reply_token  # then the process dies, outcome unknown
+    _age_token(factory, first)
+    nxt = claim(factory)
+    assert nxt is not None and nxt.id == second  # the next line goes; the ambiguous one is not pushed
+    with factory() as session:
+        row = session.get(OutboxMessage, first)
+        assert (row.status, row.via, row.lease_until) == ("unconfirmed", "reply?", None)
+
+
+def test_a_timed_out_reply_keeps_its_doubt_and_a_refused_connection_clears_it(factory) -> None:
+    [timed_out] = add(factory, "line:I", 1, token="tok")
+    [refused] = add(factory, "line:J", 1, token="tok2")
+    for row, delivery in ((timed_out, Delivery(Outcome.RETRY, error="network: TimeoutError", maybe_accepted=True)),
+                          (refused, Delivery(Outcome.RETRY, error="network: ClientConnectorError"))):
+        claimed = claim_next(session_factory=factory, channels=["line"], lease=LEASE, conversation_key=f"line:{'IJ'[row == refused]}")
+        assert claimed.id == row and claimed.use_reply_token
+        assert settle(session_factory=factory, sent=claimed, delivery=delivery, max_attempts=5) == "pending"
+        _age_token(factory, row)
+        with factory.begin() as session:
+            session.get(OutboxMessage, row).next_attempt_at = utcnow()
+    pushed = claim(factory)
+    assert pushed.id == refused and not pushed.use_reply_token  # LINE never had it: pushed with its retry key
+    assert claim(factory) is None
+    with factory() as session:
+        assert session.get(OutboxMessage, timed_out).status == "unconfirmed"
+
+
+def test_a_dead_workers_lease_is_taken_over_once_its_heartbeat_is_stale_and_its_late_settle_is_ignored(
+        factory) -> None:
+    from bot.db.tables import WorkerHeartbeat
+    [row] = add(factory, "line:K", 1)
+    now = utcnow()
+    with factory.begin() as session:
+        session.add(WorkerHeartbeat(worker_id="dead", started_at=now, beat_at=now))
+    held = claim_next(session_factory=factory, channels=["line"], lease=LEASE, worker_id="dead",
+                      takeover=timedelta(seconds=5))
+    assert held.id == row
+    takeover = {"session_factory": factory, "channels": ["line"], "lease": LEASE, "worker_id": "alive",
+                "takeover": timedelta(seconds=5)}
+    assert claim_next(**takeover) is None  # its holder still beats: the 30 s lease stands
+    with factory.begin() as session:
+        session.get(WorkerHeartbeat, "dead").beat_at = now - timedelta(seconds=6)
+    taken = claim_next(**takeover)
+    assert taken is not None and taken.id == row and taken.attempts == 2
+    late = settle(session_factory=factory, sent=held, delivery=Delivery(Outcome.RETRY, error="x"), max_attempts=1)
+    assert late == ""  # fenced out: the newer attempt decides
+    assert settle(session_factory=factory, sent=taken, delivery=Delivery(Outcome.SENT, "push"), max_attempts=3) \
+        == "sent"
+    with factory() as session:
+        assert session.get(OutboxMessage, row).status == "sent"

@@ -93,3 +93,31 @@ def test_misses_are_grouped_by_similarity_with_counts(factory) -> None:
     # most frequent first; equal counts: the most recent first
     assert [(g.count, g.kind) for g in groups] == [(3, "faq_missed"), (1, "faq_unhelpful"), (1, "faq_missed")]
     assert groups[1].faq_ids == {"online"} and len(groups[0].examples) == 3
+
+
+class SlowBuild(LiveIndex):
+    """The real live index whose builds take as long as one at 10,000 entries (seconds)."""
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._index is not None:
+            time.sleep(2.0)
+        return super()._load()
+
+
+def test_a_slow_rebuild_is_built_aside_and_never_holds_a_question(db_url: str) -> None:
+    factory = make_session_factory(make_engine(make_settings(db_url)))
+    with factory.begin() as session:
+        store.seed(session=session, now=utcnow())
+    live = SlowBuild(factory)
+    old = live.current()
+    with factory.begin() as session:
+        store.save(session=session, entry_id="cat-food", actor="ed@test", now=utcnow(),
+                   data={"question": "猫の餌は何がいいですか", "answer": "猫の餌についての回答です。"})
+    time.sleep(0.6)  # past the refresh interval: the next question notices the new version
+    asked = time.monotonic()
+    assert live.current() is old  # answered with the index it had, while the new one is built aside
+    assert time.monotonic() - asked < 0.5
+    while live.current() is old:
+        assert time.monotonic() - asked < 10, "the new index was never swapped in"
+        time.sleep(0.05)
+    assert live.current().search("猫の餌は何がいいですか").matched
