@@ -8,6 +8,7 @@ everything back: the event stays pending and is taken again.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,7 @@ class TurnContext:
     slow: Callable[[State, Inbound], bool] | None = None  # will this turn be slow? (dialogs.main.slow)
     on_slow: Callable[[str, str], None] | None = None  # told (channel, user) before a slow turn runs
     programs: Programs | None = None  # the program years (bot/program.py): the turn's year goes into its facts
+    local_claims: LocalClaims | None = None  # SQLite: the dialog runs outside the write lock (see process_one)
 
 
 # Statements are built once (building them is most of SQLAlchemy's cost); values come as bind parameters.
@@ -210,10 +212,60 @@ def _anything_pending(ctx: TurnContext) -> bool:
         return session.scalar(_ANY_PENDING) is not None
 
 
+@dataclass(frozen=True)
+class _Computed:
+    transition: Transition | None
+    error: str
+    arrived: tuple[Attachment, str] | None
+
+
+def _compute(ctx: TurnContext, session: Session, conversation: Conversation, event: InboxEvent,
+             now: datetime) -> _Computed:
+    """Reads and the pure dialog: nothing written."""
+    _announce_slow(ctx, conversation, event)
+    arrived = _attachment(ctx, conversation, event)
+    facts = _facts(ctx, session, conversation, event, now) | ({"file": arrived[1]} if arrived else {})
+    transition, error = _run_dialog(ctx, conversation, event, facts)
+    return _Computed(transition, error, arrived)
+
+
+def _commit(ctx: TurnContext, session: Session, conversation: Conversation, event: InboxEvent,
+            computed: _Computed, now: datetime) -> TurnDone:
+    """Everything the turn writes, in the caller's transaction."""
+    transition, error, arrived = computed.transition, computed.error, computed.arrived
+    event.attempts += 1
+    event.started_at = now
+    event.worker = ctx.worker_id
+    if transition is None and event.attempts < ctx.max_attempts:
+        event.last_error = error
+        return TurnDone(conversation.key, event.id, conversation.channel, (), result="retry")
+    replies: tuple[Reply, ...] = (APOLOGY,)
+    if transition is not None:
+        conversation.state = transition.state.to_dict()
+        replies = fill(transition.replies, _apply_effects(ctx, session, conversation, transition, now))
+    conversation.turn_count += 1
+    conversation.updated_at = now
+    event.status = "done" if transition else "failed"
+    event.last_error = error or None
+    event.turn_no = conversation.turn_count
+    event.processed_at = utcnow()
+    rows, claimed = _queue(ctx, session, conversation, event, replies, now)
+    profile_of = conversation.user_id if _profile_due(ctx, session, conversation, event, now) else None
+    menu_due = transition is not None and _menu_due(ctx, conversation, event)
+    file_id = files.record(session, conversation=conversation, attachment=arrived[0], judged=arrived[1],
+                           now=now) if arrived and transition is not None else None
+    event.raw = minimal(event.raw)  # processed: `inbound` keeps what the transcript needs; the body goes
+    session.flush()
+    return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
+                    result=event.status, profile_of=profile_of, menu_due=menu_due, file_id=file_id)
+
+
 def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> TurnDone | None:
     """Process the oldest pending event of one free conversation (or of `conversation_key`)."""
     if conversation_key is None and not _anything_pending(ctx):
         return None
+    if ctx.local_claims is not None:
+        return _process_outside_lock(ctx, ctx.local_claims, conversation_key)
     with ctx.session_factory.begin() as session:
         conversation = _claim(session, conversation_key)
         if conversation is None:
@@ -222,32 +274,57 @@ def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> Tur
         if event is None:
             return None
         now = utcnow()
-        event.attempts += 1
-        event.started_at = now
-        event.worker = ctx.worker_id
-        _announce_slow(ctx, conversation, event)
-        arrived = _attachment(ctx, conversation, event)
-        facts = _facts(ctx, session, conversation, event, now) | ({"file": arrived[1]} if arrived else {})
-        transition, error = _run_dialog(ctx, conversation, event, facts)
-        if transition is None and event.attempts < ctx.max_attempts:
-            event.last_error = error
-            return TurnDone(conversation.key, event.id, conversation.channel, (), result="retry")
-        replies: tuple[Reply, ...] = (APOLOGY,)
-        if transition is not None:
-            conversation.state = transition.state.to_dict()
-            replies = fill(transition.replies, _apply_effects(ctx, session, conversation, transition, now))
-        conversation.turn_count += 1
-        conversation.updated_at = now
-        event.status = "done" if transition else "failed"
-        event.last_error = error or None
-        event.turn_no = conversation.turn_count
-        event.processed_at = utcnow()
-        rows, claimed = _queue(ctx, session, conversation, event, replies, now)
-        profile_of = conversation.user_id if _profile_due(ctx, session, conversation, event, now) else None
-        menu_due = transition is not None and _menu_due(ctx, conversation, event)
-        file_id = files.record(session, conversation=conversation, attachment=arrived[0], judged=arrived[1],
-                               now=now) if arrived and transition is not None else None
-        event.raw = minimal(event.raw)  # processed: `inbound` keeps what the transcript needs; the body goes
-        session.flush()
-        return TurnDone(conversation.key, event.id, conversation.channel, tuple(r.id for r in rows), claimed,
-                        result=event.status, profile_of=profile_of, menu_due=menu_due, file_id=file_id)
+        return _commit(ctx, session, conversation, event, _compute(ctx, session, conversation, event, now), now)
+
+
+class LocalClaims:
+    """SQLite (one process, bot/db/single.py): which conversations this process's turn loops are working on."""
+
+    def __init__(self) -> None:
+        self._held: set[str] = set()
+        self._freed = threading.Condition()
+
+    def take(self, key: str, *, wait: bool = False) -> bool:
+        """Claim a conversation; with `wait`, until its current turn (another loop's) is over."""
+        with self._freed:
+            while wait and key in self._held:
+                self._freed.wait()
+            if key in self._held:
+                return False
+            self._held.add(key)
+            return True
+
+    def give_back(self, key: str) -> None:
+        with self._freed:
+            self._held.discard(key)
+            self._freed.notify_all()
+
+
+def _process_outside_lock(ctx: TurnContext, claims: LocalClaims, conversation_key: str | None) -> TurnDone | None:
+    """SQLite: read and run the dialog without the database's write lock (webhook acks never wait for a dialog),
+    then write in a short transaction that checks nothing moved meanwhile (else the turn is simply taken again).
+    One process per SQLite database, so the conversation is claimed in memory."""
+    bind = ctx.session_factory.kw["bind"]
+    with Session(reader(bind)) as session:
+        candidates = [conversation_key] if conversation_key else list(session.execute(_CANDIDATES).scalars())
+    key = next((c for c in candidates if claims.take(c, wait=conversation_key is not None)), None)
+    if key is None:
+        return None
+    try:
+        with Session(reader(bind)) as session:
+            conversation = session.scalars(_CONVERSATION, {"key": key}).one_or_none()
+            event = _next_event(session, key) if conversation is not None else None
+            if conversation is None or event is None:
+                return None
+            now = utcnow()
+            computed = _compute(ctx, session, conversation, event, now)
+            seen = (conversation.turn_count, conversation.state, event.id, event.attempts)
+        with ctx.session_factory.begin() as session:
+            conversation = session.scalars(_CONVERSATION, {"key": key}).one()
+            event = _next_event(session, key)
+            if event is None or seen != (conversation.turn_count, conversation.state, event.id, event.attempts):
+                log.info("conversation changed during its turn; taking the turn again")
+                return TurnDone(key, seen[2], conversation.channel, (), result="retry")
+            return _commit(ctx, session, conversation, event, computed, now)
+    finally:
+        claims.give_back(key)

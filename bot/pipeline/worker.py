@@ -37,7 +37,7 @@ from bot.db.tables import InboxEvent, utcnow
 from bot.metrics import Metrics
 from bot.pipeline import effects, files, heartbeat, menus, notifier, outbox, profiles, purge
 from bot.pipeline.inbox import NewEvent
-from bot.pipeline.turns import Dialog, TurnContext, process_one
+from bot.pipeline.turns import Dialog, LocalClaims, TurnContext, process_one
 from bot.settings import Settings
 from dialogs.model import Inbound, State
 from handoff import evaluation, seminar_signups
@@ -100,6 +100,7 @@ class Pipeline:
             profile_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, ProfileSource)),
             menu_channels=frozenset(name for name, ch in channels.items() if isinstance(ch, MenuChannel)),
             menu_of=menu_of, slow=slow, on_slow=self._slow_turn,
+            local_claims=LocalClaims() if settings.is_sqlite else None,
         )
         self._event_loop: asyncio.AbstractEventLoop | None = None  # where the turn threads schedule the animation
         self._menu_locks: dict[str, asyncio.Lock] = {}

@@ -77,3 +77,25 @@ def test_readyz_reports_an_unreachable_database(tmp_path) -> None:  # type: igno
     with LiveBot(broken) as bot:
         assert bot.client.get("/readyz").status_code == 503
         assert bot.client.get("/healthz").status_code == 200
+
+
+def test_the_ack_never_waits_for_another_owners_slow_turn(db_url: str, fake_line: FakeLine, tmp_path,
+                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite too: the dialog runs outside the write lock, so storing a webhook does not wait for a 4 s turn."""
+    import time
+
+    marker = tmp_path / "turns"
+    monkeypatch.setenv("MADOGUCHI_TEST_TURN_SECONDS", "4")
+    monkeypatch.setenv("MADOGUCHI_TEST_TURN_MARKER", str(marker))
+    with LiveBot(make_settings(db_url, fake_line.url), dialog=slow_step) as bot:  # type: ignore[attr-defined]
+        bot.post(line_events.event("postback", "Uslow1", token=fake_line.issue_token("Uslow1"),
+                                   postback__data="menu:faq"))
+        wait_until(marker.exists, what="the slow turn to start")
+        started = time.perf_counter()
+        answer = bot.post(line_events.event("postback", "Uother", token=fake_line.issue_token("Uother"),
+                                            postback__data="menu:faq"))
+        acked = time.perf_counter() - started
+        assert answer.status_code == 200 and acked < 1.0, f"the ack took {acked:.2f} s"
+        wait_until(lambda: len(fake_line.delivered("Uslow1")) == 1 and len(fake_line.delivered("Uother")) == 1,
+                   timeout=30, what="both answers")
+        assert bot.count(InboxEvent, InboxEvent.status == "done") == 2
