@@ -170,8 +170,9 @@ def _queue(ctx: TurnContext, session: Session, conversation: Conversation, event
     rows = outbox.enqueue(session=session, conversation=conversation, channel=channel, replies=replies, now=now,
                           reply_token=event.reply_token, inbox_event_id=event.id,
                           reply_deadline_at=event.event_at + ctx.reply_token_max_age if event.reply_token else None)
-    lease = ctx.send_lease
-    claimed = outbox.lease_row(rows[0], now=now, lease=lease, worker_id=ctx.worker_id) if head and rows else None
+    leased_at = utcnow()  # not the turn's start: a slow dialog must not hand out a lease that has already run out
+    claimed = (outbox.lease_row(rows[0], now=leased_at, lease=ctx.send_lease, worker_id=ctx.worker_id)
+               if head and rows else None)
     return rows, claimed
 
 

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MENU_ATTEMPTS = 4
 SETTLE_ATTEMPTS = 6
+ANSWERED_KEPT = 10_000
 FILE_ATTEMPTS = 3
 
 
@@ -112,6 +113,8 @@ class Pipeline:
         self._waker = Waker()
         self._stop = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
+        self._running = False  # this process runs the turn loops (then it knows, without a read, what is answered)
+        self._answered: dict[str, float] = {}  # conversation key → when its latest turn ended (monotonic)
 
     async def _run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, **kwargs))
@@ -129,6 +132,7 @@ class Pipeline:
         done = await self._run(process_one, ctx=self.turns)
         if done is None:
             return False
+        self._turn_ended(done.conversation_key)
         self.metrics.turns.labels(done.channel, done.result).inc()
         self.metrics.turn_seconds.labels(done.channel).observe(time.perf_counter() - started)
         if done.claimed is not None:
@@ -329,7 +333,8 @@ class Pipeline:
             if channel is None or channel.pull or event.inbound is None:
                 continue
             self._spawn(channel.acknowledge(event.raw))
-            self._spawn(self._loading_after(event.channel, event.user_id, [event.event_key]))
+            self._spawn(self._loading_after(event.channel, event.user_id, [event.event_key],
+                                            event.conversation_key, time.monotonic()))
 
     def deliver_soon(self, conversation_key: str) -> None:
         """Deliver a conversation's queued sends now (e.g. a coordinator's reply) instead of at the next poll."""
@@ -352,9 +357,20 @@ class Pipeline:
     def _show_loading(self, channel: str, user_id: str) -> None:
         self._spawn(self.channels[channel].show_loading(user_id))
 
-    async def _loading_after(self, channel: str, user_id: str, event_keys: list[str]) -> None:
+    def _turn_ended(self, conversation_key: str) -> None:
+        now = time.monotonic()
+        self._answered[conversation_key] = now
+        if len(self._answered) > ANSWERED_KEPT:  # only the last minute matters to the loading animation
+            self._answered = {k: t for k, t in self._answered.items() if now - t < 60}
+
+    async def _loading_after(self, channel: str, user_id: str, event_keys: list[str], conversation_key: str,
+                             received: float) -> None:
         await asyncio.sleep(self.settings.loading_after_seconds)
-        if await self._run(self._pending_count, channel=channel, event_keys=event_keys):
+        if self._running:  # our own turn loops: no database read per event (it slowed every ack under load)
+            unanswered = self._answered.get(conversation_key, float("-inf")) < received
+        else:  # a web process beside separate workers: ask the database
+            unanswered = bool(await self._run(self._pending_count, channel=channel, event_keys=event_keys))
+        if unanswered:
             await self.channels[channel].show_loading(user_id)
 
     def _pending_count(self, channel: str, event_keys: list[str]) -> int:
@@ -405,6 +421,7 @@ class Pipeline:
         loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:
             loops.append(self._notify_loop())
+        self._running = True
         log.info("worker %s running %d turn and %d send loops", self.worker_id, self.turn_loops, self.send_loops)
         await asyncio.gather(*loops)
 
