@@ -43,3 +43,22 @@ def test_taps_are_shown_by_their_labels_on_both_channels(sqlite_url: str) -> Non
                     ("owner", "（スタンプ）")]
     assert telegram[2] == ("owner", "［キャッシュレス化］")
     engine.dispose()
+
+
+def test_an_unconfirmed_reply_is_marked_for_the_desk(sqlite_url: str) -> None:
+    engine = make_engine(make_settings(sqlite_url))
+    factory = make_session_factory(engine)
+    now = utcnow()
+    with factory.begin() as session:
+        session.add(Conversation(key="line:Uq", channel="line", user_id="Uq", state={}, turn_count=0))
+        session.flush()
+        for i, status in enumerate(("sent", "unconfirmed")):
+            session.add(OutboxMessage(conversation_key="line:Uq", channel="line", recipient="Uq",
+                                      payload=[{"type": "text", "text": f"answer {i}"}], retry_key=f"q{i}",
+                                      status=status, attempts=1, next_attempt_at=now,
+                                      created_at=now + timedelta(seconds=i)))
+    with factory() as session:
+        lines = [(x.text, x.note) for x in transcript(session=session, conversation_key="line:Uq")]
+    assert lines[0] == ("answer 0", "")
+    assert lines[1][0] == "answer 1" and lines[1][1].startswith("送信未確認")
+    engine.dispose()
