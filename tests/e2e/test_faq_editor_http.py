@@ -91,3 +91,24 @@ def test_preview_shows_what_the_owner_sees_and_publishing_is_a_separate_step(wor
     assert "-answer: 駐車場の案内です。" in edit.text and "+answer: 駐車場は建物の裏に3台分あります。" in edit.text
     assert "駐車場の案内です。" in editor.get("/faq/test-parking").text.split("変更履歴")[0]  # still live
     assert "回答は400文字以内" in preview(editor, "/faq/test-parking", **(entry | {"answer": "あ" * 401})).text
+
+
+def test_the_list_is_paged_a_hundred_entries_at_a_time(world: World) -> None:
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.db.tables import utcnow
+    from knowledge import store
+
+    engine = make_engine(world.bot.settings)
+    with make_session_factory(engine).begin() as session:
+        store.seed(session=session, now=utcnow())
+        for i in range(150):
+            store.save(session=session, entry_id=f"bulk-{i:03d}", actor="ed@test", now=utcnow(),
+                       data={"question": f"質問{i}ですか", "answer": f"回答{i}です。"})
+    engine.dispose()
+    editor = world.login("editor")
+    first = editor.get("/faq").text
+    total = int(re.search(r"(\d+)件中 1/(\d+)ページ", first).group(1))  # type: ignore[union-attr]
+    assert total >= 150 and first.count('<a href="/faq/') - first.count('<a href="/faq/new"') <= 100 + 3
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    found = editor.get("/faq", params={"q": "bulk-1", "page": 2}).text  # a search of 100 matches: one page
+    assert "bulk-149" in found and "ページ" not in found.split("</table>")[1]

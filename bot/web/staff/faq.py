@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import json
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import yaml
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -27,6 +28,7 @@ from knowledge import store
 from knowledge.answers import cited
 from knowledge.index import LEXICAL_THRESHOLD
 
+FAQ_PER_PAGE = 100
 router = APIRouter(prefix="/faq", tags=["faq"])
 Editor = Annotated[Staff, Depends(page("faq"))]
 
@@ -46,14 +48,21 @@ def _diff(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
 
 @router.get("", response_class=HTMLResponse)
 async def faq_list(request: Request, staff: Editor, services: ServicesDep, q: str = "",
-                   retired: bool = False) -> HTMLResponse:
+                   retired: bool = False, page: int = 1) -> HTMLResponse:
     def load() -> list[Any]:
         with Session(reader(services.engine)) as session:
             rows = store.entries(session=session, include_retired=retired)
         needle = q.strip()
         return [r for r in rows if not needle or needle in r.question + r.answer + "".join(r.phrasings) + r.id]
 
-    return render(request, "faq.html", staff, entries=await run_in_threadpool(load), q=q, retired=retired)
+    found = await run_in_threadpool(load)
+    pages = max(1, -(-len(found) // FAQ_PER_PAGE))  # 10,000 entries are 100 pages, not one 10,000-row table
+    shown = min(max(1, page), pages)
+    def link(to: int) -> str:
+        return "/faq?" + urlencode({"q": q, **({"retired": "true"} if retired else {}), "page": to})
+
+    return render(request, "faq.html", staff, entries=found[(shown - 1) * FAQ_PER_PAGE:shown * FAQ_PER_PAGE], q=q,
+                  retired=retired, page=shown, pages=pages, total=len(found), link=link)
 
 
 @router.get("/test", response_class=HTMLResponse)
