@@ -2,7 +2,7 @@
 (by its stale heartbeat) instead of after the whole lease
 
 Revision ID: 1400
-Revises: 1703
+Revises: 1500
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '1400'
-down_revision = '1703'
+down_revision = '1500'
 branch_labels = None
 depends_on = None
 
