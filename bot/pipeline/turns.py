@@ -7,6 +7,7 @@ everything back: the event stays pending and is taken again.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import traceback
@@ -318,8 +319,10 @@ def _process_outside_lock(ctx: TurnContext, claims: LocalClaims, conversation_ke
             if conversation is None or event is None:
                 return None
             now = utcnow()
+            # what the turn started from, taken before the dialog runs (a dialog that changed the loaded state in
+            # place would otherwise never match the database again, and the turn would be retried for ever)
+            seen = (conversation.turn_count, copy.deepcopy(conversation.state), event.id, event.attempts)
             computed = _compute(ctx, session, conversation, event, now)
-            seen = (conversation.turn_count, conversation.state, event.id, event.attempts)
         with ctx.session_factory.begin() as session:
             conversation = session.scalars(_CONVERSATION, {"key": key}).one()
             event = _next_event(session, key)

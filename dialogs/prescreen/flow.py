@@ -165,7 +165,7 @@ def _retry(slot: Slot, slots: dict[str, Any], inbound: Inbound, said: Reply) -> 
 def _accept(slot: Slot, slots: dict[str, Any], taken: Taken, inbound: Inbound, menu: tuple[Reply, ...],
             text: str = "") -> Transition:
     slots.update(taken.values)
-    (slots.get("_tries") or {}).pop(slot.name, None)
+    slots["_tries"] = {k: v for k, v in (slots.get("_tries") or {}).items() if k != slot.name}  # never in place
     slots.pop("_asked", None)
     if taken.end is not None:  # the shell forgets what was typed when the owner did not consent (prescreen_ended)
         return _end((*taken.say, Text(texts.END_NEXT)), menu, (Effect("prescreen_ended", {"end": taken.end}),))
