@@ -222,7 +222,7 @@ def hedged(text: str) -> bool:
     return _WEAK_END.search(std) is not None and not any(c in std for c in "?？")
 
 
-_CONCEDING_SPLIT = re.compile(r"(けど|けれど|けれども|けども|ばってん|ばって|ですが|だが|ますが)[、,]?")
+_CONCEDING_SPLIT = re.compile(r"(けれども|けれど|けども|けど|ですが|だが|ますが)[、,]?")  # ばってん is けど by now (standard)
 
 
 def answer_before_question(text: str) -> str | None:
