@@ -153,6 +153,23 @@ def add_slots(*, session: Session, seminar: Seminar, expert_id: int | None, firs
     return count
 
 
+def counts(*, session: Session, seminar_ids: list[int]) -> dict[int, int]:
+    """Active sign-ups per event (the desk's list)."""
+    if not seminar_ids:
+        return {}
+    rows = session.execute(select(SeminarSignup.seminar_id, func.count(SeminarSignup.id))
+                           .where(SeminarSignup.seminar_id.in_(seminar_ids), SeminarSignup.status == "active")
+                           .group_by(SeminarSignup.seminar_id)).tuples()
+    return {i: int(n) for i, n in rows}
+
+
+def slots_of(*, session: Session, seminar_id: int) -> list[Any]:
+    """An event's 個別相談会 slots in time order, each with its expert's name."""
+    return list(session.execute(select(SeminarSlot, Expert.name)
+                                .outerjoin(Expert, Expert.id == SeminarSlot.expert_id)
+                                .where(SeminarSlot.seminar_id == seminar_id).order_by(SeminarSlot.starts_at)).all())
+
+
 def participants(*, session: Session, seminar_id: int) -> list[tuple[SeminarSignup, datetime | None]]:
     """Active sign-ups (with their slot's time), in the order they came."""
     return [(s, at) for s, at in session.execute(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
@@ -21,7 +21,7 @@ from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
 from handoff import experts, seminars
 from handoff import seminar_signups as signups
-from handoff.seminar_tables import Seminar, SeminarSignup, SeminarSlot
+from handoff.seminar_tables import Seminar
 from handoff.tables import Expert
 
 router = APIRouter(tags=["seminars"])
@@ -39,21 +39,13 @@ def found(session: Session, staff: Staff, seminar_id: int) -> Seminar:
     return row
 
 
-def _counts(session: Session, ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    rows = session.execute(select(SeminarSignup.seminar_id, func.count(SeminarSignup.id))
-                           .where(SeminarSignup.seminar_id.in_(ids), SeminarSignup.status == "active")
-                           .group_by(SeminarSignup.seminar_id)).tuples()
-    return {i: int(n) for i, n in rows}
-
-
 @router.get("/seminars", response_class=HTMLResponse)
 async def seminar_list(request: Request, staff: Viewer, services: ServicesDep) -> HTMLResponse:
     def load(session: Session) -> dict[str, Any]:
         rows = seminars.listing(session=session, organisation_id=scope(staff))
         names = dict(session.execute(select(Organisation.id, Organisation.name)).tuples().all())
-        return {"rows": rows, "orgs": names, "counts": _counts(session, [r.id for r in rows])}
+        counts = signups.counts(session=session, seminar_ids=[r.id for r in rows])
+        return {"rows": rows, "orgs": names, "counts": counts}
 
     return render(request, "seminars.html", staff, **await read(services, load), kinds=seminars.KINDS,
                   themes=experts.THEMES, labels=seminars.STATUS_LABELS, when=signups.when)
@@ -100,9 +92,7 @@ async def seminar_page(seminar_id: SeminarId, request: Request, staff: Viewer, s
         s = found(session, staff, seminar_id)
         org = session.get(Organisation, s.organisation_id)
         expert = session.get(Expert, s.expert_id) if s.expert_id else None
-        slots = list(session.execute(select(SeminarSlot, Expert.name)
-                                     .outerjoin(Expert, Expert.id == SeminarSlot.expert_id)
-                                     .where(SeminarSlot.seminar_id == s.id).order_by(SeminarSlot.starts_at)).all())
+        slots = signups.slots_of(session=session, seminar_id=s.id)
         return {"s": s, "org": org.name if org else "", "expert": expert, "slots": slots,
                 "people": signups.participants(session=session, seminar_id=s.id),
                 "experts": experts.search(session=session, theme=s.theme) or experts.search(session=session)
