@@ -114,16 +114,27 @@ def ask(question: str = typer.Argument(..., help="the question, or - to read one
     from knowledge.live import from_database
 
     semantic.keep_on_disk(get_settings().cache_dir)
-    index = from_database(get_settings()) or default_index()  # the live content when a database holds it
+    from datetime import UTC, datetime
+
+    from bot import program
+    from dialogs.program import fill
+
+    settings = get_settings()
+    index = from_database(settings) or default_index()  # the live content when a database holds it
+    programs = program.load(settings.program_dir, pinned=settings.program_today)
+    year = programs.for_day(programs.today(datetime.now(UTC)))  # answers' figures from the day's year file
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
         if not q.strip():
             continue
         result = index.search(q)
         if as_json:
-            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            found = result.to_json()
+            if found.get("answer"):
+                found["answer"] = fill(found["answer"], year)
+            typer.echo(json.dumps(found, ensure_ascii=False))
         elif result.matched and result.best:
-            typer.echo(f"[{result.best.entry.id} {result.best.score:.2f}] {result.best.entry.answer}")
+            typer.echo(f"[{result.best.entry.id} {result.best.score:.2f}] {fill(result.best.entry.answer, year)}")
             for alt in result.alternatives:
                 typer.echo(f"  ほかの候補: [{alt.entry.id} {alt.score:.2f}] {alt.entry.question}")
         else:

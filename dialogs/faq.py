@@ -3,9 +3,13 @@ and an honest decline (plus a person) when the knowledge base cannot answer. Mis
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from dialogs import texts
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.ports import Found, Knowledge, redact
+from dialogs.program import fill_from
 from dialogs.understand import signals
 
 NODE = "faq"
@@ -25,11 +29,12 @@ def _label(question: str) -> str:
     return question if len(question) <= 20 else question[:19] + "…"
 
 
-def show(found: Found, asked: str = "") -> Transition:
+def show(found: Found, asked: str = "", facts: Mapping[str, Any] | None = None) -> Transition:
+    """The answer, its figures from the day's program year (「{上限回数}回」 → 「5回」), and 「解決しましたか？」."""
     follow = (Choice("はい", YES), Choice("いいえ", NO))
     extra = (NEXT_CHOICES[found.next],) if found.next in NEXT_CHOICES else ()
     return Transition(State(NODE, {"faq_id": found.faq_id, "asked": redact(asked)}),
-                      (Text(found.answer), Choices(texts.FAQ_SOLVED, follow + extra)),
+                      (Text(fill_from(found.answer, facts or {})), Choices(texts.FAQ_SOLVED, follow + extra)),
                       (Effect("faq_answered", {"faq_id": found.faq_id}),))
 
 
@@ -42,7 +47,7 @@ def question(inbound: Inbound, knowledge: Knowledge) -> Transition:
     if lookup.alternatives:
         options = tuple(Choice(_label(f.question), f"{SHOW}{f.faq_id}") for f in (lookup.best, *lookup.alternatives))
         return Transition(State(NODE, {"asked": redact(inbound.text[:500])}), (Choices(texts.FAQ_WHICH, options),))
-    return show(lookup.best, inbound.text[:500])
+    return show(lookup.best, inbound.text[:500], inbound.facts)
 
 
 def solved(text: str) -> bool | None:
@@ -60,7 +65,7 @@ def tapped(state: State, inbound: Inbound, knowledge: Knowledge, menu: tuple[Rep
     data = inbound.data if inbound.kind is Kind.POSTBACK else ""
     if data.startswith(SHOW):
         found = knowledge.get(data.removeprefix(SHOW))
-        return show(found, str(state.slots.get("asked", ""))) if found else None
+        return show(found, str(state.slots.get("asked", "")), inbound.facts) if found else None
     verdict = {YES: True, NO: False}.get(data)
     typed = ""
     if verdict is None and state.node == NODE and inbound.kind is Kind.TEXT:

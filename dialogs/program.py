@@ -7,6 +7,7 @@ passes the year file's caps."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -31,6 +32,8 @@ class Caps:
 
 
 FALLBACK_CAPS = Caps(5, 3, 15)
+FALLBACK_NAME = "令和7年度"  # 001 (R7), only for pure tests without a program
+FALLBACK_PERIOD = "令和7年4月1日（火）から令和8年2月27日（金）まで"  # 001 4(1)ア
 
 
 @dataclass(frozen=True)
@@ -96,3 +99,31 @@ def of_facts(facts: Mapping[str, Any]) -> tuple[Program, date] | None:
 def caps_of(facts: Mapping[str, Any]) -> Caps:
     known = of_facts(facts)
     return known[0].caps if known else FALLBACK_CAPS
+
+
+# What FAQ answers (and canned replies) may say instead of figures that change with the 要領: each is replaced by the
+# year file's value of the day, so moving to the next 要領 needs no edit of the answers. Unknown braces stay as written.
+PLACEHOLDERS = ("年度", "実施期間", "上限回数", "1回の上限時間", "上限時間")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+
+
+def values(program: Program | None) -> dict[str, str]:
+    """The placeholders' values for a year (the fallback R7 values when none is given: pure tests)."""
+    caps = program.caps if program else FALLBACK_CAPS
+    return {"年度": program.name if program else FALLBACK_NAME,
+            "実施期間": program.period_wording if program else FALLBACK_PERIOD,
+            "上限回数": str(caps.visits), "1回の上限時間": f"{caps.hours_per_visit:g}", "上限時間": f"{caps.hours:g}"}
+
+
+def fill(text: str, program: Program | None) -> str:
+    """「{上限回数}回まで」 → 「5回まで」 from the year's file."""
+    if "{" not in text:
+        return text
+    known = values(program)
+    return _PLACEHOLDER.sub(lambda m: known[m.group(1)], text)
+
+
+def fill_from(text: str, facts: Mapping[str, Any]) -> str:
+    """`fill` with the program the shell put in a turn's facts."""
+    known = of_facts(facts)
+    return fill(text, known[0] if known else None)

@@ -17,7 +17,7 @@ from bot.db.tables import Conversation, DialogEffect, OutboxMessage
 from bot.pipeline.costs import kind_of
 from bot.staff.tables import AuditLog
 from dialogs.hours import JST, BusinessHours
-from dialogs.program import FALLBACK_CAPS
+from dialogs.program import FALLBACK_CAPS, Caps
 from handoff import seminar_reports
 from handoff.decide import REJECT_REASONS
 from handoff.tables import Case, CaseMessage, Feedback, Visit
@@ -49,13 +49,18 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time(), JST), datetime.combine(end + timedelta(days=1), time(), JST)
 
 
+CAP_VISITS = "回数の上限（承認件数×1申請の上限）"
+CAP_HOURS = "時間の上限（承認件数×1申請の上限）"
+
+
 def _pct(part: float, whole: float) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
 def build(*, session: Session, start: date, end: date, hours: BusinessHours, organisation_id: int | None = None,
-          desk_wide: bool = True) -> Report:
-    """The report; an advisor's (organisation_id set, desk_wide False) covers their organisation's cases only."""
+          desk_wide: bool = True, caps: Caps = FALLBACK_CAPS) -> Report:
+    """The report; an advisor's (organisation_id set, desk_wide False) covers their organisation's cases only.
+    `caps` are the per-application caps (001 4(1)ク①) of the program year the range starts in (program/rN.yaml)."""
     report = Report(start, end)
     lo, hi = bounds(start, end)
     # The decision is the case's own record (fields.decision.result): its status moves on to 支援中 and 終了.
@@ -70,7 +75,7 @@ def build(*, session: Session, start: date, end: date, hours: BusinessHours, org
     _funnel(session, report, lo, hi, scoped, desk_wide)
     _waits(session, report, scoped, hours)
     _decisions(session, report, scoped)
-    _visits(session, report, scoped)
+    _visits(session, report, scoped, caps)
     _satisfaction(session, report, scoped)
     seminar_reports.add(report=report, session=session, lo=lo, hi=hi, organisation_id=organisation_id)
     if desk_wide:
@@ -174,18 +179,18 @@ def _decisions(session: Session, report: Report, scoped: Any) -> None:
         report.add("否決の理由（4(1)ク②）", REJECT_REASONS[key], int(count))
 
 
-def _visits(session: Session, report: Report, scoped: Any) -> None:
+def _visits(session: Session, report: Report, scoped: Any, caps: Caps) -> None:
     per_case = (select(Visit.case_id, func.count().label("n"), func.sum(Visit.minutes).label("m"))
                 .where(Visit.case_id.in_(select(scoped.c.id))).group_by(Visit.case_id).subquery())
     n, minutes, at_cap = session.execute(select(
         func.coalesce(func.sum(per_case.c.n), 0), func.coalesce(func.sum(per_case.c.m), 0),
-        func.coalesce(func.sum(case((per_case.c.n >= FALLBACK_CAPS.visits, 1),
-                                    (per_case.c.m >= FALLBACK_CAPS.hours * 60, 1), else_=0)), 0))).one()
+        func.coalesce(func.sum(case((per_case.c.n >= caps.visits, 1),
+                                    (per_case.c.m >= caps.hours * 60, 1), else_=0)), 0))).one()
     approved = report.value("判断", "承認")
     report.add("訪問と上限", "訪問回数", int(n))
     report.add("訪問と上限", "訪問時間（時間）", round(int(minutes) / 60, 1))
-    report.add("訪問と上限", "上限（承認件数×5回）", approved * FALLBACK_CAPS.visits)
-    report.add("訪問と上限", "上限（承認件数×15時間）", approved * FALLBACK_CAPS.hours)
+    report.add("訪問と上限", CAP_VISITS, approved * caps.visits)
+    report.add("訪問と上限", CAP_HOURS, approved * caps.hours)
     report.add("訪問と上限", "上限に達した申請", int(at_cap))
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import yaml
 from scipy import sparse
 
+from dialogs.program import fill
 from dialogs.understand.text import standard
 from knowledge import semantic
 from knowledge.morph import analyse
@@ -139,7 +140,8 @@ class Index:
         self.vectors: np.ndarray | None = None
         if meaning and self.entries and semantic.available():
             # each phrasing, and the question with its answer (what the answer says helps match indirect questions)
-            texts = [t for e in self.entries for t in (e.question, *e.phrasings, f"{e.question} {e.answer}")]
+            texts = [t for e in self.entries
+                     for t in (e.question, *e.phrasings, f"{e.question} {fill(e.answer, None)}")]
             texts += list(self.outside)
             self.vector_entry = np.array([i for i, e in enumerate(self.entries) for _ in range(len(e.phrasings) + 2)]
                                          + [n_entries] * len(self.outside))

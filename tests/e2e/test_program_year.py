@@ -57,3 +57,26 @@ def test_the_caps_come_from_the_year_file(sqlite_url: str, fake_line: FakeLine, 
         assert "1回目の支援を記録しました" in log_visit(desk, reference)
         refused = log_visit(desk, reference)
         assert re.search(r"支援は1申請につき1回までです（実施要領 4\(1\)ク①）。2回目は記録できません", refused)
+
+
+def test_answers_and_canned_replies_say_the_year_files_figures(sqlite_url: str, fake_line: FakeLine,
+                                                               tmp_path: Path) -> None:
+    """The FAQ's caps and period, and the canned 「支援の回数」, come from the year file of the day: a desk that moves
+    to a 要領 with other caps edits no answer."""
+    r7 = (program.DEFAULT_DIR / "r7.yaml").read_text(encoding="utf-8")
+    (tmp_path / "r7.yaml").write_text(r7.replace("visits: 5", "visits: 4").replace("hours: 15", "hours: 12"),
+                                      encoding="utf-8")
+    settings = make_settings(sqlite_url, fake_line.url, program_dir=str(tmp_path))  # type: ignore[attr-defined]
+    with LiveBot(settings) as bot:
+        desk = populate(bot)
+        owner = Owner(bot, fake_line, "Ufigures")
+        owner.follow()
+        said = owner.say("専門家には何回まで来てもらえますか")
+        assert said[0].startswith("専門家の派遣は、原則1申請につき4回まで（1回につき3時間以内）、合計12時間が上限です。")
+        assert "{" not in " ".join(said)
+        owner.say("はい")
+        period = owner.say("受付の期間はいつからいつまでですか")
+        assert "令和7年4月1日（火）から令和8年2月27日（金）までです" in period[0] and "{" not in period[0]
+        reference = first_application(owner, name="年度の店")
+        page = desk.login("coordinator").get(f"/cases/{reference}/canned", params={"key": "limits"}).text
+        assert "1申請につき4回まで（1回3時間以内）、合計12時間まで" in page and "{上限回数}" not in page

@@ -22,7 +22,7 @@ from bot.web.staff import case_experts, owner_files
 from bot.web.staff.read import found, read, scope, viewed
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
-from dialogs.program import Caps
+from dialogs.program import Caps, Program
 from dialogs.wording import say
 from handoff import (
     ask,
@@ -106,7 +106,12 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
 
 def _caps(services: Services, case: Case) -> Caps:
     """The caps of the program year the application came in (its year file, program/rN.yaml)."""
-    return services.pipeline.programs.caps_for(case.created_at.astimezone(visits.JST).date())
+    return _program(services, case).caps
+
+
+def _program(services: Services, case: Case) -> Program:
+    """The program year the case came in (program/rN.yaml)."""
+    return services.pipeline.programs.for_day(case.created_at.astimezone(visits.JST).date())
 
 
 def _mark_read(services: Services, case_id: int) -> None:
@@ -175,7 +180,7 @@ async def case_reply(reference: str, request: Request, staff: Desk, checked: Csr
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         body = text
         if not text.strip() and canned_reply in canned.CANNED:
-            body = say(canned.fill(canned.CANNED[canned_reply][1], case=case,
+            body = say(canned.fill(canned.CANNED[canned_reply][1], case=case, program=_program(services, case),
                                     coordinator=canned.name_of(actor.email)), case.channel)
         person.say(session=session, case=case, text=body, actor=actor, **c)
         return "事業者に送信しました（担当者対応中：ボットは応答しません）"
@@ -190,7 +195,8 @@ async def case_canned(reference: str, request: Request, staff: Desk, services: S
     def load(session: Session) -> str:
         case = found(cases.get_for(session=session, reference=reference))
         body = canned.CANNED[key][1] if key in canned.CANNED else ""
-        return say(canned.fill(body, case=case, coordinator=canned.name_of(staff.email)), case.channel)
+        return say(canned.fill(body, case=case, coordinator=canned.name_of(staff.email),
+                               program=_program(services, case)), case.channel)
 
     return render(request, "reply_box.html", staff, text=await read(services, load))
 

@@ -32,8 +32,8 @@ CHARTS = (
      "時間"),
     ("判断の内訳", "判断", None, "件"),
     ("否決の理由", "否決の理由（4(1)ク②）", None, "件"),
-    ("訪問回数と上限", "訪問と上限", ("訪問回数", "上限（承認件数×5回）"), "回"),
-    ("訪問時間と上限", "訪問と上限", ("訪問時間（時間）", "上限（承認件数×15時間）"), "時間"),
+    ("訪問回数と上限", "訪問と上限", ("訪問回数", reports.CAP_VISITS), "回"),
+    ("訪問時間と上限", "訪問と上限", ("訪問時間（時間）", reports.CAP_HOURS), "時間"),
     ("満足度の分布", "満足度", tuple(f"{n}（5段階）" for n in range(5, 0, -1)), "件"),
     ("LINEのプッシュ送信", "LINEのプッシュ送信", None, "通"),
 )
@@ -71,7 +71,8 @@ async def _report(services: ServicesDep, staff: Staff, start: str, end: str) -> 
     organisation = scope(staff)
     return await read(services, lambda session: reports.build(
         session=session, start=first, end=last, hours=services.settings.business_hours(),
-        organisation_id=organisation, desk_wide=organisation is None))
+        organisation_id=organisation, desk_wide=organisation is None,
+        caps=services.pipeline.programs.caps_for(first)))
 
 
 @router.get("/reports", response_class=HTMLResponse)
