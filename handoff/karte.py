@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from bot.staff.tables import StaffUser
 from dialogs.hours import JST
-from handoff import business
+from handoff import business, seminar_signups
 from handoff.business_tables import Business, BusinessLink, BusinessMerge, BusinessNote
+from handoff.seminars import KINDS
 from handoff.tables import Case, CaseMessage, ExpertEvaluation, Visit
 
 REFERENCE = re.compile(r"KD-\d{4}-\d{4,}", re.IGNORECASE)
@@ -30,7 +31,7 @@ class Entry:
     """One line of the timeline."""
 
     at: datetime
-    kind: str  # case | decision | message | visit | evaluation | note
+    kind: str  # case | decision | message | visit | evaluation | seminar | note
     text: str
     reference: str = ""
 
@@ -68,6 +69,14 @@ def timeline(*, session: Session, business_id: int, advisor: bool = False) -> li
                                                                CaseMessage.direction.in_(("in", "out")))):
                 who = "事業者" if m.direction == "in" else "窓口"
                 out.append(Entry(m.at, "message", f"{who}：{m.text[:200]}", by_id[m.case_id].reference))
+    for signup, event in seminar_signups.of_business(
+            session=session, conversation_keys=business.conversations(session=session, business_id=business_id)):
+        kind = KINDS.get(event.kind, "講習会")
+        day = event.starts_at.astimezone(JST).strftime("%Y-%m-%d") if event.starts_at else "日程未定"
+        said = ("の申込を取消" if signup.status != "active" else "に申込" if signup.attended is None
+                else "に出席" if signup.attended else "を欠席")
+        out.append(Entry(signup.attendance_at or signup.cancelled_at or signup.created_at, "seminar",
+                         f"{kind}「{event.title}」（{day}）{said}"))
     for n in notes(session=session, business_id=business_id):
         finished = "・済" if n.done_at else ""
         due = f"（次の対応：{n.next_action}　期日 {n.due_on:%Y-%m-%d}{finished}）" if n.due_on else ""

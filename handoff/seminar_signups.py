@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Channel
 from bot.db.tables import Conversation
 from bot.pipeline import outbox
+from bot.staff import audit
+from bot.staff.tables import StaffUser
 from dialogs import seminars as dialog
 from dialogs.hours import JST
 from handoff.experts import THEMES
 from handoff.seminar_tables import Seminar, SeminarSignup, SeminarSlot
-from handoff.seminars import Status
+from handoff.seminars import SeminarError, Status, target
 from handoff.tables import Expert
 
 SHOWN = 10  # events offered at once (LINE: 13 quick replies at most)
@@ -176,6 +178,37 @@ def participants(*, session: Session, seminar_id: int) -> list[tuple[SeminarSign
         select(SeminarSignup, SeminarSlot.starts_at).outerjoin(SeminarSlot, SeminarSlot.id == SeminarSignup.slot_id)
         .where(SeminarSignup.seminar_id == seminar_id, SeminarSignup.status == "active")
         .order_by(SeminarSlot.starts_at, SeminarSignup.id)).all()]
+
+
+def record_attendance(*, session: Session, seminar: Seminar, present: set[int], actor: StaffUser, now: datetime,
+                      address: str) -> tuple[int, int]:
+    """Who came: every active sign-up is marked attended (its id in `present`) or absent, once the event has started
+    (a cancelled event has no attendance). One audit row with what changed. Returns (attended, absent)."""
+    if seminar.starts_at is None or seminar.starts_at > now or seminar.status not in (Status.PUBLISHED, Status.HELD):
+        raise SeminarError("出欠は、開催の当日（開始後）から記録できます")
+    changed: dict[str, list[int]] = {"attended": [], "absent": []}
+    came = missed = 0
+    for row in session.scalars(select(SeminarSignup).where(SeminarSignup.seminar_id == seminar.id,
+                                                           SeminarSignup.status == "active")
+                               .order_by(SeminarSignup.id).with_for_update()):
+        now_there = row.id in present
+        came, missed = came + now_there, missed + (not now_there)
+        if row.attended is not now_there:
+            changed["attended" if now_there else "absent"].append(row.id)
+            row.attended, row.attendance_at = now_there, now
+    if changed["attended"] or changed["absent"]:
+        audit.record(session=session, action="seminar.attendance", actor=actor, target=target(seminar),
+                     address=address, now=now, detail={**changed, "came": came, "missed": missed})
+    return came, missed
+
+
+def of_business(*, session: Session, conversation_keys: list[str]) -> list[tuple[SeminarSignup, Seminar]]:
+    """The sign-ups of a business's conversations (its カルテ), with their events."""
+    if not conversation_keys:
+        return []
+    return [(s, e) for s, e in session.execute(
+        select(SeminarSignup, Seminar).join(Seminar, Seminar.id == SeminarSignup.seminar_id)
+        .where(SeminarSignup.conversation_key.in_(conversation_keys)).order_by(SeminarSignup.id)).all()]
 
 
 def due(starts_at: datetime, created_at: datetime, now: datetime, hour: int) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db.tables import Conversation
 from dialogs import seminars as dialog
 from dialogs.seminar_texts import CANCEL_DONE, CANCEL_NOTHING
+from handoff import business
 from handoff import seminar_signups as signups
 from handoff.tables import Case
 
@@ -50,6 +51,10 @@ def seminar_signup(*, session: Session, conversation: Conversation, payload: dic
         slot_id=_int(payload.get("slot")), business_name=str(payload.get("business_name") or ""),
         name=str(payload.get("name") or ""), org_type=str(payload.get("org_type") or ""), now=now,
     ) if seminar_id else signups.Booked("closed")
+    if booked.outcome == "signed_up" and not conversation.trial:  # the カルテ: a participant is a business too
+        business.record(session=session, conversation_key=conversation.key, organisation_id=None, now=now,
+                        fields={"business_name": str(payload.get("business_name") or ""),
+                                "representative": str(payload.get("name") or "")})
     s = booked.seminar
     values = {"title": s.title, "venue": s.venue,
               "when": signups.when(booked.slot_at or s.starts_at, None if booked.slot_at else s.ends_at)

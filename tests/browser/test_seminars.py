@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
+from bot.db.tables import utcnow
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_experts import login
 from tests.conftest import make_settings
@@ -107,6 +111,16 @@ def test_request_schedule_publish_sign_up_and_export(browser: Any, sqlite_url: s
         desk.locator("#fee").get_by_label("金額（円）").fill("3300")
         desk.get_by_role("button", name="様式4を記録する").click()
         desk.get_by_text("様式4（立替金）を記録しました：3,300円").wait_for()
+        assert "出欠は開催の当日（開始後）から記録できます" in desk.locator("#participants").inner_text()
+        with bot.engine.begin() as conn:  # the day has come: the desk ticks who came
+            conn.execute(text("UPDATE seminar SET starts_at = :at"),
+                         {"at": (utcnow() - timedelta(hours=1)).replace(tzinfo=None)})
+        desk.reload()
+        desk.locator("#attendance").get_by_label("出席").check()
+        desk.get_by_role("button", name="出欠を保存する").click()
+        desk.get_by_text("出欠を記録しました：出席1人・欠席0人").wait_for()
+        assert desk.locator("#attendance").get_by_label("出席").is_checked()
+        shot(desk, "seminar-attendance")
         desk.set_viewport_size({"width": 375, "height": 800})
         shot(desk, "seminar-desk-375")
 

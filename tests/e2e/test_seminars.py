@@ -33,6 +33,7 @@ from tests.e2e.seminar_steps import (
 )
 from tests.e2e.staff_fixtures import World, populate
 from tests.e2e.test_experts import add_expert, sql
+from tests.e2e.test_karte import business_of, first_application
 from tests.fakes.line_server import FakeLine
 
 REMINDER_HEAD = "【お申し込みの催しのお知らせ】"
@@ -195,3 +196,53 @@ def test_a_consultation_slot_is_booked_once_and_the_report_is_shared(seminar_des
     forbidden = desk.login("advisor").post(f"/seminars/{seminar_id}/move", data={"move": "cancel"})
     assert forbidden.status_code == 403
     assert login_other(desk).get(f"/seminars/{seminar_id}").status_code == 404  # type: ignore[attr-defined]
+
+
+def test_who_came_is_recorded_and_on_each_businesss_karte(seminar_desk: World, fake_line: FakeLine) -> None:
+    """After the day, the desk ticks who came (one audit row; not before the start); the CSV and each business's
+    カルテ say 出席 or 欠席 — for an owner who applied before and for one who only signed up."""
+    desk = seminar_desk
+    seminar_id = request_form(desk)
+    schedule_and_publish(desk, seminar_id, add_expert(desk, fields=["sns"]), tomorrow_at(14), capacity="5")
+
+    applied = Owner(desk.bot, fake_line, "Uapplied")
+    applied.follow()
+    reference = first_application(applied, name="出席の店")
+    open_events(applied)
+    applied.tap(next(k for k in applied.offered if "SNS集客" in k))
+    applied.tap("申し込む")  # known from the application: shown back, asked for consent
+    assert any("受け付けました" in t for t in applied.tap(seminar_texts.AGREE))
+
+    newcomer = Owner(desk.bot, fake_line, "Unew")
+    newcomer.follow()
+    open_events(newcomer)
+    newcomer.tap(next(k for k in newcomer.offered if "SNS集客" in k))
+    newcomer.tap("申し込む")
+    newcomer.tap("個人事業主")
+    newcomer.say("はじめて食堂")
+    newcomer.say("山鹿 次郎")
+    assert any("受け付けました" in t for t in newcomer.tap(seminar_texts.AGREE))
+    ids = dict(sql(desk, "SELECT conversation_key, id FROM seminar_signup"))
+
+    early = desk_post(desk, seminar_id, "attendance", **{f"came_{ids['line:Uapplied']}": "1"})
+    assert "出欠は、開催の当日（開始後）から記録できます" in early and 'id="attendance"' not in early
+    with desk.bot.engine.begin() as conn:  # the day has come
+        conn.execute(text("UPDATE seminar SET starts_at = :at"), {"at": (utcnow() - timedelta(hours=1)).replace(
+            tzinfo=None)})
+    page = desk_post(desk, seminar_id, "attendance", **{f"came_{ids['line:Uapplied']}": "1"})
+    assert "出欠を記録しました：出席1人・欠席1人" in page and 'id="attendance"' in page
+    assert sorted(sql(desk, "SELECT conversation_key, attended FROM seminar_signup")) == [
+        ("line:Uapplied", True), ("line:Unew", False)]
+    desk_post(desk, seminar_id, "attendance", **{f"came_{ids['line:Uapplied']}": "1"})  # saved again: no change
+    trail = sql(desk, "SELECT detail FROM audit_log WHERE action = 'seminar.attendance'")
+    assert len(trail) == 1
+    rows = list(csv.reader(io.StringIO(desk.login("coordinator").get(
+        f"/seminars/{seminar_id}/participants.csv").content.decode("utf-8-sig"))))
+    assert rows[0][-1] == "出欠" and {r[-1] for r in rows[1:]} == {"欠席", "出席"}
+
+    coordinator = desk.login("coordinator")
+    karte = coordinator.get(f"/businesses/{business_of(desk, reference)}").text
+    assert "講習会「はじめてのSNS集客」" in karte and "に出席" in karte and reference in karte
+    [(newcomer_business,)] = sql(desk, "SELECT business_id FROM business_link WHERE conversation_key = 'line:Unew'")
+    other = coordinator.get(f"/businesses/{newcomer_business}").text
+    assert "はじめて食堂" in other and "を欠席" in other

@@ -31,7 +31,7 @@ Viewer = Annotated[Staff, Depends(page("businesses"))]
 Desk = Annotated[Staff, Depends(page("businesses_edit"))]
 BusinessId = Annotated[int, Path(ge=1, le=2**53)]
 KINDS = {"case": "受付", "decision": "決定", "message": "やりとり", "visit": "支援", "evaluation": "評価",
-         "note": "メモ"}
+         "seminar": "講習会等", "note": "メモ"}
 
 
 def _today() -> date:

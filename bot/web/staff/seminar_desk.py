@@ -121,7 +121,16 @@ def _report(session: Session, s: Seminar, actor: StaffUser, now: datetime, addre
     return "専門家の報告を記録しました（商工会・商工会議所に共有されます）"
 
 
-WORK: dict[str, Work] = {"move": _move, "schedule": _schedule, "slots": _slots, "fee": _fee, "report": _report}
+def _attendance(session: Session, s: Seminar, actor: StaffUser, now: datetime, address: str,
+                form: dict[str, Any]) -> str:
+    present = {int(k.removeprefix("came_")) for k in form if k.startswith("came_") and k[5:].isdigit()}
+    came, missed = signups.record_attendance(session=session, seminar=s, present=present, actor=actor, now=now,
+                                             address=address)
+    return f"出欠を記録しました：出席{came}人・欠席{missed}人"
+
+
+WORK: dict[str, Work] = {"move": _move, "schedule": _schedule, "slots": _slots, "fee": _fee, "report": _report,
+                         "attendance": _attendance}
 
 
 def _route(name: str) -> None:
@@ -138,7 +147,8 @@ def _route(name: str) -> None:
 for _name in WORK:
     _route(_name)
 
-COLUMNS = ("No", "事業所名", "お名前", "事業の形態", "相談時間", "申込日時")
+COLUMNS = ("No", "事業所名", "お名前", "事業の形態", "相談時間", "申込日時", "出欠")
+ATTENDANCE = {True: "出席", False: "欠席", None: ""}
 
 
 @router.get("/seminars/{seminar_id}/participants.csv")
@@ -160,7 +170,7 @@ async def participants_csv(seminar_id: SeminarId, request: Request, staff: Viewe
             for n, (p, slot_at) in enumerate(people, 1):
                 writer.writerow((n, p.business_name, p.name, ORG_TYPES.get(p.org_type, p.org_type),
                                  slot_at.astimezone(JST).strftime("%H:%M") if slot_at else "",
-                                 p.created_at.astimezone(JST).strftime("%Y-%m-%d %H:%M")))
+                                 p.created_at.astimezone(JST).strftime("%Y-%m-%d %H:%M"), ATTENDANCE[p.attended]))
             return "\ufeff" + out.getvalue(), f"seminar-{s.id}-participants.csv"
 
     body, name = await run_in_threadpool(build)

@@ -121,5 +121,5 @@ async def seminar_page(seminar_id: SeminarId, request: Request, staff: Viewer, s
 ACTIONS = {"seminar.request": "申込票の受付", "seminar.accept": "受理", "seminar.decline": "お断り",
            "seminar.publish": "公開", "seminar.hold": "開催済み", "seminar.cancel": "中止", "seminar.schedule": "日程",
            "seminar.slots": "相談枠", "seminar.fee": "様式4", "seminar.report": "専門家の報告",
-           "seminar.export": "CSV出力"}
+           "seminar.export": "CSV出力", "seminar.attendance": "出欠"}
 ORG_TYPES = {"company": "会社", "sole_proprietor": "個人事業主", "cooperative": "組合", "other": "NPO・その他"}
