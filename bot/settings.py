@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///./madoguchi.db"
+    # PostgreSQL reached through a transaction-pooling pooler (pgbouncer pool_mode = transaction, before 1.21 or
+    # without max_prepared_statements): psycopg's server-side prepared statements are turned off (README: Scale).
+    database_transaction_pooler: bool = False
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base_url: str = LINE_API_DEFAULT

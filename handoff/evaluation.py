@@ -17,7 +17,7 @@ from bot.channels.base import Channel
 from bot.staff import audit
 from bot.staff.tables import StaffUser
 from dialogs import evaluation as dialog
-from dialogs.program import FALLBACK_CAPS
+from dialogs.program import FALLBACK_CAPS, Caps
 from handoff import relay
 from handoff.tables import Case, EvaluationRequest, Expert, ExpertEvaluation, Visit
 
@@ -73,10 +73,11 @@ def support_ended(*, session: Session, case: Case, channels: Mapping[str, Channe
     return True
 
 
-def after_visit(*, session: Session, case: Case, count: int, channels: Mapping[str, Channel], now: datetime) -> None:
-    """The visit just logged ends the support when it is the last planned one (or the 5th)."""
-    planned = int((case.fields.get("decision") or {}).get("planned_visits") or FALLBACK_CAPS.visits)
-    if count >= min(planned, FALLBACK_CAPS.visits):
+def after_visit(*, session: Session, case: Case, count: int, channels: Mapping[str, Channel], now: datetime,
+                caps: Caps = FALLBACK_CAPS) -> None:
+    """The visit just logged ends the support when it is the last planned one (or the year's cap, 4(1)ク①)."""
+    planned = int((case.fields.get("decision") or {}).get("planned_visits") or caps.visits)
+    if count >= min(planned, caps.visits):
         support_ended(session=session, case=case, channels=channels, now=now)
 
 

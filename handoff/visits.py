@@ -93,7 +93,8 @@ def log(*, session: Session, case: Case, actor: StaffUser, visited_on: date | No
                text=f"支援記録：{count + 1}回目 {visited_on:%Y-%m-%d} {hours(minutes)}時間（{MODES[mode]}）")
     lifecycle.transition(session=session, case=case, move=Move.VISIT, actor=actor, now=now, address=address,
                          detail={"number": count + 1, "minutes": minutes, "total_minutes": used + minutes})
-    evaluation.after_visit(session=session, case=row, count=count + 1, channels=channels or {}, now=now)
+    evaluation.after_visit(session=session, case=row, count=count + 1, channels=channels or {}, now=now,
+                           caps=caps)
     return visit
 
 

@@ -68,7 +68,10 @@ def _writer_queued_connection() -> type[sqlite3.Connection]:
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url()
     if not settings.is_sqlite:
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # Behind a transaction pooler each transaction may run on another server connection, where a statement
+        # psycopg prepared (after 5 uses) does not exist: prepare_threshold=None turns preparing off.
+        pooled = {"prepare_threshold": None} if settings.database_transaction_pooler else {}
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=pooled)
     connect_args = {"check_same_thread": False, "timeout": 30, "factory": _writer_queued_connection()}
     engine = create_engine(url, connect_args=connect_args)
 
