@@ -20,6 +20,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from dialogs.program import fill  # noqa: E402
 from knowledge.calibration import DEV_OUT_OF_SCOPE  # noqa: E402
 from knowledge.content import DEFAULT, read_yaml  # noqa: E402
 from knowledge.index import Entry, Index  # noqa: E402
@@ -41,7 +42,7 @@ def _n(text: str) -> str:
 def answers(entry: Entry | None, item: dict) -> bool:  # type: ignore[type-arg]
     """The entry's answer (with its cited clause) states the fact the question asks for."""
     facts = item["fact"] if isinstance(item["fact"], list) else [item["fact"]]
-    return entry is not None and any(_n(str(f)) in _n(entry.answer + entry.source) for f in facts)
+    return entry is not None and any(_n(str(f)) in _n(fill(entry.answer, None) + entry.source) for f in facts)
 
 
 class NgramBaseline:
