@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import importlib
 import inspect
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import ops
@@ -60,6 +61,21 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
     return channels
 
 
+def _desk_file_reader(session_factory: sessionmaker[Session]) -> Any:
+    """How a channel that uploads files (Telegram) reads a desk file's bytes when it sends it."""
+    from handoff.tables import DeskFile
+
+    def read(file_id: int) -> bytes | None:
+        with session_factory() as session:
+            data = session.scalar(select(DeskFile.data).where(DeskFile.id == file_id))
+            return bytes(data) if data is not None else None
+
+    async def load(file_id: int) -> bytes | None:
+        return await asyncio.to_thread(read, file_id)
+
+    return load
+
+
 def load_dialog(path: str) -> Dialog:
     """'package.module:function' → the dialog step function."""
     module_name, _, attr = path.partition(":")
@@ -94,6 +110,8 @@ def build_services(settings: Settings, *, dialog: Dialog | None = None) -> Servi
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     channels = build_channels(settings)
+    if isinstance(telegram := channels.get("telegram"), TelegramChannel):
+        telegram.files = _desk_file_reader(session_factory)
     live = LiveIndex(session_factory)
     semantic.available()  # the embedding model loads once per process, at start-up rather than inside a turn
     semantic.keep_on_disk(settings.cache_dir)

@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     notify_to: str = ""  # comma-separated addresses; empty: every active coordinator and admin
     public_url: str = "http://127.0.0.1:8000"  # where links in e-mails point
+    # Files the desk sends back (bot/pipeline/file_links.py). LINE has no file upload for bots: it fetches an image
+    # from a public HTTPS URL, and a PDF goes as a link. The base the owner's phone and LINE reach this app at
+    # (https://…; unset: no send-back on LINE), the key the links are signed with (HMAC-SHA256; ≥ 32 characters,
+    # e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`), and how long a link works.
+    file_link_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s?#]+$")
+    file_link_secret: str | None = Field(default=None, repr=False, min_length=32)
+    file_link_days: int = Field(default=14, ge=1, le=365)
     # Expert evaluation (002 専門家の評価): the averages count the last N days (002: 例えば4か月程度); an owner who
     # has not rated is reminded once after this many hours (checked every poll seconds).
     evaluation_window_days: int = Field(default=120, ge=1, le=3650)
@@ -89,6 +96,7 @@ class Settings(BaseSettings):
     retention_draft_days: int = Field(default=30, ge=1)
     retention_chat_days: int = Field(default=180, ge=1)
     retention_closed_case_days: int = Field(default=1825, ge=1)
+    retention_file_days: int = Field(default=365, ge=1)  # owners' images/files and what the desk sent back
     retention_purge_hours: float = Field(default=24.0, gt=0)  # how often the worker purges
     audit_seal_seconds: float = Field(default=60.0, gt=0)  # how often the worker seals new audit rows (hash chain)
     # The program year (issue 15, item 5): the folder of year files (program/rN.yaml; default: the repo's program/)

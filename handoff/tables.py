@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
@@ -216,3 +229,41 @@ class ExpertEvaluation(Base):
     org_execution: Mapped[int | None] = mapped_column(Integer, nullable=True)
     comment: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeskFile(Base):
+    """An image or PDF a coordinator sent back to the owner of a case (a guide, a filled-in form). Kept with the case
+    (bytes in the database, like owners' files) under the retention rules; on LINE it is fetched by LINE and the
+    owner from a signed, expiring public link (bot/pipeline/file_links.py), on Telegram uploaded with the message."""
+
+    __tablename__ = "desk_file"
+    __table_args__ = (Index("ix_desk_file_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("handoff_case.id"))
+    conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))
+    kind: Mapped[str] = mapped_column(String(10))  # image | file
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    preview: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)  # ≤ 1 MB JPEG (LINE)
+    caption: Mapped[str] = mapped_column(String(500), default="")
+    sent_by: Mapped[str] = mapped_column(String(320))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    link_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the signed link's end
+
+
+class DeskFileAccess(Base):
+    """One fetch of a desk file's public link (LINE's servers or the owner's phone): when, which variant, whether it
+    was served. No foreign key: the log outlives a purged file."""
+
+    __tablename__ = "desk_file_access"
+    __table_args__ = (Index("ix_desk_file_access_file", "file_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    file_id: Mapped[int] = mapped_column(BigId)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    variant: Mapped[str] = mapped_column(String(10))  # original | preview
+    outcome: Mapped[str] = mapped_column(String(12))  # served | expired | bad_sig | gone
+    address: Mapped[str] = mapped_column(String(64), default="")

@@ -52,6 +52,15 @@ def _said(inbound: dict[str, Any], labels: dict[str, str]) -> str:
     return KINDS.get(str(inbound.get("kind")), f"（{inbound.get('kind')}）")
 
 
+def _file(message: dict[str, Any]) -> str:
+    """A file the desk sent (a LINE image message, a Telegram upload), as the transcript shows it."""
+    if message.get("type") == "image":
+        return "（窓口から画像を送信）"
+    if "upload" in message:
+        return f"（窓口からファイルを送信：{message.get('file_name', '')}）"
+    return ""
+
+
 def transcript(*, session: Session, conversation_key: str) -> list[Line]:
     events = session.execute(
         select(InboxEvent.id, InboxEvent.received_at, InboxEvent.inbound)
@@ -73,7 +82,7 @@ def transcript(*, session: Session, conversation_key: str) -> list[Line]:
         note = UNCONFIRMED if row_id in unconfirmed else ""
         for message in body:
             labels |= _labels(message)
-            text = message.get("text") or message.get("altText")
+            text = message.get("text") or message.get("altText") or _file(message)
             if text:
                 lines.append(Line(at, "bot", str(text), note))
     return lines

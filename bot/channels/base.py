@@ -95,6 +95,27 @@ class FileSource(Protocol):
     async def fetch_file(self, message_id: str) -> bytes: ...
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file the desk sends an owner (an image or a PDF), as a channel needs it to build its message: LINE gets
+    the signed public links (bot/pipeline/file_links.py), Telegram uploads the bytes (read by id when it sends)."""
+
+    id: int
+    kind: str  # image | file
+    file_name: str
+    caption: str = ""
+    url: str | None = None  # the signed link to the file (LINE)
+    preview_url: str | None = None  # the signed link to its preview (LINE image messages)
+    until: str = ""  # when the link stops working, as the owner reads it (「12月15日」)
+
+
+@runtime_checkable
+class FileSender(Protocol):
+    """A channel that can carry a file from the desk (LINE: an image message or a link; Telegram: an upload)."""
+
+    def render_file(self, sent: SentFile) -> list[Batch]: ...
+
+
 class MenuUnavailable(Exception):
     """The channel has no such menu set up (LINE: run `madoguchi line richmenu sync`): not worth retrying soon."""
 

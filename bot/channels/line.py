@@ -22,7 +22,17 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels import line_render, line_richmenu_sync, line_richmenus
-from bot.channels.base import Attachment, Batch, Delivery, NoFile, NoProfile, Outcome, Outgoing, Profile
+from bot.channels.base import (
+    Attachment,
+    Batch,
+    Delivery,
+    NoFile,
+    NoProfile,
+    Outcome,
+    Outgoing,
+    Profile,
+    SentFile,
+)
 from bot.pipeline.costs import MONTHLY_LIMIT, Quota
 from dialogs.hours import BusinessHours
 from dialogs.model import Reply
@@ -57,6 +67,9 @@ class LineChannel:
 
     def render(self, replies: Sequence[Reply]) -> list[Batch]:
         return line_render.render(replies)
+
+    def render_file(self, sent: SentFile) -> list[Batch]:
+        return line_render.render_file(sent)
 
     def _messaging(self) -> AsyncMessagingApi:
         if self._api is None:  # the SDK's aiohttp session must be created inside the running loop

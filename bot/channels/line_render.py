@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.channels.base import Batch
+from bot.channels.base import Batch, SentFile
 from dialogs.model import Card, Choice, Choices, Reply, Text
 
 MAX_MESSAGES = 5
@@ -102,3 +102,21 @@ def render(replies: Sequence[Reply]) -> list[Batch]:
         if stranded and "quickReply" not in batch[-1]:
             batch[-1]["quickReply"] = stranded[-1]
     return batches
+
+
+def render_file(sent: SentFile) -> list[Batch]:
+    """A file from the desk: an image as an image message when both links are HTTPS (LINE fetches them: ≤ 2000
+    characters, HTTPS only), anything else as a text with its link (LINE has no file message for bots)."""
+    if not sent.url:
+        raise ValueError("LINE needs a public link to the file")
+    messages: list[dict[str, Any]] = [{"type": "text", "text": sent.caption}] if sent.caption.strip() else []
+    image = (sent.kind == "image" and sent.preview_url is not None
+             and all(u.startswith("https://") and len(u) <= 2000 for u in (sent.url, sent.preview_url)))
+    if image:
+        messages.append({"type": "image", "originalContentUrl": sent.url, "previewImageUrl": sent.preview_url})
+    else:
+        what = "画像" if sent.kind == "image" else "資料"
+        until = f"（{sent.until}まで開けます）" if sent.until else ""
+        messages += _texts(f"{what}「{sent.file_name}」をお送りします。下のリンクから開いてください{until}。\n"
+                           f"{sent.url}")
+    return [messages]

@@ -7,18 +7,29 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels import telegram_commands, telegram_render
-from bot.channels.base import Attachment, Batch, Delivery, NoFile, NoProfile, Outcome, Outgoing, Profile
+from bot.channels.base import (
+    Attachment,
+    Batch,
+    Delivery,
+    NoFile,
+    NoProfile,
+    Outcome,
+    Outgoing,
+    Profile,
+    SentFile,
+)
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
+FileLoader = Callable[[int], Awaitable[bytes | None]]  # a desk file's bytes by id (None: purged meanwhile)
 
 
 class TelegramChannel:
@@ -28,6 +39,7 @@ class TelegramChannel:
     def __init__(self, *, token: str, base_url: str) -> None:
         self._bot = Bot(token, base_url=base_url.rstrip("/") + "/bot", base_file_url=base_url.rstrip("/") + "/file/bot")
         self._ready = False
+        self.files: FileLoader | None = None  # set by the shell (bot/services.py): reads desk files' bytes
 
     async def _api(self) -> Bot:
         if not self._ready:  # getMe, inside the running loop
@@ -38,11 +50,30 @@ class TelegramChannel:
     def render(self, replies: Sequence[Reply]) -> list[Batch]:
         return telegram_render.render(replies)
 
+    def render_file(self, sent: SentFile) -> list[Batch]:
+        return telegram_render.render_file(sent)
+
+    async def _upload(self, chat_id: int, payload: dict[str, Any]) -> Delivery:
+        """sendPhoto / sendDocument with the desk file's bytes (multipart upload)."""
+        data = await self.files(int(payload["upload"])) if self.files is not None else None
+        if data is None:
+            return Delivery(Outcome.FAILED, error="telegram: the file is no longer kept")
+        api = await self._api()
+        upload = InputFile(data, filename=str(payload.get("file_name") or "file"))
+        caption = str(payload.get("caption") or "") or None
+        if payload.get("method") == "photo":
+            await api.send_photo(chat_id=chat_id, photo=upload, caption=caption)
+        else:
+            await api.send_document(chat_id=chat_id, document=upload, caption=caption)
+        return Delivery(Outcome.SENT, via="upload")
+
     async def deliver(self, message: Outgoing, *, now: datetime) -> Delivery:
         [payload] = message.payload
         keyboard = json.loads(payload["reply_markup"]) if "reply_markup" in payload else None
         markup = InlineKeyboardMarkup.de_json(keyboard, None) if keyboard else None
         try:
+            if "upload" in payload:
+                return await self._upload(int(message.recipient), payload)
             await (await self._api()).send_message(chat_id=int(message.recipient), text=payload["text"],
                                                    reply_markup=markup)
             return Delivery(Outcome.SENT, via="send")

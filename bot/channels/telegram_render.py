@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.channels.base import Batch
+from bot.channels.base import Batch, SentFile
 from dialogs.model import Card, Choice, Choices, Reply, Text
 
 MAX_TEXT = 4096
@@ -59,3 +59,10 @@ def render(replies: Sequence[Reply]) -> list[Batch]:
                 message["reply_markup"] = _keyboard(choices)
             batches.append([message])
     return batches
+
+
+def render_file(sent: SentFile) -> list[Batch]:
+    """A file from the desk as one upload (sendPhoto for an image, sendDocument for a PDF); the bytes are read by
+    id when the message is sent, so the outbox row stays small. Captions: ≤ 1,024 characters."""
+    return [[{"upload": sent.id, "method": "photo" if sent.kind == "image" else "document",
+              "file_name": sent.file_name, "caption": sent.caption[:1024]}]]

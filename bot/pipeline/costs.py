@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from bot.db.tables import OutboxMessage
 from dialogs.hours import JST
 
-KINDS = {"coordinator_reply": "担当者の返信", "decision": "審査結果の連絡", "reminder": "リマインド",
+KINDS = {"coordinator_reply": "担当者の返信", "coordinator_file": "担当者が送った画像・資料",
+         "decision": "審査結果の連絡", "reminder": "リマインド",
          "bot_fallback": "ボットの応答（返信期限切れ）", "survey": "満足度の質問",
          "notice": "担当者対応の開始・終了のお知らせ", "evaluation": "専門家の評価依頼"}
 MONTHLY_LIMIT = "monthly limit"  # in LINE's 429 body: "You have reached your monthly limit."

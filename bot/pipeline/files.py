@@ -76,3 +76,24 @@ def message_id_of(*, session_factory: sessionmaker[Session], file_id: int) -> tu
     with session_factory() as session:
         row = session.execute(select(OwnerFile.channel, OwnerFile.message_id).where(OwnerFile.id == file_id)).first()
     return (row.channel, row.message_id) if row else None
+
+
+PREVIEW_SIZE = (240, 240)  # LINE's preview image: JPEG or PNG, ≤ 1 MB (a 240 px JPEG is a few KB)
+
+
+def preview_jpeg(data: bytes) -> bytes:
+    """A small JPEG of an image (LINE shows it in the chat until the owner opens the picture); ValueError when the
+    bytes are not an image Pillow can read."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image.thumbnail(PREVIEW_SIZE)
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValueError("unreadable image") from exc
+    return out.getvalue()

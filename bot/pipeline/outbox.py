@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.channels.base import Channel, Delivery, Outcome, Outgoing
+from bot.channels.base import Batch, Channel, Delivery, FileSender, Outcome, Outgoing, SentFile
 from bot.db.engine import reader
 from bot.db.tables import Conversation, OutboxMessage, WorkerHeartbeat, utcnow
 from dialogs.model import Reply
@@ -42,6 +42,24 @@ def enqueue(*, session: Session, conversation: Conversation, channel: Channel, r
     """The one writer of outbox rows (the bot's turns and the desk's messages alike): the replies rendered for the
     conversation's channel, in order; the first may use the event's reply token while it is fresh. `purpose` says
     who asked for the send (bot | coordinator_reply | decision | reminder | survey), for the LINE push counts."""
+    return _rows(session=session, conversation=conversation, batches=channel.render(replies), now=now,
+                 reply_token=reply_token, reply_deadline_at=reply_deadline_at, inbox_event_id=inbox_event_id,
+                 purpose=purpose)
+
+
+def enqueue_file(*, session: Session, conversation: Conversation, channel: Channel, sent: SentFile, now: datetime,
+                 purpose: str = "coordinator_file") -> list[OutboxMessage]:
+    """A file from the desk, rendered by the owner's channel (LINE: an image message or a link; Telegram: an
+    upload), queued in order with everything else; ValueError when the channel cannot carry files."""
+    if not isinstance(channel, FileSender):
+        raise ValueError(f"{conversation.channel} cannot carry files")
+    return _rows(session=session, conversation=conversation, batches=channel.render_file(sent), now=now,
+                 purpose=purpose)
+
+
+def _rows(*, session: Session, conversation: Conversation, batches: list[Batch], now: datetime,
+          reply_token: str | None = None, reply_deadline_at: datetime | None = None,
+          inbox_event_id: int | None = None, purpose: str) -> list[OutboxMessage]:
     rows = [
         OutboxMessage(
             conversation_key=conversation.key, inbox_event_id=inbox_event_id, channel=conversation.channel,
@@ -50,7 +68,7 @@ def enqueue(*, session: Session, conversation: Conversation, channel: Channel, r
             reply_attempted=False, status="pending", attempts=0, next_attempt_at=now, created_at=now,
             purpose=purpose,
         )
-        for i, batch in enumerate(channel.render(replies))
+        for i, batch in enumerate(batches)
     ]
     session.add_all(rows)
     session.flush()

@@ -21,6 +21,7 @@ from bot.web.staff import (
     admin,
     case_experts,
     casework,
+    desk_files,
     errors,
     experts,
     exports,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(seminars.router)
     app.include_router(seminar_desk.router)
     app.include_router(owner_files.router)
+    app.include_router(desk_files.router)
     app.include_router(owner_data.router)  # before admin: /admin/owner is not an admin page's id
     app.include_router(admin.router)
     app.include_router(faq_misses.router)  # before faq: /faq/misses and /faq/import are not entry ids

@@ -37,7 +37,11 @@ def _message(m: dict[str, Any], where: str) -> list[str]:
         problems = [] if 1 <= len(alt) <= 1500 else [f"{where}: altText of {len(alt)} characters"]
         size = len(json.dumps(m.get("contents"), ensure_ascii=False).encode())
         return problems + ([f"{where}: flex bubble of {size} bytes > 30 KB"] if size > 30_000 else [])
-    return [] if kind in {"sticker", "image", "template", "location"} else [f"{where}: unknown type {kind!r}"]
+    if kind == "image":  # LINE fetches both pictures itself: public HTTPS URLs of ≤ 2000 characters
+        return [f"{where}: {key} must be an https URL of 1..2000 characters"
+                for key in ("originalContentUrl", "previewImageUrl")
+                if not str(m.get(key) or "").startswith("https://") or not 1 <= len(str(m.get(key))) <= 2000]
+    return [] if kind in {"sticker", "template", "location"} else [f"{where}: unknown type {kind!r}"]
 
 
 def message_problems(messages: Any) -> list[str]:

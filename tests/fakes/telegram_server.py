@@ -1,6 +1,6 @@
 """A local fake of the Telegram Bot API for the real python-telegram-bot client (base_url=…/bot).
 
-It answers getMe, sendMessage, sendChatAction, answerCallbackQuery, setWebhook, setMyCommands and getMyCommands in
+It answers getMe, sendMessage, sendPhoto and sendDocument (uploads), sendChatAction, answerCallbackQuery, setWebhook, setMyCommands and getMyCommands in
 the Bot API's envelope ({"ok": true, "result": …}), records calls, and lists every limit violation (text ≤ 4,096,
 callback data ≤ 64 bytes, a callback query answered once; commands: 1–100, names of 1–32 a-z/0-9/_ and unique,
 descriptions of 1–256 characters, a two-letter language code) in `violations`."""
@@ -33,6 +33,17 @@ class Sent:
 
 
 @dataclass
+class Upload:
+    """A file the bot uploaded (sendPhoto / sendDocument as multipart/form-data)."""
+
+    chat_id: int
+    method: str  # sendPhoto | sendDocument
+    file_name: str
+    content: bytes
+    caption: str
+
+
+@dataclass
 class FakeTelegram:
     sent: list[Sent] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
@@ -43,6 +54,7 @@ class FakeTelegram:
     chats_read: list[int] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content (getFile, then the download)
     downloads: list[str] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     open_queries: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -83,6 +95,26 @@ class FakeTelegram:
             message_id = len(self.sent)
         return JSONResponse({"ok": True, "result": {"message_id": message_id, "date": int(time.time()),
                                                     "chat": {"id": chat_id, "type": "private"}, "text": text}})
+
+    async def _upload(self, method: str, params: dict[str, Any]) -> JSONResponse:
+        """A photo (≤ 10 MB) or a document (≤ 50 MB) uploaded as a multipart part; caption ≤ 1,024 characters."""
+        field_name = "photo" if method == "sendPhoto" else "document"
+        part = params.get(field_name)
+        if part is None or isinstance(part, str):
+            return self._bad(f"{method}: no file uploaded in {field_name!r} (a file_id or URL is not faked)")
+        content = await part.read()
+        limit = 10 * 1024 * 1024 if method == "sendPhoto" else 50 * 1024 * 1024
+        caption = str(params.get("caption") or "")
+        if not 1 <= len(content) <= limit:
+            return self._bad(f"{method}: file of {len(content)} bytes")
+        if len(caption) > 1024:
+            return self._bad(f"{method}: caption of {len(caption)} characters")
+        chat_id = int(params["chat_id"])
+        with self.lock:
+            self.uploads.append(Upload(chat_id, method, part.filename or "", content, caption))
+            message_id = len(self.sent) + len(self.uploads)
+        return JSONResponse({"ok": True, "result": {"message_id": message_id, "date": int(time.time()),
+                                                    "chat": {"id": chat_id, "type": "private"}}})
 
     def _answer(self, params: dict[str, Any]) -> JSONResponse:
         qid = str(params.get("callback_query_id"))
@@ -135,6 +167,8 @@ class FakeTelegram:
                                                             "username": "madoguchi_bot"}})
             if name == "sendMessage":
                 return self._send_message(params)
+            if name in ("sendPhoto", "sendDocument"):
+                return await self._upload(name, params)
             if name == "answerCallbackQuery":
                 return self._answer(params)
             if name == "sendChatAction":

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db.tables import OwnerProfile, utcnow
+from bot.pipeline import file_links
 from bot.services import Services
 from bot.staff import audit
 from bot.staff.tables import StaffUser
@@ -30,6 +31,7 @@ from handoff import (
     canned,
     cases,
     delivery,
+    desk_files,
     evaluation,
     experts,
     form1,
@@ -84,6 +86,7 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                 "profile": session.get(OwnerProfile, case.conversation_key),
                 "business": business.of_conversation(session=session, conversation_key=case.conversation_key),
                 "files": owner_files.listing(session, case.conversation_key),
+                "sent_files": desk_files.listing(session, case.id),
                 "profile_label": PROFILE_LABELS.get(case.conversation_key.split(":", 1)[0], "表示名"),
                 "visit_hours": visits.hours(minutes), "visits": visits.ledger(session=session, case=case),
                 "trail": [] if advisor else audit.for_target(session=session, target=case.reference),
@@ -95,6 +98,8 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                 if advisor is False and case.status == "claimed" else []}
 
     context = await read(services, load)
+    context["file_send"] = desk_files.availability(context["case"].conversation_key.split(":", 1)[0],
+                                                   file_links.links(services.settings))
     await viewed(services, staff, context["case"].reference, "case")
     if context["case"].unread and context["case"].owner_id == staff.user_id:
         await run_in_threadpool(_mark_read, services, context["case"].id)
