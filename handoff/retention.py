@@ -5,7 +5,11 @@ Classes (the defaults are settings, `MADOGUCHI_RETENTION_*_DAYS`):
 - drafts: a pre-screening left unfinished (the saved answers in the conversation's state), forgotten;
 - chats: messages, the bot's answers and dialog effects of conversations that never became a case;
 - closed cases: cases ended without approval (rejected, routed, closed, resolved), with their threads;
-  approved applications and their visit records are kept (the program requires them).
+  approved applications and their visit records are kept (the program requires them);
+- files: images and files owners sent (`owner_file`) and those the desk sent back (`desk_file`), rows and bytes,
+  some days after they arrived or were sent, whatever became of the case: they are working material for the
+  desk's decision and support, not part of the application the program keeps (the 様式1 draft and the visit
+  records hold what it requires). A signed link to a purged file answers 410.
 Raw platform bodies are never stored (only their envelope), so they need no retention. The audit and access logs
 are append-only for the application; their retention is the database owner's (documented, not purged here).
 """
@@ -20,10 +24,10 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import metadata
-from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage
+from bot.db.tables import Conversation, DialogEffect, InboxEvent, OutboxMessage, OwnerFile
 from handoff import disclosure
 from handoff.business_tables import BusinessLink
-from handoff.tables import Case, Visit
+from handoff.tables import Case, DeskFile, Visit
 
 ENDED = ("rejected", "routed", "closed", "resolved")
 
@@ -34,6 +38,7 @@ class Policy:
     draft_days: int = 30
     chat_days: int = 180
     closed_case_days: int = 1825  # five years
+    file_days: int = 365  # a program year (001: applications within the fiscal year) and some
 
 
 def purge(*, session: Session, now: datetime, policy: Policy, dry_run: bool = False) -> dict[str, int]:
@@ -69,7 +74,20 @@ def purge(*, session: Session, now: datetime, policy: Policy, dry_run: bool = Fa
     if orphaned and not dry_run:
         session.execute(delete(BusinessLink).where(BusinessLink.conversation_key.in_(orphaned)))
     done |= _chats(session, now - timedelta(days=policy.chat_days), dry_run, ended)
+    done |= _files(session, now - timedelta(days=policy.file_days), dry_run, ended)
     return done
+
+
+def _files(session: Session, cutoff: datetime, dry_run: bool, ending: list[int]) -> dict[str, int]:
+    """Owners' files and the desk's past their retention: the rows with their bytes (a closed case's desk files
+    already went with it above, so a dry run does not count them twice)."""
+    owners = select(OwnerFile.id).where(OwnerFile.received_at < cutoff)
+    desks = select(DeskFile.id).where(DeskFile.sent_at < cutoff, DeskFile.case_id.not_in(ending))
+    counts = {"owner_files": len(session.scalars(owners).all()), "desk_files": len(session.scalars(desks).all())}
+    if not dry_run:
+        session.execute(delete(OwnerFile).where(OwnerFile.id.in_(owners)))
+        session.execute(delete(DeskFile).where(DeskFile.id.in_(desks)))
+    return counts
 
 
 def _draft(state: dict[str, Any] | None) -> bool:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def policy(settings: Settings) -> Policy:
     return Policy(settings.retention_trial_days, settings.retention_draft_days, settings.retention_chat_days,
-                  settings.retention_closed_case_days)
+                  settings.retention_closed_case_days, settings.retention_file_days)
 
 
 def purge_once(*, session_factory: sessionmaker[Session], settings: Settings, dry_run: bool = False) -> dict[str, int]:

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import make_engine, make_session_factory
-from bot.db.tables import Conversation, InboxEvent, utcnow
+from bot.db.tables import Conversation, InboxEvent, OwnerFile, utcnow
 from handoff import cases
-from handoff.tables import Case, CaseMessage, Visit
+from handoff.tables import Case, CaseMessage, DeskFile, Visit
 from tests.conftest import make_settings
 from tests.e2e.processes import REPO, env_for
 
@@ -53,6 +53,24 @@ def seed(session: Session) -> dict[str, str]:
     case("line:Uclosed", "closed", 2000)
     case("line:Uapproved", "approved", 2000)
     case("line:Uvisited", "closed", 2000, visit=True)
+    session.flush()
+
+    def owner_file(key: str, days: float, message_id: str) -> None:
+        session.add(OwnerFile(conversation_key=key, channel="line", message_id=message_id, kind="image",
+                              content_type="image/jpeg", size=3, data=b"\xff\xd8\xff", status="stored",
+                              received_at=now - timedelta(days=days)))
+
+    def desk_file(key: str, days: float) -> None:
+        case_id = session.scalar(select(Case.id).where(Case.reference == refs[key]))
+        session.add(DeskFile(case_id=case_id, conversation_key=key, kind="file", file_name="guide.pdf",
+                             content_type="application/pdf", size=5, data=b"%PDF-", sent_by="c@test.example",
+                             sent_at=now - timedelta(days=days)))
+
+    owner_file("line:Uapproved", 400, "old-photo")  # past the files' 365 days, though its case is kept
+    owner_file("line:Uapproved", 10, "new-photo")
+    desk_file("line:Uapproved", 400)
+    desk_file("line:Uapproved", 10)
+    desk_file("line:Uclosed", 10)  # goes with its closed case, counted there
     return refs
 
 
@@ -70,7 +88,7 @@ def test_purge_removes_what_is_past_its_retention_and_nothing_else(db_url: str) 
     with factory.begin() as session:
         refs = seed(session)
     expected = {"trial_conversations": 1, "abandoned_drafts": 1, "closed_cases": 1, "business_links": 0,
-                "chat_messages": 2, "chat_answers": 0, "chat_effects": 0}
+                "chat_messages": 2, "chat_answers": 0, "chat_effects": 0, "owner_files": 1, "desk_files": 1}
     assert purge(settings, "--dry-run") == {"dry_run": True, **expected}
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 3  # a dry run removes nothing
@@ -86,5 +104,9 @@ def test_purge_removes_what_is_past_its_retention_and_nothing_else(db_url: str) 
         left = set(session.scalars(select(Case.reference)))
         assert left == {refs["line:Uapproved"], refs["line:Uvisited"]}  # approved, or with visit records
         assert session.scalar(select(func.count()).select_from(Visit)) == 1
+        assert set(session.scalars(select(OwnerFile.message_id))) == {"new-photo"}
+        assert session.scalar(select(func.count()).select_from(DeskFile)) == 1  # the recent one on the kept case
+        assert session.scalar(select(DeskFile.case_id)) == session.scalar(
+            select(Case.id).where(Case.reference == refs["line:Uapproved"]))
     assert purge(settings) == {"dry_run": False, **dict.fromkeys(expected, 0)}  # nothing left to do
     engine.dispose()
