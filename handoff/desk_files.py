@@ -28,7 +28,7 @@ MAX_CAPTION = 500
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 UNAVAILABLE_ON_LINE = ("LINEでは画像・PDFを送れません：LINEは公開されたHTTPSのURLから画像を取りに来るため、"
                        "窓口の公開URL（MADOGUCHI_FILE_LINK_BASE_URL と MADOGUCHI_FILE_LINK_SECRET）の設定が必要です。"
-                       "代わりにメッセージで内容をお伝えください")
+                       "代わりにメッセージで内容をお伝えください。")
 
 
 def availability(channel: str, links: Links | None) -> tuple[bool, str]:

@@ -22,10 +22,12 @@ from linebot.v3.messaging import (
 )
 from PIL import Image
 from sqlalchemy import create_engine, insert, select
+from sqlalchemy.orm import Session
 
 from bot.channels import line_richmenu_sync, line_richmenus
 from bot.channels.line_richmenus import MENUS
 from bot.db.tables import Conversation
+from handoff.tables import Case
 from dialogs import texts
 from tests.conftest import make_settings
 from tests.e2e.harness import wait_until
@@ -170,3 +172,31 @@ def test_a_sync_that_deletes_a_menu_forgets_the_links_it_took_with_it(sqlite_url
         shown = conn.execute(select(Conversation.menu_shown).where(Conversation.key == "line:Ulinked")).scalar_one()
     engine.dispose()
     assert shown is None and "relink at their next turn: 1" in run.stdout  # the next turn links the new menu
+
+
+async def test_the_menu_follows_a_handoff_asked_mid_form_and_the_desks_hand_back(
+        desk: World, fake_line: FakeLine, api: tuple[AsyncMessagingApi, AsyncMessagingApiBlob]) -> None:
+    """The other way through a handoff: the owner asks for a person from inside the pre-screening (担当者と話す on
+    the pre-screening menu), a coordinator takes over and later hands back from the case page; checked from the
+    per-user link/unlink calls the fake LINE server recorded."""
+    await line_richmenu_sync.sync(*api)
+    menus, user = fake_line.richmenus, "Umenu2"
+    owner = Owner(desk.bot, fake_line, user)
+    owner.follow()
+    to_problem(owner)
+    wait_until(lambda: menus.shown_to(user) == "prescreen", what="the pre-screening menu")
+    owner._send("postback", postback__data="menu:human")  # 担当者と話す on the pre-screening menu
+    wait_until(lambda: menus.shown_to(user) == "default", what="the form left for a person")
+    with Session(desk.bot.engine) as session:
+        reference = session.scalars(select(Case.reference).where(Case.conversation_key == f"line:{user}")).one()
+    coordinator = desk.login("coordinator")
+    assert post(desk, coordinator, reference, "claim").status_code == 303
+    assert post(desk, coordinator, reference, "person/start").status_code == 303
+    wait_until(lambda: menus.shown_to(user) == "person", what="the person menu")
+    owner.say("入力の途中ですが、電話で話せますか")  # to the coordinator: the bot stays silent, the menu stays
+    assert menus.shown_to(user) == "person"
+    assert post(desk, coordinator, reference, "person/end").status_code == 303
+    wait_until(lambda: menus.shown_to(user) == "default", what="the default menu after the hand-back")
+    wait_until(lambda: texts.PERSON_ENDED in fake_line.texts_to(user), what="the owner is told")
+    wait_until(desk.bot.settled, what="settled")
+    assert menus.user_log(user) == ["prescreen", "default", "person", "default"]
