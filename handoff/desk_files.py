@@ -112,11 +112,11 @@ _LISTED = (DeskFile.id, DeskFile.kind, DeskFile.file_name, DeskFile.content_type
 
 def listing(session: Session, case_id: int) -> list[dict[str, Any]]:
     """What the desk sent on this case, newest first, with how often its public link was fetched."""
-    fetched = dict(session.execute(
+    fetched: dict[int, int] = {int(file_id): int(count) for file_id, count in session.execute(
         select(DeskFileAccess.file_id, func.count()).where(DeskFileAccess.outcome == "served",
                                                            DeskFileAccess.file_id.in_(
                                                                select(DeskFile.id).where(DeskFile.case_id == case_id)))
-        .group_by(DeskFileAccess.file_id)).all())
+        .group_by(DeskFileAccess.file_id)).all()}
     rows = session.execute(select(*_LISTED).where(DeskFile.case_id == case_id).order_by(DeskFile.id.desc())
                            .limit(100)).all()
     return [{**row._asdict(), "fetched": int(fetched.get(row.id, 0))} for row in rows]

@@ -5,7 +5,6 @@ LINE send-back is unavailable and offers no upload."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Any
 

@@ -45,8 +45,9 @@ PDF = b"%PDF-1.4\n% a guide to the program\n%%EOF\n"
 
 
 @pytest.fixture
-def linked(sqlite_url: str, fake_line: FakeLine, fake_telegram: FakeTelegram) -> Iterator[World]:
-    settings = make_settings(sqlite_url, fake_line.url, telegram_url=fake_telegram.url,  # type: ignore[attr-defined]
+def linked(db_url: str, fake_line: FakeLine, fake_telegram: FakeTelegram) -> Iterator[World]:
+    """On SQLite and on PostgreSQL."""
+    settings = make_settings(db_url, fake_line.url, telegram_url=fake_telegram.url,  # type: ignore[attr-defined]
                              file_link_base_url=PUBLIC, file_link_secret=SECRET)
     with LiveBot(settings) as bot:
         yield populate(bot)
@@ -187,3 +188,9 @@ def test_without_a_public_base_url_line_send_back_is_unavailable_and_said_so(des
     with Session(desk.bot.engine) as session:
         assert session.scalars(select(DeskFile)).all() == []
     assert client.get(desk.url + "/f/1/original/9999999999/AAAA").status_code == 404
+    assert client.get(desk.url + f"/f/{2**70}/original/1/AAAA").status_code == 404  # not even a number of ours
+    probes = [client.get(desk.url + f"/f/{n}/original/1/AAAA").status_code for n in range(2, 42)]
+    assert probes == [404] * 40
+    with Session(desk.bot.engine) as session:  # a prober's refusals are logged up to its allowance, then not
+        logged = session.scalars(select(DeskFileAccess.outcome)).all()
+    assert set(logged) == {"bad_sig"} and 1 <= len(logged) <= 31

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from bot.channels import line_richmenu_sync, line_richmenus
 from bot.channels.line_richmenus import MENUS
 from bot.db.tables import Conversation
-from handoff.tables import Case
 from dialogs import texts
+from handoff.tables import Case
 from tests.conftest import make_settings
 from tests.e2e.harness import wait_until
 from tests.e2e.owner import Owner

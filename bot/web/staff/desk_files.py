@@ -18,6 +18,7 @@ from bot.db.tables import utcnow
 from bot.pipeline import file_links, files
 from bot.staff.tables import StaffUser
 from bot.web.deps import ServicesDep
+from bot.web.limits import TokenBuckets, client_key
 from bot.web.staff.casework import Desk, _act
 from bot.web.staff.read import found, scope
 from bot.web.staff.security import CsrfDep, Staff, address_of, page
@@ -27,6 +28,9 @@ from handoff.tables import Case, DeskFile, DeskFileAccess
 router = APIRouter(include_in_schema=False)
 Cases = Annotated[Staff, Depends(page("cases"))]
 MAX_UPLOAD = files.MAX_BYTES + 64 * 1024  # the file and the form around it
+# Refused fetches (a wrong signature) are logged up to this many per client address; beyond, answered unlogged, so a
+# prober cannot fill the log or load the database. Valid links are never limited (LINE fetches from few addresses).
+_REFUSED = TokenBuckets(per_minute=30, burst=30)
 GONE = "このリンクは使えません（有効期限が切れたか、窓口が削除しました）。お手数ですが、窓口にお問い合わせください。"
 @router.post("/cases/{reference}/files/send", responses={303: {"description": "queued or refused"}},
              max_body_size=MAX_UPLOAD)
@@ -64,12 +68,18 @@ async def case_sent_file(reference: str, file_id: int, staff: Cases, services: S
 async def public_file(file_id: int, variant: str, expires: int, signature: str, request: Request,
                       services: ServicesDep) -> Response:
     """The only route without a login: one desk file while its signed link is valid; every fetch is logged."""
+    if not 0 <= expires < int(datetime(9999, 1, 1, tzinfo=UTC).timestamp()) or not 0 < file_id < 2**62:
+        raise HTTPException(404, "見つかりません")  # no link of ours looks like this (and the log's columns hold it)
     links = file_links.links(services.settings)
     address = address_of(request)
 
+    now = utcnow()
+    checked = links.check(file_id, variant, expires, signature, now) if links else "bad_sig"
+    if checked == "bad_sig" and not _REFUSED.take(client_key(address)):
+        raise HTTPException(404, "見つかりません")  # a prober past its allowance: answered, no longer logged
+
     def load() -> tuple[str, bytes, str, str]:
-        now = utcnow()
-        verdict = links.check(file_id, variant, expires, signature, now) if links else "bad_sig"
+        verdict = checked
         data, content_type, name = b"", "", ""
         with services.session_factory.begin() as session:
             if verdict == "ok":
@@ -84,8 +94,6 @@ async def public_file(file_id: int, variant: str, expires: int, signature: str, 
                                        address=address[:64]))
         return verdict, data, content_type, name
 
-    if expires > int(datetime(9999, 1, 1, tzinfo=UTC).timestamp()) or expires < 0:
-        raise HTTPException(404, "見つかりません")
     verdict, data, content_type, name = await run_in_threadpool(load)
     if verdict == "bad_sig":
         raise HTTPException(404, "見つかりません")
