@@ -143,6 +143,11 @@ def test_a_pdf_reaches_a_line_owner_as_a_link(linked: World, fake_line: FakeLine
     assert got.status_code == 200 and got.content == PDF
     assert got.headers["content-disposition"].startswith("attachment;")
     assert "（PDFを送信：guide.pdf）" in client.get(f"/cases/{reference}/thread").text
+    with Session(linked.bot.engine) as session:
+        file_id = session.scalars(select(DeskFile.id)).one()
+    assert client.get(f"/cases/{reference}/sent/{file_id}").content == PDF  # the desk's own copy
+    advisor = linked.login("advisor")  # of 菊陽町商工会; this case is no case of theirs
+    assert advisor.get(f"/cases/{reference}/sent/{file_id}").status_code == 404
 
 
 def test_wrong_files_are_refused_with_a_reason_and_nothing_is_sent(linked: World, fake_line: FakeLine) -> None:
