@@ -2,7 +2,7 @@
 fetches of their signed public links (LINE fetches images from a public HTTPS URL)
 
 Revision ID: 2300
-Revises: 1400
+Revises: 2500
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '2300'
-down_revision = '1400'
+down_revision = '2500'
 branch_labels = None
 depends_on = None
 
