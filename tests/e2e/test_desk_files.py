@@ -159,6 +159,11 @@ def test_wrong_files_are_refused_with_a_reason_and_nothing_is_sent(linked: World
     assert "送信できませんでした：送れるのは JPEG・PNG の画像と PDF だけです" in page
     _, page = send_file(linked, reference, "big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), client=client)
     assert "送信できませんでした：ファイルが大きすぎます（10MBまで）" in page
+    _, page = send_file(linked, reference, "bigger.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024), client=client)
+    assert "送信できませんでした：ファイルが大きすぎます（10MBまで）" in page
+    huge = client.post(f"/cases/{reference}/files/send", data={"csrf_token": token_of(page)},
+                       files={"file": ("huge.pdf", b"%PDF-" + b"0" * (26 * 1024 * 1024), "application/pdf")})
+    assert huge.status_code == 413  # beyond the body limit: refused before it is read
     _, page = send_file(linked, reference, "broken.png", b"\x89PNG\r\n\x1a\n but nothing after", client=client)
     assert "画像を読み込めませんでした" in page
     with Session(linked.bot.engine) as session:

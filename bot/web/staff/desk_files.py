@@ -27,7 +27,9 @@ from handoff.tables import Case, DeskFile, DeskFileAccess
 
 router = APIRouter(include_in_schema=False)
 Cases = Annotated[Staff, Depends(page("cases"))]
-MAX_UPLOAD = files.MAX_BYTES + 64 * 1024  # the file and the form around it
+# The body limit of the upload: well above the 10 MB a file may have, so a file a little too large gets the page's
+# clear refusal (「ファイルが大きすぎます（10MBまで）」); only beyond this does the server answer a bare 413.
+MAX_UPLOAD = 25 * 1024 * 1024
 # Refused fetches (a wrong signature) are logged up to this many per client address; beyond, answered unlogged, so a
 # prober cannot fill the log or load the database. Valid links are never limited (LINE fetches from few addresses).
 _REFUSED = TokenBuckets(per_minute=30, burst=30)
