@@ -18,7 +18,7 @@ from bot.pipeline.costs import kind_of
 from bot.staff.tables import AuditLog
 from dialogs.hours import JST, BusinessHours
 from dialogs.program import FALLBACK_CAPS, Caps
-from handoff import seminar_reports
+from handoff import prescreen_funnel, seminar_reports
 from handoff.decide import REJECT_REASONS
 from handoff.tables import Case, CaseMessage, Feedback, Visit
 
@@ -35,6 +35,7 @@ class Report:
     figures: list[tuple[str, str, float]] = field(default_factory=list)  # (section, label, value): the CSV
     sections: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     breakdowns: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)
+    questions: prescreen_funnel.Funnel | None = None  # question by question (desk-wide reports only)
 
     def add(self, section: str, label: str, value: float) -> None:
         self.figures.append((section, label, value))
@@ -58,9 +59,10 @@ def _pct(part: float, whole: float) -> float:
 
 
 def build(*, session: Session, start: date, end: date, hours: BusinessHours, organisation_id: int | None = None,
-          desk_wide: bool = True, caps: Caps = FALLBACK_CAPS) -> Report:
+          desk_wide: bool = True, caps: Caps = FALLBACK_CAPS, funnel: tuple[str, str] | None = None) -> Report:
     """The report; an advisor's (organisation_id set, desk_wide False) covers their organisation's cases only.
-    `caps` are the per-application caps (001 4(1)ク①) of the program year the range starts in (program/rN.yaml)."""
+    `caps` are the per-application caps (001 4(1)ク①) of the program year the range starts in (program/rN.yaml).
+    `funnel` (dimension, value) picks which owners the question-by-question funnel shows (all by default)."""
     report = Report(start, end)
     lo, hi = bounds(start, end)
     # The decision is the case's own record (fields.decision.result): its status moves on to 支援中 and 終了.
@@ -73,6 +75,10 @@ def build(*, session: Session, start: date, end: date, hours: BusinessHours, org
     if desk_wide:
         _faq(session, report, lo, hi)
     _funnel(session, report, lo, hi, scoped, desk_wide)
+    if desk_wide:
+        dimension, value = funnel or (None, None)
+        report.questions = prescreen_funnel.add(report=report, session=session, lo=lo, hi=hi, dimension=dimension,
+                                                value=value)
     _waits(session, report, scoped, hours)
     _decisions(session, report, scoped)
     _visits(session, report, scoped, caps)

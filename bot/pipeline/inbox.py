@@ -75,7 +75,8 @@ FORGOTTEN = "（同意がなかったため削除しました）"
 def forget_prescreening(*, session: Session, conversation_key: str) -> int:
     """What the owner typed or tapped since their latest pre-screening began, blanked in the inbox (the events stay,
     so the transcript shows that something was said and then deleted) and in the questions it recorded for the FAQ
-    editor. Returns how many events were blanked."""
+    editor, and what the reports' funnel noted of the business (area, size, theme, 商工会). Returns how many events
+    were blanked."""
     began = session.scalar(select(func.max(DialogEffect.created_at)).where(
         DialogEffect.conversation_key == conversation_key, DialogEffect.kind == "prescreen_started"))
     if began is None:
@@ -93,4 +94,8 @@ def forget_prescreening(*, session: Session, conversation_key: str) -> int:
             DialogEffect.conversation_key == conversation_key, DialogEffect.created_at >= began,
             DialogEffect.kind.in_(("faq_missed", "faq_unhelpful")))):
         effect.payload = {**effect.payload, "question": ""}
+    for effect in session.scalars(select(DialogEffect).where(  # what the funnel knew of the business: not kept either
+            DialogEffect.conversation_key == conversation_key, DialogEffect.created_at >= began,
+            DialogEffect.kind == "prescreen_asked")):
+        effect.payload = {"step": effect.payload.get("step"), "index": effect.payload.get("index")}
     return forgotten

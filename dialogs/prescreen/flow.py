@@ -22,6 +22,7 @@ from dialogs.prescreen import returning, summary, texts
 from dialogs.prescreen.extract import extract
 from dialogs.prescreen.form import Slot, Slots, Taken
 from dialogs.prescreen.slots_business import SLOTS as BUSINESS
+from dialogs.prescreen.slots_business import size_of
 from dialogs.prescreen.slots_contact import CONSENT_SLOT
 from dialogs.prescreen.slots_contact import SLOTS as CONTACT
 from dialogs.understand import signals
@@ -42,6 +43,9 @@ YES_NO = (Choice("はい", "ps:rd:yes"), Choice("いいえ", "ps:rd:no"))
 LEAVE_CHOICES = {"cancel": (Choice("やめる", "ps:leave:yes"), Choice("続ける", "ps:leave:no")),
                  "restart": (Choice("最初から", "ps:leave:yes"), Choice("続ける", "ps:leave:no"))}
 MAX_TRIES = 2
+# The steps of the reports' per-question funnel, in the order they are asked: every question, then the card.
+STEPS: tuple[str, ...] = (*(s.name for s in SLOTS), "confirm")
+NOT_YET = "未回答"  # a breakdown the owner had not told yet when they stopped
 
 
 def next_slot(slots: Slots) -> Slot | None:
@@ -72,6 +76,20 @@ def _known(slots: dict[str, Any], inbound: Inbound) -> None:
                   "past_visits": visits or None, "past_hours": hours or None})
 
 
+def reached(step: str, slots: Slots) -> Effect:
+    """`prescreen_asked`: the pre-screening asked this question (or showed the card, "confirm"). The reports' funnel
+    counts owners by the furthest step they reached and where they stopped, by what they had told by then: size
+    class, theme, area and 商工会 (NOT_YET until told). The shell blanks those when the owner does not consent."""
+    told: dict[str, Any] = {"municipality": slots.get("municipality") or (NOT_YET if "in_kumamoto" not in slots
+                                                                           else "県外"),
+                            "theme": slots.get("theme") or NOT_YET,
+                            "shokokai": (slots.get("shokokai") or "加入なし") if "shokokai_status" in slots else NOT_YET,
+                            "size_class": NOT_YET}
+    if "industry" in slots and "employees_range" in slots and "org_type" in slots:
+        told["size_class"] = size_of(slots).values["size_class"]
+    return Effect("prescreen_asked", {"step": step, "index": STEPS.index(step), **told})
+
+
 def _ask_next(slots: dict[str, Any], inbound: Inbound, said: tuple[Reply, ...] = (),
               just_asked: Slot | None = None) -> Transition:
     _known(slots, inbound)
@@ -81,10 +99,11 @@ def _ask_next(slots: dict[str, Any], inbound: Inbound, said: tuple[Reply, ...] =
             if slot.default is not None and slot.needed(slots):
                 slots.update(slot.default(slots))
         slots.pop("_editing", None)
-        return Transition(_state(slots, inbound, "confirm"), (*said, *_confirmation(slots)))
+        return Transition(_state(slots, inbound, "confirm"), (*said, *_confirmation(slots)),
+                          (reached("confirm", slots),))
     if nxt is just_asked and said:  # what was said already asks again (e.g. "please rephrase")
         return Transition(_state(slots, inbound), said)
-    return Transition(_state(slots, inbound), (*said, *nxt.ask(slots)))
+    return Transition(_state(slots, inbound), (*said, *nxt.ask(slots)), (reached(nxt.name, slots),))
 
 
 def _confirmation(slots: Slots) -> tuple[Reply, ...]:
@@ -121,7 +140,7 @@ def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = No
     offered = None if restarted else returning.offer(inbound, slots)  # a returning owner: confirm, not ask again
     began = Transition(_state(slots, inbound, returning.STAGE), (*said, *offered)) if offered \
         else _ask_next(slots, inbound, said)
-    return replace(began, effects=(*began.effects, Effect("prescreen_started")))  # counted by the reports' funnel
+    return replace(began, effects=(Effect("prescreen_started"), *began.effects))  # counted by the reports' funnel
 
 
 def _returning(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,

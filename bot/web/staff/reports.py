@@ -18,7 +18,7 @@ from bot.web.staff.read import read, scope
 from bot.web.staff.render import LABELS, render
 from bot.web.staff.security import Staff, page
 from dialogs.hours import JST
-from handoff import reports
+from handoff import prescreen_funnel, reports
 
 router = APIRouter(tags=["reports"])
 Reports = Annotated[Staff, Depends(page("reports"))]
@@ -36,6 +36,7 @@ CHARTS = (
     ("訪問時間と上限", "訪問と上限", ("訪問時間（時間）", reports.CAP_HOURS), "時間"),
     ("満足度の分布", "満足度", tuple(f"{n}（5段階）" for n in range(5, 0, -1)), "件"),
     ("LINEのプッシュ送信", "LINEのプッシュ送信", None, "通"),
+    ("講習会・個別相談会の申込", "講習会・個別相談会", ("講習会の申込者", "個別相談会の予約", "申込の取消"), "人"),
 )
 
 
@@ -66,24 +67,40 @@ def _range(start: str, end: str) -> tuple[date, date]:
     return max(first, last - timedelta(days=MAX_DAYS)), last
 
 
-async def _report(services: ServicesDep, staff: Staff, start: str, end: str) -> reports.Report:
+def _funnel_filter(picked: str) -> tuple[str, str] | None:
+    """The question-by-question funnel's filter, 「dimension:value」 (e.g. municipality:菊陽町); anything else: all."""
+    dimension, _, value = picked.partition(":")
+    return (dimension, value) if dimension in prescreen_funnel.DIMENSIONS and value else None
+
+
+async def _report(services: ServicesDep, staff: Staff, start: str, end: str, picked: str = "") -> reports.Report:
     first, last = _range(start, end)
     organisation = scope(staff)
     return await read(services, lambda session: reports.build(
         session=session, start=first, end=last, hours=services.settings.business_hours(),
         organisation_id=organisation, desk_wide=organisation is None,
-        caps=services.pipeline.programs.caps_for(first)))
+        caps=services.pipeline.programs.caps_for(first), funnel=_funnel_filter(picked)))
+
+
+def _questions_chart(funnel: prescreen_funnel.Funnel | None) -> Markup | None:
+    if funnel is None:
+        return None
+    rows = [(row.label, float(row.reached)) for row in funnel.rows]
+    return bars("質問ごとの到達（その質問かその先まで進んだ人）", [("質問を受けた人", float(funnel.started)), *rows],
+                unit="人")
 
 
 @router.get("/reports", response_class=HTMLResponse)
 async def reports_page(request: Request, staff: Reports, services: ServicesDep,
                        start: Annotated[str, Query(alias="from", max_length=10)] = "",
-                       end: Annotated[str, Query(alias="to", max_length=10)] = "") -> HTMLResponse:
-    report = await _report(services, staff, start, end)
+                       end: Annotated[str, Query(alias="to", max_length=10)] = "",
+                       picked: Annotated[str, Query(alias="funnel", max_length=200)] = "") -> HTMLResponse:
+    report = await _report(services, staff, start, end, picked)
     funnel = {title: bars(f"{title}別の申請", [(LABELS.get(label, label), counts[0]) for label, counts in rows],
                           unit="件") for title, rows in report.breakdowns.items()}
     return render(request, "reports.html", staff, report=report, charts=_charts(report), funnel=funnel,
-                  stages=("送信", "判断済み", "承認", "初回訪問"))
+                  stages=("送信", "判断済み", "承認", "初回訪問"), questions=report.questions,
+                  questions_chart=_questions_chart(report.questions), dimensions=prescreen_funnel.DIMENSIONS)
 
 
 @router.get("/reports.csv", responses={200: {"content": {"text/csv": {}}}})
