@@ -63,13 +63,29 @@ def worker() -> None:
     _logging()
 
     async def main(settings: Settings) -> None:
+        from bot.metrics import MetricsServer
+
         services = build_services(settings)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, services.pipeline.stop)
+        scraped = None
+        if settings.worker_metrics_port is not None:  # this process's /metrics (README: Operations)
+            try:
+                scraped = MetricsServer(services.metrics, host=settings.worker_metrics_host,
+                                        port=settings.worker_metrics_port, token=settings.metrics_token).start()
+            except OSError as exc:
+                await services.aclose()
+                typer.echo(f"madoguchi worker: cannot serve metrics on {settings.worker_metrics_host}:"
+                           f"{settings.worker_metrics_port} ({exc.strerror}); set MADOGUCHI_WORKER_METRICS_PORT "
+                           "to a free port, one per worker process", err=True)
+                raise typer.Exit(2) from None
+            typer.echo(f"madoguchi worker: metrics on http://{settings.worker_metrics_host}:{scraped.port}/metrics")
         try:
             await services.pipeline.run()
         finally:
+            if scraped is not None:
+                scraped.stop()
             await services.aclose()
 
     settings = get_settings()

@@ -4,7 +4,10 @@ heartbeats, LINE pushes this month). Labels never carry personal data: channels,
 
 from __future__ import annotations
 
+import hmac
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -70,9 +73,51 @@ class Metrics:
                                   ["channel", "via", "outcome"], registry=r)
         self.delivery_failures = Counter("madoguchi_delivery_failures", "Refused or failed platform calls",
                                          ["channel", "platform_status"], registry=r)
+        self.heartbeats = Counter("madoguchi_worker_heartbeats", "Heartbeats this process's worker recorded",
+                                  ["result"], registry=r)
 
     def watch(self, read: Callable[[], dict[str, Any]]) -> None:
         self.registry.register(DatabaseGauges(read))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class MetricsServer:
+    """A separate `madoguchi worker` has no web app: its /metrics is served by this small HTTP server, in a thread, on
+    `worker_metrics_host:worker_metrics_port` (Prometheus scrapes every process; prometheus-client's multiprocess mode
+    is for forked web workers sharing one directory, not for processes on several hosts). With `metrics_token` set it
+    asks for "Authorization: Bearer <token>", as `serve`'s /metrics does."""
+
+    def __init__(self, metrics: Metrics, *, host: str, port: int, token: str | None = None) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
+                if self.path.split("?")[0] != "/metrics":
+                    return self._answer(404, b"not found\n", "text/plain; charset=utf-8")
+                given = self.headers.get("authorization", "")
+                if token and not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                    return self._answer(401, b"unauthorized\n", "text/plain; charset=utf-8")
+                return self._answer(200, metrics.exposition(), CONTENT_TYPE)
+
+            def _answer(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("content-type", content_type)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:  # scrapes are not logged (every few seconds)
+                return
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="worker-metrics", daemon=True)
+
+    def start(self) -> MetricsServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     lease_takeover_seconds: float = Field(default=8.0, gt=0)
     heartbeat_stale_seconds: float = Field(default=60.0, gt=0)  # /readyz fails when no worker beat within this
     metrics_token: str | None = Field(default=None, repr=False)  # when set, /metrics wants "Bearer <token>"
+    # `madoguchi worker` serves its own /metrics here (one port per worker process; Prometheus scrapes each). Off
+    # when unset; the embedded worker's figures are in `serve`'s /metrics.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
     log_format: Literal["text", "json"] = "text"  # json: one object per line, personal data redacted
     reply_within_business_days: int = Field(default=3, ge=1)  # told to owners when a case is submitted
     # Business hours (JST): open days (0 = Monday), opening and closing time, the desk's closed dates ("MM-DD" every

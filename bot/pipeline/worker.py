@@ -390,7 +390,9 @@ class Pipeline:
         while not self._stop.is_set():
             try:
                 await self._run(self.beat)
+                self.metrics.heartbeats.labels("recorded").inc()
             except Exception:  # noqa: BLE001 - the database restarting: readiness will say so
+                self.metrics.heartbeats.labels("failed").inc()
                 log.exception("heartbeat failed")
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.settings.heartbeat_interval_seconds)
