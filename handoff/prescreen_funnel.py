@@ -97,12 +97,14 @@ def _rows(figures: Any, asked: dict[int, int]) -> tuple[int, list[Row]]:
 def _asked(session: Session, owners: Any, lo: datetime, hi: datetime, group: Any = None) -> dict[Any, dict[int, int]]:
     """Owners asked each question (distinct conversations), per value of `group` (None: all)."""
     e = DialogEffect
-    index = e.payload["index"].as_integer()
-    keys = [group] if group is not None else []
-    rows = session.execute(select(*keys, index, func.count(distinct(e.conversation_key)))
-                           .join(owners, owners.c.key == e.conversation_key)
-                           .where(e.kind == KIND, e.created_at >= lo, e.created_at < hi)
-                           .group_by(*keys, index)).all()
+    # the JSON value is picked in a subquery and grouped by name (PostgreSQL binds the key per expression)
+    picked = (select(e.conversation_key.label("key"), e.payload["index"].as_integer().label("i"),
+                     *([group.label("g")] if group is not None else []))
+              .join(owners, owners.c.key == e.conversation_key)
+              .where(e.kind == KIND, e.created_at >= lo, e.created_at < hi).subquery())
+    keys = [picked.c.g] if group is not None else []
+    rows = session.execute(select(*keys, picked.c.i, func.count(distinct(picked.c.key)))
+                           .group_by(*keys, picked.c.i)).all()
     out: dict[Any, dict[int, int]] = {}
     for row in rows:
         value = row[0] if group is not None else None
