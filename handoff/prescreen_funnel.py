@@ -51,6 +51,7 @@ class Funnel:
     values: dict[str, list[str]]  # per dimension, the values seen (for the page's filter)
     dimension: str | None = None
     value: str | None = None
+    before: list[Row] | None = None  # friends added and pre-screenings begun (the whole funnel only: no breakdown)
 
 
 def _per_owner(lo: datetime, hi: datetime) -> Any:
@@ -124,7 +125,7 @@ def build(session: Session, lo: datetime, hi: datetime, *, dimension: str | None
         by[key] = {str(r[0]): _rows(r[1:], asked.get(r[0], {})) for r in grouped}
     values = {key: list(rows) for key, rows in by.items()}
     whole = Funnel(*_rows(session.execute(select(*_columns(owners))).one(),
-                          _asked(session, owners, lo, hi).get(None, {})), values)
+                          _asked(session, owners, lo, hi).get(None, {})), values, before=first_steps(session, lo, hi))
     if dimension not in DIMENSIONS or value is None:
         return whole, whole, by
     nobody = _rows([0] * (2 * len(STEPS) + len(AFTER) + 1), {})
@@ -135,7 +136,7 @@ def add(*, report: Any, session: Session, lo: datetime, hi: datetime, dimension:
         value: str | None = None) -> Funnel:
     """Add the whole funnel and each dimension's to the report's figures (the CSV); return the one the page shows."""
     whole, shown, by = build(session, lo, hi, dimension=dimension, value=value)
-    for row in _figures(whole.started, whole.rows):
+    for row in _figures(whole.started, whole.rows, whole.before):
         report.figures.append((SECTION, *row))
     for key, title in DIMENSIONS.items():
         for name, (started, rows) in by[key].items():
@@ -144,8 +145,21 @@ def add(*, report: Any, session: Session, lo: datetime, hi: datetime, dimension:
     return shown
 
 
-def _figures(started: int, rows: list[Row]) -> list[tuple[str, int]]:
-    out = [("質問を受けた人", started)]
+def first_steps(session: Session, lo: datetime, hi: datetime) -> list[Row]:
+    """Friends added (conversations begun on LINE/Telegram) and pre-screenings begun, in the range."""
+    owners = Conversation.channel.not_in(("web", "terminal"))
+    followed = session.scalar(select(func.count()).select_from(Conversation).where(
+        Conversation.created_at >= lo, Conversation.created_at < hi, owners)) or 0
+    began = session.scalar(select(func.count(distinct(DialogEffect.conversation_key)))
+                           .join(Conversation, Conversation.key == DialogEffect.conversation_key)
+                           .where(DialogEffect.kind == "prescreen_started", DialogEffect.created_at >= lo,
+                                  DialogEffect.created_at < hi, owners)) or 0
+    return [Row("followed", "友だち追加", int(followed)), Row("began", "事前確認を開始", int(began))]
+
+
+def _figures(started: int, rows: list[Row], before: list[Row] | None = None) -> list[tuple[str, int]]:
+    out = [(f"{row.label}", row.reached) for row in before or []]
+    out.append(("質問を受けた人", started))
     for row in rows:
         out.append((f"{row.label}：到達", row.reached))
         if row.asked is not None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import String, case, cast, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.tables import Conversation, DialogEffect, OutboxMessage
+from bot.db.tables import DialogEffect, OutboxMessage
 from bot.pipeline.costs import kind_of
 from bot.staff.tables import AuditLog
 from dialogs.hours import JST, BusinessHours
@@ -119,9 +119,10 @@ def _faq(session: Session, report: Report, lo: datetime, hi: datetime) -> None:
 def _funnel(session: Session, report: Report, lo: datetime, hi: datetime, scoped: Any, desk_wide: bool) -> None:
     stage_sums = _stage_columns(session, scoped)
     section = "事前確認の流れ"
-    if desk_wide:
-        report.add(section, "友だち追加", _effects_follow(session, lo, hi))
-        report.add(section, "事前確認を開始", _effects(session, "prescreen_started", lo, hi, conversations=True))
+    if desk_wide:  # owners only: /try and terminal conversations are demonstrations
+        followed, began = prescreen_funnel.first_steps(session, lo, hi)
+        report.add(section, "友だち追加", followed.reached)
+        report.add(section, "事前確認を開始", began.reached)
     counts = session.execute(select(*stage_sums).select_from(scoped)).one()
     for label, count in zip(("送信（申請）", "判断済み", "承認", "初回訪問"), counts, strict=True):
         report.add(section, label, int(count or 0))
@@ -141,12 +142,6 @@ def _stage_columns(session: Session, scoped: Any) -> list[Any]:
     visited = exists().where(Visit.case_id == scoped.c.id)
     return [func.count(), func.sum(case((scoped.c.decision.in_(DECIDED), 1), else_=0)),
             func.sum(case((scoped.c.decision == "approved", 1), else_=0)), func.sum(case((visited, 1), else_=0))]
-
-
-def _effects_follow(session: Session, lo: datetime, hi: datetime) -> int:
-    return int(session.scalar(select(func.count()).select_from(Conversation).where(
-        Conversation.created_at >= lo, Conversation.created_at < hi, Conversation.channel != "web",
-        Conversation.channel != "terminal")) or 0)
 
 
 def _waits(session: Session, report: Report, scoped: Any, hours: BusinessHours) -> None:

@@ -141,6 +141,13 @@ def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fak
             return int(section.locator(f'[data-question="{step}:{column}"]').inner_text())
 
         assert int(section.locator('[data-question="started"]').inner_text()) == 5
+        followed = sql("SELECT count(*) FROM conversation WHERE channel NOT IN ('web', 'terminal') "
+                       "AND created_at >= :lo AND created_at < :hi")
+        began = sql("SELECT count(DISTINCT conversation_key) FROM dialog_effect WHERE kind = 'prescreen_started' "
+                    "AND created_at >= :lo AND created_at < :hi")
+        assert (followed, began) == (7, 5)  # the five owners and the two of the staff fixtures (no pre-screening)
+        assert shown("followed", "reached") == followed and shown("began", "reached") == began
+        assert float(page.locator('[data-figure="事前確認の流れ:友だち追加"]').inner_text()) == followed
         assert {s: shown(s, "reached") for s in STEPS} == reached
         assert {s: shown(s, "stopped") for s in STEPS} == stopped
         assert {s: shown(s, "asked") for s in STEPS} == asked
@@ -158,6 +165,7 @@ def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fak
         page.get_by_role("button", name="絞り込む").click()
         page.locator("#questions-shown").get_by_text("地域：菊陽町").wait_for()
         section = page.locator("#questions")
+        assert section.locator('[data-question="followed:reached"]').count() == 0  # no breakdown before a question
         assert {s: shown(s, "reached") for s in STEPS} == kikuyo
         assert shown("submitted", "reached") == 1
         section.screenshot(path=str(_artifact("reports-funnel-kikuyo.png")))
@@ -190,6 +198,7 @@ def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fak
             assert in_csv[f"事前確認の質問ごと:{LABELS[step]}：ここで終了"] == stopped[step]
             assert in_csv[f"事前確認の質問ごと（地域別）:菊陽町：{LABELS[step]}：到達"] == kikuyo[step]
         assert in_csv["事前確認の質問ごと:初回訪問：到達"] == 1
+        assert in_csv["事前確認の質問ごと:友だち追加"] == followed and in_csv["事前確認の質問ごと:事前確認を開始"] == began
         for label, count in seminar.items():
             assert in_csv[f"講習会・個別相談会:{label}"] == count
         assert all(u.startswith(world.url) for u in requests), "no external requests"

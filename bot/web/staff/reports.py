@@ -85,9 +85,10 @@ async def _report(services: ServicesDep, staff: Staff, start: str, end: str, pic
 def _questions_chart(funnel: prescreen_funnel.Funnel | None) -> Markup | None:
     if funnel is None:
         return None
+    before = [(row.label, float(row.reached)) for row in funnel.before or []]
     rows = [(row.label, float(row.reached)) for row in funnel.rows]
-    return bars("質問ごとの到達（その質問かその先まで進んだ人）", [("質問を受けた人", float(funnel.started)), *rows],
-                unit="人")
+    return bars("質問ごとの到達（その質問かその先まで進んだ人）",
+                [*before, ("質問を受けた人", float(funnel.started)), *rows], unit="人")
 
 
 @router.get("/reports", response_class=HTMLResponse)
