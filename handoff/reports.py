@@ -213,3 +213,12 @@ def _pushes(session: Session, report: Report, lo: datetime, hi: datetime) -> Non
         counted[kind_of(purpose)] = counted.get(kind_of(purpose), 0) + int(count)
     for kind, count in sorted(counted.items()):
         report.add("LINEのプッシュ送信", kind, count)
+    # replies are free, pushes count against the quota: the share of replies shows the bot keeps preferring them
+    replies, pushes = session.execute(select(
+        func.coalesce(func.sum(case((OutboxMessage.via == "reply", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((OutboxMessage.via == "push", 1), else_=0)), 0)).where(
+        OutboxMessage.channel == "line", OutboxMessage.sent_at >= lo, OutboxMessage.sent_at < hi)).one()
+    section = "LINEの送信（返信とプッシュ）"
+    report.add(section, "返信（無料）", int(replies))
+    report.add(section, "プッシュ（上限に数える）", int(pushes))
+    report.add(section, "返信の割合（%）", _pct(int(replies), int(replies) + int(pushes)))

@@ -183,6 +183,13 @@ def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fak
         for label, count in seminar.items():
             assert float(page.locator(f'[data-figure="講習会・個別相談会:{label}"]').inner_text()) == count
         assert page.get_by_role("img", name="講習会・個別相談会の申込").is_visible()
+        replies = sql("SELECT count(*) FROM outbox_message WHERE channel = 'line' AND via = 'reply' "
+                      "AND sent_at >= :lo AND sent_at < :hi")
+        pushes = sql("SELECT count(*) FROM outbox_message WHERE channel = 'line' AND via = 'push' "
+                     "AND sent_at >= :lo AND sent_at < :hi")
+        assert replies >= 20 and pushes == 0  # every answer went out on its fresh reply token: free
+        assert float(page.locator('[data-figure="LINEの送信（返信とプッシュ）:返信（無料）"]').inner_text()) == replies
+        assert float(page.locator('[data-figure="LINEの送信（返信とプッシュ）:返信の割合（%）"]').inner_text()) == 100
 
         page.set_viewport_size({"width": 375, "height": 800})
         page.locator("#questions").scroll_into_view_if_needed()
