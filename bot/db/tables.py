@@ -142,6 +142,10 @@ class DialogEffect(Base):
     """An effect a turn asked for (e.g. handoff_requested), recorded in the turn's transaction."""
 
     __tablename__ = "dialog_effect"
+    __table_args__ = (
+        Index("ix_dialog_effect_kind_at", "kind", "created_at"),  # the reports: one kind in a date range
+        Index("ix_dialog_effect_conversation", "conversation_key", "kind"),  # one owner's (consent, erasure)
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     conversation_key: Mapped[str] = mapped_column(ForeignKey("conversation.key"))

@@ -80,7 +80,8 @@ def seminars(bot: LiveBot, day: datetime) -> None:
             session.flush()
             for n in range(seats + cancelled):
                 session.add(SeminarSignup(seminar_id=event.id, conversation_key=f"line:Useminar{event.id}-{n}",
-                                          status="cancelled" if n >= seats else "active"))
+                                          status="cancelled" if n >= seats else "active",
+                                          attended=True if status == "held" and n == 0 else None))
 
 
 def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fake_line: FakeLine) -> None:
@@ -178,8 +179,12 @@ def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fak
                                    "AND s.status = 'active' AND e.starts_at >= :lo AND e.starts_at < :hi"),
                    "申込の取消": sql("SELECT count(*) FROM seminar_signup s JOIN seminar e ON e.id = s.seminar_id "
                                 "WHERE e.status IN ('published', 'held') AND s.status = 'cancelled' "
-                                "AND e.starts_at >= :lo AND e.starts_at < :hi")}
-        assert seminar == {"講習会の申込者": 3, "個別相談会の予約": 2, "申込の取消": 1}
+                                "AND e.starts_at >= :lo AND e.starts_at < :hi"),
+                   "出席（出欠を記録した催し）": sql(
+                       "SELECT count(*) FROM seminar_signup s JOIN seminar e ON e.id = s.seminar_id WHERE "
+                       "e.status IN ('published', 'held') AND s.status = 'active' AND s.attended "
+                       "AND e.starts_at >= :lo AND e.starts_at < :hi")}
+        assert seminar == {"講習会の申込者": 3, "個別相談会の予約": 2, "申込の取消": 1, "出席（出欠を記録した催し）": 1}
         for label, count in seminar.items():
             assert float(page.locator(f'[data-figure="講習会・個別相談会:{label}"]').inner_text()) == count
         assert page.get_by_role("img", name="講習会・個別相談会の申込").is_visible()
