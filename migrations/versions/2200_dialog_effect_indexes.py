@@ -2,14 +2,14 @@
 effect per question asked, prescreen_asked), and a declined consent or an erasure reads one owner's
 
 Revision ID: 2200
-Revises: 2500
+Revises: 2300
 Create Date: 2026-12-01
 """
 from alembic import op
 
 
 revision = '2200'
-down_revision = '2500'
+down_revision = '2300'
 branch_labels = None
 depends_on = None
 
