@@ -96,6 +96,13 @@ def features(text: str) -> dict[str, Counter[str]]:
     return {"words": Counter(words), "chars": Counter(ngrams(normal)), "reading": Counter(ngrams(reading, (2,)))}
 
 
+@functools.lru_cache(maxsize=100_000)
+def _doc_features(text: str) -> dict[str, Counter[str]]:
+    """`features` of an entry's phrasing, kept across rebuilds: after an edit only the changed texts are analysed
+    again (read only: the index never changes them)."""
+    return features(text)
+
+
 @functools.lru_cache(maxsize=1)
 def outside_topics() -> tuple[str, ...]:
     """The phrasings of knowledge/content/outside.yaml: questions next to the desk's work that it does not answer."""
@@ -114,8 +121,8 @@ class Index:
         self.outside = tuple(outside_topics() if outside is None else outside) if self.entries else ()
         n_entries = len(self.entries)
         docs: list[tuple[int, dict[str, Counter[str]]]] = [
-            (i, features(text)) for i, e in enumerate(self.entries) for text in (e.question, *e.phrasings)
-        ] + [(n_entries, features(text)) for text in self.outside]
+            (i, _doc_features(text)) for i, e in enumerate(self.entries) for text in (e.question, *e.phrasings)
+        ] + [(n_entries, _doc_features(text)) for text in self.outside]
         self.doc_entry = np.array([i for i, _ in docs], dtype=np.int64)
         # docs are grouped by entry: the first doc of each entry, for the per-entry maximum
         self.entry_starts = np.flatnonzero(np.r_[True, self.doc_entry[1:] != self.doc_entry[:-1]])
