@@ -159,7 +159,7 @@ def faq_feedback(*, session: Session, conversation: Conversation, payload: dict[
 def prescreen_ended(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
                     **_: Any) -> dict[str, str]:
     """A pre-screening that ended before a draft. Without the owner's consent, what they typed in it is forgotten."""
-    if payload.get("end") == "no_consent":
+    if payload.get("end") in ("no_consent", "left_before_consent"):
         inbox.forget_prescreening(session=session, conversation_key=conversation.key)
     return {"end": str(payload.get("end"))}  # recorded with the effect
 

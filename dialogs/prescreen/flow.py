@@ -35,8 +35,11 @@ from dialogs.wording import say
 
 NODE = "prescreen"
 CONTINUE = "ps:continue"
-# Consent comes once eligibility by size and place is known and before anything personal or free text is asked.
-SLOTS: tuple[Slot, ...] = (*BUSINESS[:5], CONSENT_SLOT, *BUSINESS[5:], *CONTACT)
+# Consent is the first question: the purpose, who sees the data and how long it is kept are agreed before anything
+# about the business or the owner is asked, free text included (issue 17, item 1). What the opening message said
+# (「菊陽町で和菓子屋をしています…」, read to route it here) waits in `_opening` and fills its slots only on a yes.
+SLOTS: tuple[Slot, ...] = (CONSENT_SLOT, *BUSINESS, *CONTACT)
+OPENING = "_opening"
 RESUME_AFTER = timedelta(hours=24)
 RESUME_CHOICES = (Choice("続きから", "ps:resume:continue"), Choice("最初から", "ps:resume:restart"))
 YES_NO = (Choice("はい", "ps:rd:yes"), Choice("いいえ", "ps:rd:no"))
@@ -92,7 +95,8 @@ def reached(step: str, slots: Slots) -> Effect:
 
 def _ask_next(slots: dict[str, Any], inbound: Inbound, said: tuple[Reply, ...] = (),
               just_asked: Slot | None = None) -> Transition:
-    _known(slots, inbound)
+    if slots.get("consent"):  # the ledger's figures are the owner's data too: used once they agreed
+        _known(slots, inbound)
     nxt = next_slot(slots)
     if nxt is None:
         for slot in SLOTS:  # what was not asked on the way takes its default, shown on the card
@@ -126,21 +130,32 @@ def answered(slots: Slots) -> bool:
     return any(not k.startswith("_") and k != "consent" for k in slots)
 
 
-def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = None) -> Transition:
-    """A new pre-screening; facts in the opening message (「菊陽町で和菓子屋をしています。従業員は5人で…」) are kept so
-    that only what is missing is asked. A pre-screening left unfinished is offered to be continued."""
+def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = None,
+          consented: bool = False) -> Transition:
+    """A new pre-screening: consent first (unless given in the one being restarted). The facts of the opening message
+    (「菊陽町で和菓子屋をしています。従業員は5人で…」) wait for the owner's yes, so that only what is missing is asked
+    after it; on a no they are dropped unread. A pre-screening left unfinished is offered to be continued."""
     if saved and answered(saved) and not restarted:
         kept = {k: v for k, v in saved.items() if k != "_stage"} | {"_resume": True}
         return Transition(_state(kept, inbound), (Choices(texts.SAVED_RESUME, RESUME_CHOICES),))
     opening = Text(texts.RESTARTED if restarted else texts.START)
-    slots: dict[str, Any] = {}
+    slots: dict[str, Any] = {"consent": True} if consented else {}
     said = (*returning.period_notice(inbound, slots), opening)  # outside 4(1)ア: said first, details still taken
-    if inbound.kind is Kind.TEXT and not restarted:
-        slots.update(extract(inbound.text, slots, opening=True))
-    offered = None if restarted else returning.offer(inbound, slots)  # a returning owner: confirm, not ask again
-    began = Transition(_state(slots, inbound, returning.STAGE), (*said, *offered)) if offered \
-        else _ask_next(slots, inbound, said)
+    if inbound.kind is Kind.TEXT and not restarted and (facts := extract(inbound.text, slots, opening=True)):
+        slots[OPENING] = facts  # only the facts the flow needs, not the message
+    began = _agreed(slots, inbound, said, offer=False) if consented else _ask_next(slots, inbound, said)
     return replace(began, effects=(Effect("prescreen_started"), *began.effects))  # counted by the reports' funnel
+
+
+def _agreed(slots: dict[str, Any], inbound: Inbound, said: tuple[Reply, ...], *, offer: bool = True) -> Transition:
+    """Consent given: the opening's facts fill their slots, a returning owner is offered last time's answers
+    (confirmed, not asked again), then the next question."""
+    for key, value in (slots.pop(OPENING, None) or {}).items():
+        slots.setdefault(key, value)
+    offered = returning.offer(inbound, slots) if offer else None
+    if offered:
+        return Transition(_state(slots, inbound, returning.STAGE), (*said, *offered))
+    return _ask_next(slots, inbound, said)
 
 
 def _returning(slots: dict[str, Any], inbound: Inbound, answers: Answers | None,
@@ -188,6 +203,8 @@ def _accept(slot: Slot, slots: dict[str, Any], taken: Taken, inbound: Inbound, m
     slots.pop("_asked", None)
     if taken.end is not None:  # the shell forgets what was typed when the owner did not consent (prescreen_ended)
         return _end((*taken.say, Text(texts.END_NEXT)), menu, (Effect("prescreen_ended", {"end": taken.end}),))
+    if slot.name == "consent":
+        return _agreed(slots, inbound, taken.say)
     if slot.name in ("problem", "industry", "business") and text:
         slots.update(extract(text, slots))
     return _ask_next(slots, inbound, taken.say, slot)
@@ -246,15 +263,18 @@ def _answer(slot: Slot, slots: dict[str, Any], reading: Reading, inbound: Inboun
 
 def _leave_or_go(command: str, slots: dict[str, Any], inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
     if not answered(slots):
-        return _leave(command, inbound, menu)
+        return _leave(command, inbound, menu, consented=bool(slots.get("consent")))
     slots["_leaving"] = command
     prompt = texts.LEAVE_CANCEL if command == "cancel" else texts.LEAVE_RESTART
     return Transition(_state(slots, inbound, "leave"), (Choices(prompt, LEAVE_CHOICES[command]),))
 
 
-def _leave(command: str, inbound: Inbound, menu: tuple[Reply, ...]) -> Transition:
+def _leave(command: str, inbound: Inbound, menu: tuple[Reply, ...], *, consented: bool) -> Transition:
     if command == "restart":
-        return start(inbound, restarted=True)
+        return start(inbound, restarted=True, consented=consented)
+    if not consented:  # left before agreeing: what the owner typed is forgotten as after a no (prescreen_ended)
+        return Transition(State("menu"), (Text(menu_texts.CANCELLED), *menu),
+                          (Effect("prescreen_ended", {"end": "left_before_consent"}),))
     return Transition(State("menu"), (Text(menu_texts.CANCELLED), *menu))
 
 
@@ -272,7 +292,7 @@ def _confirm_leave(slots: dict[str, Any], inbound: Inbound, answers: Answers | N
         said = None  # answers are thrown away only on a plain yes: 「相談したいです」 is not one
     reading = read(None, slots, inbound, answers)
     if said is True or (reading.kind == "command" and reading.command == command):
-        return _leave(command, inbound, menu)
+        return _leave(command, inbound, menu, consented=bool(slots.get("consent")))
     slots.pop("_stage", None)
     if said is False:
         return Transition(_state(slots, inbound), (Text(texts.LEAVE_KEPT), *pending_question(State(NODE, slots))))
@@ -427,11 +447,11 @@ def step(state: State, inbound: Inbound, answers: Answers | None, menu: tuple[Re
         if inbound.kind is Kind.POSTBACK and inbound.data == "ps:resume:continue":
             return _ask_next(slots, inbound, (Text(texts.RESUMED),))
         if inbound.kind is Kind.POSTBACK and inbound.data == "ps:resume:restart":
-            return start(inbound, restarted=True)
+            return start(inbound, restarted=True, consented=bool(slots.get("consent")))
         said = _yes(inbound) if inbound.kind is Kind.TEXT else None
         if said is not None or (inbound.kind is Kind.TEXT and "続き" in inbound.text):
             return _ask_next(slots, inbound, (Text(texts.RESUMED),)) if said is not False or "続き" in inbound.text \
-                else start(inbound, restarted=True)
+                else start(inbound, restarted=True, consented=bool(slots.get("consent")))
     if inbound.kind is Kind.FOLLOW or (_paused(slots, inbound) and inbound.kind is not Kind.UNFOLLOW):
         slots["_resume"] = True
         intro = (Text(texts.WELCOME_BACK),) if inbound.kind is Kind.FOLLOW else ()

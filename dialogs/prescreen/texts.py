@@ -44,9 +44,13 @@ USAGE_CAP_TAIL = "上限に達している場合、同じ申請での追加は�
 ASK_BUSINESS = "事業の内容をひとことで教えてください。（例：和菓子の製造と店頭販売）"
 ASK_SITUATION = "最近の経営状況はいかがですか？"
 LATER_NOTED = "承知しました。担当者からあらためてお聞きします。"
+# Asked first, before anything about the business or the owner (issue 17, item 1; APPI Arts. 17, 21, 27). The periods
+# are the defaults of MADOGUCHI_RETENTION_CHAT_DAYS (180) and _CLOSED_CASE_DAYS (1825): change the text with them
+# (tests/unit/dialogs/test_consent_first.py checks they agree).
 ASK_CONSENT = (f"はじめに、お預かりする情報の扱いです。ご相談の内容・事業所の情報・ご連絡先は、このご相談（専門家派遣の申請）"
                f"のためだけに使い、{DESK}と地域の商工会・商工会議所だけが見ます。"
-               "ご相談が終わり、窓口の定める保存期間が過ぎたら削除します。同意いただけますか？")
+               "申請に至らなかったやりとりは半年、ご相談が終わったものは5年で削除します（派遣の実施記録は事業の記録として残ります）。"
+               "同意されない場合も、よくある質問はお使いいただけます。同意いただけますか？")
 NO_CONSENT = (f"承知しました。ご相談の内容やご連絡先はお聞きしません。ここまでに入力された内容も削除します。"
               "よくある質問はこのまま使えます。"
               f"お電話（{DESK} {PHONE}）でもお申し込みいただけます。")

@@ -77,9 +77,9 @@ def test_in_person_mode_the_answer_returns_to_person_mode() -> None:
 
 
 def test_in_the_middle_of_a_pre_screening_the_pending_question_is_asked_again() -> None:
-    mid = step(State(), Inbound(Kind.TEXT, AT, text="相談したい")).state  # waiting for the municipality
+    mid = step(State(), Inbound(Kind.TEXT, AT, text="相談したい")).state  # waiting for consent (asked first)
     done = step(asking("phone", mid), text("096-123-4567"))
     assert done.state == mid
     said = [getattr(r, "text", "") for r in done.replies]
-    assert said[:2] == [texts.ASK_ITEM_THANKS, texts.ASK_ITEM_RESUME] and prescreen_texts.ASK_LOCATION in said[2]
+    assert said[:2] == [texts.ASK_ITEM_THANKS, texts.ASK_ITEM_RESUME] and prescreen_texts.ASK_CONSENT in said[2]
     assert step(asking("phone"), text("096-123-4567")).replies == (Text(texts.ASK_ITEM_THANKS),)  # menu: nothing more

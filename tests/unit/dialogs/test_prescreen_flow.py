@@ -22,12 +22,12 @@ def run(*inputs: str, state: State | None = None) -> Transition:
     return t
 
 
-BASE = ("相談したい", "玉名市", "個人事業主", "小売業")
+BASE = ("相談したい", "同意する", "玉名市", "個人事業主", "小売業")  # consent first (issue 17)
 
 
 def test_the_first_missing_slot_is_asked_and_capital_only_when_needed() -> None:
-    assert texts.ASK_CONSENT in run(*BASE, "30人").replies[-1].text  # 6〜50: medium, capital not needed: consent next
-    assert texts.ASK_CAPITAL in run("相談したい", "玉名市", "会社", "小売業", "80人").replies[-1].text
+    assert texts.ASK_KAI in run(*BASE, "30人").replies[-1].text  # 6〜50: medium, capital not needed: 商工会 next
+    assert texts.ASK_CAPITAL in run("相談したい", "同意する", "玉名市", "会社", "小売業", "80人").replies[-1].text
 
 
 def test_a_sole_proprietor_over_the_ceiling_is_large_without_a_capital_question() -> None:

@@ -36,39 +36,39 @@ def said(t: Transition) -> str:
 
 
 def test_a_known_owner_is_greeted_by_the_name_they_gave_and_asked_once() -> None:
-    t = run("相談したい", given=facts(known_business=KNOWN))
+    t = run("相談したい", "ps:consent:yes", given=facts(known_business=KNOWN))  # greeted once they consented
     assert "熊本 花子様、またのご相談ありがとうございます。" in said(t)
     assert "前回の内容（菊陽菓子舗、製造業、従業員25名）のままでよろしいですか？" in said(t)
     assert [c.label for c in t.replies[-1].choices] == ["はい", "変更する"]  # type: ignore[union-attr]
 
 
 def test_yes_fills_what_was_known_and_asks_only_the_rest() -> None:
-    t = run("相談したい", "ps:known:keep", given=facts(known_business=KNOWN))
-    assert texts.RETURNING_KEPT in said(t) and texts.ASK_CONSENT[:20] in said(t)
+    t = run("相談したい", "ps:consent:yes", "ps:known:keep", given=facts(known_business=KNOWN))
+    assert texts.RETURNING_KEPT in said(t) and texts.ASK_PROBLEM in said(t)  # the problem is new each time: asked
     slots = t.state.slots
     assert slots["business_name"] == "菊陽菓子舗" and slots["in_kumamoto"] is True and slots["returning"] is True
-    t = run("相談したい", "はい", "ps:consent:yes", given=facts(known_business=KNOWN))  # typed はい too
-    assert texts.ASK_PROBLEM in said(t)  # the problem is new each time: asked
+    t = run("相談したい", "同意します", "はい", given=facts(known_business=KNOWN))  # typed はい too
+    assert texts.ASK_PROBLEM in said(t)
 
 
 def test_change_asks_everything_again() -> None:
-    t = run("相談したい", "変更する", given=facts(known_business=KNOWN))
+    t = run("相談したい", "ps:consent:yes", "変更する", given=facts(known_business=KNOWN))
     assert texts.RETURNING_CHANGE in said(t) and texts.ASK_LOCATION in said(t)
     assert "business_name" not in t.state.slots
 
 
 def test_an_unreadable_answer_asks_again_and_a_command_still_works() -> None:
-    t = run("相談したい", "えーと", given=facts(known_business=KNOWN))
+    t = run("相談したい", "ps:consent:yes", "えーと", given=facts(known_business=KNOWN))
     assert isinstance(t.replies[-1], Choices) and "前回" in t.replies[-1].text
     for cancel in ("やめる", "cmd:cancel"):
-        t = run("相談したい", cancel, given=facts(known_business=KNOWN))
+        t = run("相談したい", "ps:consent:yes", cancel, given=facts(known_business=KNOWN))
         assert t.state.node == "menu" and "_known" not in t.state.slots
 
 
 def test_outside_the_period_the_owner_is_told_and_the_draft_is_flagged() -> None:
     after = run("相談したい", given=facts(date(2026, 12, 1)))
     assert said(after).startswith("令和7年度の専門家派遣の受付は令和8年2月27日で終了しました（実施要領 4(1)ア）。")
-    assert after.state.slots["_out_of_period"] == "after" and texts.ASK_LOCATION in said(after)
+    assert after.state.slots["_out_of_period"] == "after" and texts.ASK_CONSENT in said(after)  # consent first
     before = run("相談したい", given=facts(date(2025, 3, 20)))
     assert "令和7年4月1日からです" in said(before) and before.state.slots["_out_of_period"] == "before"
     inside = run("相談したい", given=facts())
