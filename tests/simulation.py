@@ -79,6 +79,10 @@ def play(owner: dict[str, Any], send: Callable[[str], list[str]], *, limit: int 
             reply = "続きから"
         elif slot == "confirm":
             reply = str(answers.get("confirm") or "送信します")
+        elif slot == "consent" and answers.get("consent") is None:
+            # Consent is asked first since issue 17: owners whose stories were written when it came after the
+            # eligibility questions (those told they are outside the program) never had it asked; they tap 同意する.
+            reply = "同意する"
         elif slot in answers and answers[slot] is not None:
             reply = str(answers[slot])
         else:
