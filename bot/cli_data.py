@@ -102,7 +102,8 @@ def data_erase(owner: str = typer.Argument(..., help="the owner's conversation, 
 
 @data_app.command("purge")
 def data_purge(dry_run: bool = typer.Option(False, "--dry-run", help="only count what would be removed")) -> None:
-    """Remove what is past its retention (MADOGUCHI_RETENTION_*_DAYS); the worker runs this daily."""
+    """Remove what is past its retention (MADOGUCHI_RETENTION_*_DAYS), the audit and access logs' old rows included;
+    the worker runs this daily. On PostgreSQL the log rows go through the owner's purge function (migration 2400)."""
     import json
 
     from bot.db.engine import make_engine, make_session_factory
@@ -136,6 +137,9 @@ def audit_verify() -> None:
     with _change() as session:
         verdict = seal.verify(session=session)
     typer.echo(f"sealed {verdict.sealed}, not yet sealed {verdict.unsealed}, head {verdict.head or '-'}")
+    if verdict.anchor is not None:  # the rows before it were purged (retention); the chain is checked from it
+        typer.echo(f"from the anchor of {verdict.anchor.at:%Y-%m-%d}: rows through audit row "
+                   f"{verdict.anchor.through_audit_id} purged, digest {verdict.anchor.digest}")
     for audit_id in verdict.changed:
         typer.echo(f"changed: audit row {audit_id}", err=True)
     for audit_id in verdict.missing:

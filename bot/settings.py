@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     retention_chat_days: int = Field(default=180, ge=1)
     retention_closed_case_days: int = Field(default=1825, ge=1)
     retention_file_days: int = Field(default=365, ge=1)  # owners' images/files and what the desk sent back
+    # The audit log (who did what: 5 years, as long as an ended case is kept) and the access log (who viewed whose
+    # data: 3 years, for a breach report on a leak found late); never under a year (the purge function's floor).
+    retention_audit_days: int = Field(default=1825, ge=365)
+    retention_access_days: int = Field(default=1095, ge=365)
     retention_purge_hours: float = Field(default=24.0, gt=0)  # how often the worker purges
     audit_seal_seconds: float = Field(default=60.0, gt=0)  # how often the worker seals new audit rows (hash chain)
     # The program year (issue 15, item 5): the folder of year files (program/rN.yaml; default: the repo's program/)

@@ -11,7 +11,8 @@ Classes (the defaults are settings, `MADOGUCHI_RETENTION_*_DAYS`):
   desk's decision and support, not part of the application the program keeps (the 様式1 draft and the visit
   records hold what it requires). A signed link to a purged file answers 410.
 Raw platform bodies are never stored (only their envelope), so they need no retention. The audit and access logs
-are append-only for the application; their retention is the database owner's (documented, not purged here).
+(append-only for the application) are purged in the same run by `bot/staff/seal.py` (`purge_logs`: audit 5 years,
+access 3 years by default, keeping the hash chain verifiable from an anchor).
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Two PostgreSQL roles: the migration owner (runs `madoguchi db upgrade`, owns every table) and the application
 (runs `serve` and `worker`). The application may read and write the tables it works with, but only read and append
 to the audit log: it cannot UPDATE, DELETE or TRUNCATE it, and, not being the owner, cannot ALTER it or disable its
-append-only trigger. Run `madoguchi db grant-app ROLE` as the owner after every upgrade (new tables need grants)."""
+append-only trigger. Old log rows go only through `madoguchi_purge_logs` (migration 2400), a SECURITY DEFINER
+function owned by the owner that removes nothing younger than a year and writes the chain's anchor itself; the
+application may EXECUTE it (the daily purge) but not write `audit_anchor`. Run `madoguchi db grant-app ROLE` as the
+owner after every upgrade (new tables need grants)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from sqlalchemy import Engine, text
 
 # The application reads and appends to these; nobody but the owner changes them.
 APPEND_ONLY = ("audit_log", "access_log", "audit_seal")
-READ_ONLY = ("alembic_version",)  # /readyz compares the schema's revision with the code's
+READ_ONLY = ("alembic_version", "audit_anchor")  # /readyz compares the schema's revision with the code's
+PURGE_FUNCTION = "madoguchi_purge_logs(bigint, timestamp)"
 
 
 def _quoted(role: str) -> str:
@@ -33,6 +37,7 @@ def grant_app(engine: Engine, role: str) -> list[str]:
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}",
             *(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {t} FROM {who}" for t in READ_ONLY),
             *(f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM {who}" for t in APPEND_ONLY),
+            f"GRANT EXECUTE ON FUNCTION {PURGE_FUNCTION} TO {who}",
         ]
         for statement in statements:
             conn.execute(text(statement))

@@ -19,12 +19,15 @@ def policy(settings: Settings) -> Policy:
 
 
 def purge_once(*, session_factory: sessionmaker[Session], settings: Settings, dry_run: bool = False) -> dict[str, int]:
-    """Purge what is past its retention (or count it); audited as one row."""
-    from bot.staff import audit
+    """Purge what is past its retention (or count it), the audit and access logs' old rows included; audited as
+    one row (written after the purge, so it is never its own victim)."""
+    from bot.staff import audit, seal
 
     with session_factory.begin() as session:
         now = utcnow()
         done = purge(session=session, now=now, policy=policy(settings), dry_run=dry_run)
+        done |= seal.purge_logs(session=session, now=now, audit_days=settings.retention_audit_days,
+                                access_days=settings.retention_access_days, dry_run=dry_run)
         if not dry_run and any(done.values()):
             audit.record(session=session, action="data.purge", actor=None, now=now, detail=done)
     if any(done.values()):

@@ -105,6 +105,21 @@ class AuditSeal(Base):
     sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AuditAnchor(Base):
+    """Where the audit log's hash chain now starts: written by the purge of old rows (`bot/staff/seal.py`), it keeps
+    the digest of the last seal removed, so `madoguchi audit verify` checks the remaining chain from it. Append-only;
+    on PostgreSQL only the purge function (SECURITY DEFINER, migration 2400) writes it."""
+
+    __tablename__ = "audit_anchor"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    through_seq: Mapped[int] = mapped_column(BigId)  # the last seal removed
+    through_audit_id: Mapped[int] = mapped_column(BigId)
+    digest: Mapped[str] = mapped_column(String(64))  # that seal's digest: the next seal chains onto it
+    purged_rows: Mapped[int] = mapped_column(Integer)
+
+
 class AuditLog(Base):
     """Append-only: who did what, when, from where. Never a password or a token."""
 

@@ -88,7 +88,8 @@ def test_purge_removes_what_is_past_its_retention_and_nothing_else(db_url: str) 
     with factory.begin() as session:
         refs = seed(session)
     expected = {"trial_conversations": 1, "abandoned_drafts": 1, "closed_cases": 1, "business_links": 0,
-                "chat_messages": 2, "chat_answers": 0, "chat_effects": 0, "owner_files": 1, "desk_files": 1}
+                "chat_messages": 2, "chat_answers": 0, "chat_effects": 0, "owner_files": 1, "desk_files": 1,
+                "audit_log": 0, "access_log": 0}
     assert purge(settings, "--dry-run") == {"dry_run": True, **expected}
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 3  # a dry run removes nothing
