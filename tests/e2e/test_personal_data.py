@@ -41,10 +41,11 @@ def every_row(bot: LiveBot) -> str:
 def test_an_owner_who_does_not_consent_leaves_nothing_they_typed(bot: LiveBot, fake_line: FakeLine) -> None:
     owner = Owner(bot, fake_line, "Unoconsent")
     owner.follow()
-    owner.say(OPENING)
-    owner.say("もっこす菓子舗の隣の店は何時に開きますか？")  # a question on the way: kept for the FAQ editor, for now
-    said = owner.say("個人でやっとります")
-    assert texts.ASK_CONSENT in said
+    said = owner.say(OPENING)
+    assert texts.ASK_CONSENT in said[-1]  # consent first: nothing about the business is asked before it
+    assert not any(q in t for t in said for q in (texts.ASK_LOCATION, texts.ASK_ORG, texts.ASK_PROBLEM))
+    said = owner.say("もっこす菓子舗の隣の店は何時に開きますか？")  # a question on the way: kept for the FAQ editor, for now
+    assert texts.ASK_CONSENT in said[-1]
     assert any(word in every_row(bot) for word in SECRET_WORDS)  # kept while the owner may still agree
     assert bot.count(DialogEffect, DialogEffect.kind == "faq_missed") == 1
     said = owner.say("同意しません")
@@ -54,9 +55,22 @@ def test_an_owner_who_does_not_consent_leaves_nothing_they_typed(bot: LiveBot, f
     with Session(bot.engine) as session:
         shown = transcript(session=session, conversation_key="line:Unoconsent")
     owner_lines = [line.text for line in shown if line.who == "owner"]
-    assert "（同意がなかったため削除しました）" in owner_lines  # the transcript says that something was deleted
+    assert owner_lines.count("（同意がなかったため削除しました）") == 3  # opening, question, the no: marked deleted
     later = owner.say("オンラインでも相談できますか")  # FAQ answers are still there for them
     assert later and texts.ASK_CONSENT not in later
+
+
+@pytest.mark.parametrize("leave", ["同意しない", "やめる"])
+def test_the_opening_read_before_consent_is_gone_after_a_no(bot: LiveBot, fake_line: FakeLine, leave: str) -> None:
+    """The opening message routes the owner (it is read before consent); a no, or leaving at the consent
+    question, leaves none of it in any table — inbox, dialog state, effects, outbox."""
+    owner = Owner(bot, fake_line, f"Uopening{len(leave)}")
+    owner.follow()
+    said = owner.say("阿蘇市でもっこす旅館をしています。ネット予約を増やしたいので、ご相談させてください")
+    assert texts.ASK_CONSENT in said[-1]
+    assert "もっこす旅館" in every_row(bot)
+    owner.say(leave)
+    assert "もっこす" not in every_row(bot) and "ネット予約" not in every_row(bot)
 
 
 def test_the_inbox_keeps_only_the_envelope_of_a_platform_body(bot: LiveBot, fake_line: FakeLine) -> None:

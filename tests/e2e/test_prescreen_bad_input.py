@@ -29,6 +29,7 @@ def owner(bot: LiveBot, fake_line: FakeLine, request: pytest.FixtureRequest) -> 
     o = Owner(bot, fake_line, f"U{request.node.name[:40]}")
     o.follow()
     o.say("相談したいです")
+    o.say("同意します")  # consent is the first question (issue 17)
     o.say("菊陽町です")
     o.say("株式会社")
     assert pending(o.heard[-1]) == "industry"
@@ -50,21 +51,21 @@ def test_stickers_images_long_text_emoji_nul_and_forged_postbacks_lose_nothing(o
         said = owner._send("postback", postback__data=forged)
         assert pending(said) == "employees" and not any(APOLOGY in s for s in said)
     owner.say("２５名")
-    assert pending(owner.heard[-1]) == "consent"
+    assert pending(owner.heard[-1]) == "shokokai"
     assert bot.count(InboxEvent, InboxEvent.status == "failed") == 0
     assert not any(APOLOGY in t for said in owner.heard for t in said)
 
 
 def test_a_burst_of_ten_messages_is_read_in_order(owner: Owner, bot: LiveBot, fake_line: FakeLine) -> None:
     before = len(fake_line.delivered(owner.user))
-    burst = ["製造業", "25人", "同意します", "入っていません", "在庫管理をクラウドにしたい", "決まっていません",
-             "利用していない", "和菓子の製造販売", "横ばい", "菊陽菓子舗"]
+    burst = ["製造業", "25人", "入っていません", "在庫管理をクラウドにしたい", "決まっていません",
+             "利用していない", "和菓子の製造販売", "横ばい", "菊陽菓子舗", "菊陽 太郎"]
     bot.post(*[line_events.event("text", owner.user, token=fake_line.issue_token(owner.user), message__text=t)
                for t in burst])
     wait_until(lambda: len(fake_line.delivered(owner.user)) >= before + len(burst), what="ten answers")
     wait_until(bot.settled, what="settled")
     said = [t for call in fake_line.delivered(owner.user)[before:] for t in call.texts]
-    assert texts.ASK_REPRESENTATIVE in said[-1]  # every answer taken in order: the next question is the representative
+    assert texts.ASK_PHONE in said[-1]  # every answer taken in order: the next question is the phone
     assert bot.count(InboxEvent, InboxEvent.status == "failed") == 0
 
 
@@ -94,7 +95,7 @@ def test_a_person_asked_for_mid_form_gets_the_partial_draft(owner: Owner, bot: L
 
 
 def test_a_confirmation_that_cannot_be_read_twice_goes_to_a_person_not_round_again(owner: Owner, bot: LiveBot) -> None:
-    for answer in ("製造業", "3人", "同意します", "入っていません", "在庫管理をクラウドにしたい", "決まっていません",
+    for answer in ("製造業", "3人", "入っていません", "在庫管理をクラウドにしたい", "決まっていません",
                    "利用していない", "和菓子の製造販売", "横ばい", "菊陽菓子舗", "菊陽 太郎", "096-123-4567"):
         owner.say(answer)
     assert texts.CONFIRM_PROMPT in owner.heard[-1][-1]

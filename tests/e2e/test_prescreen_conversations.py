@@ -118,16 +118,18 @@ def test_small_retailer_by_tapping(owner: Owner) -> None:
 
 def test_employee_buckets_tap_to_a_size_without_a_number(owner: Owner) -> None:
     owner.say("相談したい")
+    owner.tap("同意する")
     owner.say("八代市")
     owner.tap("個人事業主")
     owner.tap("小売業")
     assert list(owner.offered) == ["いない（0人）", "1〜5人", "6〜50人", "51人以上"]
     owner.tap("6〜50人")
-    assert texts.ASK_CONSENT[:20] in owner.last  # no capital question: the headcount decided it
+    assert texts.ASK_KAI[:20] in owner.last  # no capital question: the headcount decided it
 
 
 def test_medical_corporation_is_told_it_is_not_covered(owner: Owner) -> None:
     owner.say("相談したい")
+    owner.say("同意します")
     owner.say("熊本市です")
     said = owner.say("医療法人です")
     assert texts.EXCLUDED_ORG in said and menu_texts.MENU_PROMPT in said
@@ -136,6 +138,7 @@ def test_medical_corporation_is_told_it_is_not_covered(owner: Owner) -> None:
 
 def test_outside_kumamoto_is_pointed_to_their_support_centre(owner: Owner) -> None:
     owner.tap(menu_texts.LABEL_CONSULT)
+    owner.tap("同意する")
     said = owner.say("福岡県久留米市です")
     assert texts.OUTSIDE in said and "よろず支援拠点" in owner.last
     assert owner.cases() == []
@@ -143,6 +146,7 @@ def test_outside_kumamoto_is_pointed_to_their_support_centre(owner: Owner) -> No
 
 def test_large_company_decided_by_capital(owner: Owner) -> None:
     owner.say("相談したい")
+    owner.say("同意します")
     owner.say("熊本市")
     owner.say("会社")
     owner.say("卸売業")
@@ -219,6 +223,7 @@ def test_consent_refused_stores_nothing_personal(owner: Owner, bot: LiveBot) -> 
 
 def test_a_question_mid_flow_is_answered_then_the_question_asked_again(owner: Owner) -> None:
     owner.say("相談したい")
+    owner.say("同意します")
     owner.say("合志市")
     said = owner.say("オンラインでもいいですか？")
     assert said[0].startswith(KB["online"]) and "実施要領 4(1)エ" in said[0]
@@ -231,23 +236,27 @@ def test_a_question_mid_flow_is_answered_then_the_question_asked_again(owner: Ow
 
 def test_cancel_and_restart(owner: Owner) -> None:
     owner.say("相談したい")
+    owner.say("同意します")
     owner.say("山鹿市")
     said = owner.say("やめます")
     assert said == [texts.LEAVE_CANCEL]  # answers would be lost: asked first
     said = owner.tap("やめる")
     assert said[0] == menu_texts.CANCELLED and menu_texts.MENU_PROMPT in said
     owner.tap(menu_texts.LABEL_CONSULT)
-    assert texts.ASK_LOCATION in owner.last  # a fresh start, not the old answers
+    assert texts.ASK_CONSENT in owner.last  # a fresh start, not the old answers: consent first again
+    owner.tap("同意する")
+    assert texts.ASK_LOCATION in owner.last
     owner.say("山鹿市")
     assert owner.say("最初から") == [texts.LEAVE_RESTART]
     said = owner.tap("最初から")
-    assert said[0] == texts.RESTARTED and texts.ASK_LOCATION in said[1]
+    assert said[0] == texts.RESTARTED and texts.ASK_LOCATION in said[1]  # the consent given still holds
     owner.say("山鹿市")
     assert texts.ASK_ORG in owner.say("予約のキャンセルを減らしたい")[-1]  # an answer with a command word in it
 
 
 def test_resume_after_a_pause_of_days(owner: Owner) -> None:
     owner.say("相談したい")
+    owner.say("同意します")
     owner.say("天草市")
     owner.later(days=3)
     said = owner.say("こんにちは")
