@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     trial_all_burst: int = Field(default=300, ge=1)
     # Retention (handoff/retention.py): days each class of personal data is kept; the worker purges daily.
     retention_trial_days: int = Field(default=7, ge=1)
+    retention_unconsented_days: int = Field(default=1, ge=1)  # a pre-screening waiting for consent (its opening)
     retention_draft_days: int = Field(default=30, ge=1)
     retention_chat_days: int = Field(default=180, ge=1)
     retention_closed_case_days: int = Field(default=1825, ge=1)

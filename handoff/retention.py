@@ -2,6 +2,8 @@
 
 Classes (the defaults are settings, `MADOGUCHI_RETENTION_*_DAYS`):
 - trials: /try and `madoguchi chat` conversations, erased whole some days after their last message;
+- unconsented openings: a pre-screening waiting at its first question (consent) for a day: the opening's facts in
+  the state and what the owner typed since it began are forgotten, as after a no (issue 17, item 1);
 - drafts: a pre-screening left unfinished (the saved answers in the conversation's state), forgotten;
 - chats: messages, the bot's answers and dialog effects of conversations that never became a case;
 - closed cases: cases ended without approval (rejected, routed, closed, resolved), with their threads;
@@ -36,6 +38,7 @@ ENDED = ("rejected", "routed", "closed", "resolved")
 @dataclass(frozen=True)
 class Policy:
     trial_days: int = 7
+    unconsented_days: int = 1
     draft_days: int = 30
     chat_days: int = 180
     closed_case_days: int = 1825  # five years
@@ -51,10 +54,22 @@ def purge(*, session: Session, now: datetime, policy: Policy, dry_run: bool = Fa
     for key in [] if dry_run else trials:
         disclosure.erase(session=session, conversation_key=key)
 
+    waiting = [c for c in session.scalars(select(Conversation).where(
+        Conversation.updated_at < now - timedelta(days=policy.unconsented_days))) if _unconsented(c.state)]
+    done["unconsented_openings"] = len(waiting)
+    for conversation in [] if dry_run else waiting:
+        from bot.pipeline.inbox import forget_prescreening  # the shell's own forgetting (bot imports handoff)
+
+        forget_prescreening(session=session, conversation_key=conversation.key)
+        conversation.state = {"node": "menu", "slots": {}}
+
     drafts = [c for c in session.scalars(select(Conversation).where(
         Conversation.updated_at < now - timedelta(days=policy.draft_days))) if _draft(c.state)]
     done["abandoned_drafts"] = len(drafts)
     for conversation in [] if dry_run else drafts:
+        if conversation.state.get("node") == "prescreen":  # left mid-form: back to the menu, the answers gone
+            conversation.state = {"node": "menu", "slots": {}}
+            continue
         slots = {k: v for k, v in (conversation.state.get("slots") or {}).items() if k != "saved_prescreen"}
         conversation.state = {**conversation.state, "slots": slots}
 
@@ -92,7 +107,15 @@ def _files(session: Session, cutoff: datetime, dry_run: bool, ending: list[int])
 
 
 def _draft(state: dict[str, Any] | None) -> bool:
-    return bool(((state or {}).get("slots") or {}).get("saved_prescreen"))
+    slots = (state or {}).get("slots") or {}
+    if (state or {}).get("node") == "prescreen":
+        return bool(slots.get("consent")) and any(not k.startswith("_") and k != "consent" for k in slots)
+    return bool(slots.get("saved_prescreen"))
+
+
+def _unconsented(state: dict[str, Any] | None) -> bool:
+    """A pre-screening still waiting for the owner's consent (its first question)."""
+    return (state or {}).get("node") == "prescreen" and not ((state or {}).get("slots") or {}).get("consent")
 
 
 def _chats(session: Session, cutoff: datetime, dry_run: bool, ending: list[int]) -> dict[str, int]:

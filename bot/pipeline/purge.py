@@ -14,8 +14,9 @@ log = logging.getLogger(__name__)
 
 
 def policy(settings: Settings) -> Policy:
-    return Policy(settings.retention_trial_days, settings.retention_draft_days, settings.retention_chat_days,
-                  settings.retention_closed_case_days, settings.retention_file_days)
+    return Policy(trial_days=settings.retention_trial_days, unconsented_days=settings.retention_unconsented_days,
+                  draft_days=settings.retention_draft_days, chat_days=settings.retention_chat_days,
+                  closed_case_days=settings.retention_closed_case_days, file_days=settings.retention_file_days)
 
 
 def purge_once(*, session_factory: sessionmaker[Session], settings: Settings, dry_run: bool = False) -> dict[str, int]:

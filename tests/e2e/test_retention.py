@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import make_engine, make_session_factory
-from bot.db.tables import Conversation, InboxEvent, OwnerFile, utcnow
+from bot.db.tables import Conversation, DialogEffect, InboxEvent, OwnerFile, utcnow
 from handoff import cases
 from handoff.tables import Case, CaseMessage, DeskFile, Visit
 from tests.conftest import make_settings
@@ -30,7 +30,10 @@ def seed(session: Session) -> dict[str, str]:
                                  turn_count=1, trial=trial, created_at=at, updated_at=at))
         session.add(InboxEvent(channel=key.split(":")[0], event_key=f"e-{key}", conversation_key=key, status="done",
                                inbound={"kind": "text", "text": f"said by {key}"}, raw={}, event_at=at,
-                               received_at=at, attempts=1))
+                               received_at=at, started_at=at, attempts=1))
+        if (state or {}).get("node") == "prescreen":
+            session.add(DialogEffect(conversation_key=key, kind="prescreen_started", payload={},
+                                     created_at=at, handled_at=at))
 
     def case(key: str, status: str, days: float, *, visit: bool = False) -> None:
         made = cases.create_case(session=session, conversation_key=key, channel="line", kind="application",
@@ -45,6 +48,9 @@ def seed(session: Session) -> dict[str, str]:
     conversation("web:newtrial", 1, trial=True)
     conversation("line:Udraft", 40, state={"node": "menu", "slots": {"saved_prescreen": {"location": "菊陽町"}}})
     conversation("line:Ufreshdraft", 2, state={"node": "menu", "slots": {"saved_prescreen": {"location": "大津町"}}})
+    conversation("line:Umidform", 40, state={"node": "prescreen", "slots": {"consent": True, "municipality": "菊陽町"}})
+    conversation("line:Uwaiting", 2, state={"node": "prescreen", "slots": {"_opening": {"municipality": "阿蘇市"}}})
+    conversation("line:Ujustwaiting", 0.1, state={"node": "prescreen", "slots": {"_opening": {"municipality": "南阿蘇村"}}})
     conversation("line:Uoldchat", 200)
     conversation("line:Uclosed", 200)
     conversation("line:Uapproved", 200)
@@ -87,9 +93,9 @@ def test_purge_removes_what_is_past_its_retention_and_nothing_else(db_url: str) 
     factory = make_session_factory(engine)
     with factory.begin() as session:
         refs = seed(session)
-    expected = {"trial_conversations": 1, "abandoned_drafts": 1, "closed_cases": 1, "business_links": 0,
-                "chat_messages": 2, "chat_answers": 0, "chat_effects": 0, "owner_files": 1, "desk_files": 1,
-                "audit_log": 0, "access_log": 0}
+    expected = {"trial_conversations": 1, "unconsented_openings": 1, "abandoned_drafts": 2, "closed_cases": 1,
+                "business_links": 0, "chat_messages": 2, "chat_answers": 0, "chat_effects": 0, "owner_files": 1,
+                "desk_files": 1, "audit_log": 0, "access_log": 0}
     assert purge(settings, "--dry-run") == {"dry_run": True, **expected}
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 3  # a dry run removes nothing
@@ -99,6 +105,12 @@ def test_purge_removes_what_is_past_its_retention_and_nothing_else(db_url: str) 
         assert "web:oldtrial" not in keys and "web:newtrial" in keys
         states = {c.key: c.state for c in session.scalars(select(Conversation))}
         assert states["line:Udraft"]["slots"] == {} and states["line:Ufreshdraft"]["slots"]["saved_prescreen"]
+        assert states["line:Umidform"] == {"node": "menu", "slots": {}}
+        assert states["line:Uwaiting"] == {"node": "menu", "slots": {}}  # waited a day for consent: forgotten
+        assert states["line:Ujustwaiting"]["slots"]["_opening"]  # still may say yes
+        typed = dict(session.execute(select(InboxEvent.conversation_key, InboxEvent.inbound)).tuples().all())
+        assert typed["line:Uwaiting"]["text"] == "（同意がなかったため削除しました）"
+        assert typed["line:Ujustwaiting"]["text"] == "said by line:Ujustwaiting"
         said = set(session.scalars(select(InboxEvent.conversation_key)))
         assert "line:Uoldchat" not in said and "line:Uclosed" not in said  # 200 days old and (no longer) a case
         assert {"line:Udraft", "line:Uapproved", "line:Uvisited", "web:newtrial"} <= said  # recent, or a kept case
