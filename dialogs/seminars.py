@@ -14,6 +14,7 @@ from dialogs import seminar_texts as t
 from dialogs.model import Card, Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.normalize import normalize
 from dialogs.prescreen.slots_business import ORG
+from dialogs.understand.signals import polarity
 
 NODE = "seminars"
 PREFIX = "sem:"
@@ -119,6 +120,10 @@ def _next(slots: dict[str, Any], i: Inbound) -> Transition:
         return _menu(Text(t.EXCLUDED[kind]))
     if not org:
         return _at(slots | {"asking": "org"}, ORG.question(t.ASK_ORG))
+    missing = [item for item in ("business_name", "name") if not (slots.get(item) or known.get(item))]
+    if missing and not slots.get("agreed"):  # consent before anything personal is asked (issue 17)
+        return _at(slots | {"asking": "agree_first"}, Choices(t.ASK_AGREE_FIRST, (
+            Choice(t.AGREE_FIRST, f"{PREFIX}agreefirst"), Choice(t.STOP, f"{PREFIX}stop"))))
     for item, question in (("business_name", t.ASK_BUSINESS), ("name", t.ASK_NAME)):
         if not (slots.get(item) or known.get(item)):
             return _at(slots | {"asking": item}, Text(question))
@@ -147,6 +152,12 @@ def _typed(state: State, i: Inbound) -> Transition | None:
         if found is None or found.key is None:
             return _at(dict(state.slots), ORG.question(t.ASK_ORG)) if i.kind is Kind.TEXT else None
         return _next(dict(state.slots) | {"org_type": found.key}, i)
+    if asking == "agree_first" and i.kind is Kind.TEXT:
+        said = polarity(i.text)
+        if said is None:
+            return _at(dict(state.slots), Choices(t.ASK_AGREE_FIRST, (
+                Choice(t.AGREE_FIRST, f"{PREFIX}agreefirst"), Choice(t.STOP, f"{PREFIX}stop"))))
+        return _next(dict(state.slots) | {"agreed": True}, i) if said else _menu(Text(t.STOPPED))
     if asking in ("business_name", "name") and i.kind is Kind.TEXT:
         value = i.text.strip()
         if not value or len(value) > (100 if asking == "business_name" else 60):
@@ -190,6 +201,8 @@ VERBS: dict[str, Callable[[State, Inbound, list[str]], Transition]] = {
     "join": lambda s, i, a: _start(i, a[0]),
     "slot": lambda s, i, a: _start(i, a[0], a[1]),
     "agree": lambda s, i, a: _agree(s, i),
+    "agreefirst": lambda s, i, a: _next(dict(s.slots) | {"agreed": True}, i) if s.slots.get("asking") == "agree_first"
+    else listing(i),
     "edit": lambda s, i, a: _at({k: v for k, v in s.slots.items() if k not in ("business_name", "name")}
                                 | {"asking": "business_name"}, Text(t.ASK_BUSINESS)),
     "stop": lambda s, i, a: _menu(Text(t.STOPPED)),

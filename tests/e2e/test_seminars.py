@@ -86,7 +86,8 @@ def test_a_lecture_from_request_to_reminder_and_cancel(seminar_desk: World, fake
     card = owner.tap(label)
     assert any("菊陽町商工会 2階会議室" in t and "残りの席：2席" in t and "参加費：無料" in t for t in card)
     assert owner.tap("申し込む") == [seminar_texts.ASK_ORG]
-    assert owner.tap("会社") == [seminar_texts.ASK_BUSINESS]
+    assert owner.tap("会社") == [seminar_texts.ASK_AGREE_FIRST]  # consent before the names (issue 17)
+    assert owner.tap(seminar_texts.AGREE_FIRST) == [seminar_texts.ASK_BUSINESS]
     assert owner.say("菊陽菓子舗") == [seminar_texts.ASK_NAME]
     confirm = owner.say("熊本 花子")
     assert any("事業所名：菊陽菓子舗" in t for t in confirm) and seminar_texts.AGREE in owner.offered

@@ -78,8 +78,12 @@ def test_a_lecture_for_a_new_owner_asks_the_form_business_and_name_then_consent(
     asked = step(card.state, tap("sem:join:1"))
     assert texts(asked) == t.ASK_ORG
     company = step(asked.state, say("株式会社です"))  # typed works as well as the tap
-    assert texts(company) == t.ASK_BUSINESS
-    named = step(step(company.state, say("菊陽菓子舗")).state, say("熊本 花子"))
+    assert texts(company) == t.ASK_AGREE_FIRST  # consent before the names are asked (issue 17)
+    assert labels(company) == [t.AGREE_FIRST, t.STOP]
+    assert step(company.state, say("いいえ")).state.node == "menu"  # a no: nothing asked, back to the menu
+    agreed_first = step(company.state, tap("sem:agreefirst"))
+    assert texts(agreed_first) == t.ASK_BUSINESS
+    named = step(step(agreed_first.state, say("菊陽菓子舗")).state, say("熊本 花子"))
     assert ("事業所名", "菊陽菓子舗") in next(r for r in named.replies if isinstance(r, Card)).rows
     assert labels(named) == [t.AGREE, t.EDIT, t.STOP]
     agreed = step(named.state, tap("sem:agree"))
@@ -97,7 +101,7 @@ def test_what_an_earlier_prescreening_knew_is_shown_back_and_a_slot_is_carried()
     assert ("日時", "12/5 14:00 佐藤 花子") in rows and ("お名前", "八代 一郎") in rows
     assert step(confirm.state, tap("sem:agree", known=known)).effects[0].payload["slot"] == "8"
     renamed = step(confirm.state, tap("sem:edit", known=known))
-    assert texts(renamed) == t.ASK_BUSINESS
+    assert texts(renamed) == t.ASK_BUSINESS  # chosen at the card, which says how the names are used
 
 
 @pytest.mark.parametrize(("event", "note"), [("1", "※3"), ("2", "※8")])
