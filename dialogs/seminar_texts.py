@@ -31,8 +31,8 @@ EXCLUDED = {"lecture": ("申し訳ありません。一般社団法人・公益�
                              "対象外です（実施要領 4(3)ウ ※8）。")}
 ASK_ORG = "参加の対象を確かめます。事業の形態を教えてください。"
 # Said before the business name and the participant's name are asked (issue 17: consent before anything personal).
-ASK_AGREE_FIRST = ("お申し込みには、事業所名と参加される方のお名前をお聞きします。この催しの受付と当日の運営のためだけに使い、"
-                   f"{DESK}と開催する商工会・商工会議所だけが見ます。同意いただけますか？")
+ASK_AGREE_FIRST = ("お申し込みには、事業所名と参加される方のお名前をお聞きします。"
+                   f"この催しの受付と当日の運営のためだけに使い、{DESK}と開催する商工会・商工会議所だけが見ます。同意いただけますか？")
 AGREE_FIRST = "同意する"
 ASK_BUSINESS = "事業所名（屋号）を入力してください。"
 ASK_NAME = "参加される方のお名前を入力してください。"

@@ -145,7 +145,7 @@ def test_the_app_role_purges_only_through_the_owners_function(postgres_url: str,
         "INSERT INTO audit_anchor (at, through_seq, through_audit_id, digest, purged_rows) "
         "VALUES (now(), 1, 1, 'x', 0)": "permission denied",
         # the function itself refuses anything younger than a year, whoever asks
-        f"SELECT * FROM madoguchi_purge_logs((SELECT max(seq) FROM audit_seal), NULL)": "younger than 365 days",
+        "SELECT * FROM madoguchi_purge_logs((SELECT max(seq) FROM audit_seal), NULL)": "younger than 365 days",
         "SELECT * FROM madoguchi_purge_logs(NULL, (now() AT TIME ZONE 'UTC')::timestamp)": "younger than 365 days",
     }
     for statement, error in refused.items():
