@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.db.engine import make_session_factory
 from bot.db.tables import Conversation, utcnow
 from dialogs.hours import JST
-from handoff import cases
+from handoff import business, cases
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.processes import REPO, env_for
@@ -69,3 +69,22 @@ def test_a_coordinator_views_three_cases_and_the_report_lists_exactly_those(db_u
         assert sorted(r.split("</a>")[0].rsplit(">", 1)[1] for r in table.split("<tbody>")[1].split("<tr>")[1:]) == \
             sorted([world.case_in_org, world.case_elsewhere, more[0]])
         assert "開くことができたケース 4件" in page and "Uc商店" in page
+
+
+def test_a_karte_view_is_a_view_of_each_of_its_cases(sqlite_url: str) -> None:
+    """The カルテ page shows a business's cases, names and contacts: the report lists each of them (how: karte)."""
+    with LiveBot(make_settings(sqlite_url)) as bot:
+        world = populate(bot)
+        with make_session_factory(bot.engine).begin() as session:
+            session.add(Conversation(key="line:Uk", channel="line", user_id="Uk", state={}, turn_count=0))
+            session.flush()
+            refs = [cases.create_case(session=session, conversation_key="line:Uk", channel="line",
+                                      kind="application", outcome="eligible", fields={"business_name": "Uk商店"},
+                                      decisions=[], flags=[], now=utcnow()).reference for _ in range(2)]
+            found = business.record(session=session, conversation_key="line:Uk", fields={"business_name": "Uk商店"},
+                                    organisation_id=None, now=utcnow())
+        coordinator = world.login("coordinator")
+        assert coordinator.get(f"/businesses/{found.id}").status_code == 200
+        seen = report(bot, "coordinator")
+        assert [(v["reference"], v["how"], v["business_name"]) for v in seen["viewed"]] == [
+            (ref, ["karte"], "Uk商店") for ref in sorted(refs)]

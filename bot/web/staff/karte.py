@@ -19,7 +19,7 @@ from bot.staff import audit
 from bot.web.deps import ServicesDep
 from bot.web.hygiene import clean_line
 from bot.web.staff.casework import PROFILE_LABELS
-from bot.web.staff.read import read, scope
+from bot.web.staff.read import read, scope, viewed
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
 from handoff import business, karte, visits
@@ -82,6 +82,8 @@ async def business_page(business_id: BusinessId, request: Request, staff: Viewer
     context = await read(services, load)
     if context["business"].id != business_id:  # merged into another: its カルテ is that one
         return RedirectResponse(f"/businesses/{context['business'].id}", status_code=303)  # type: ignore[return-value]
+    # A カルテ shows every case of the business (names, contact, timeline): a view of each (the breach report)
+    await viewed(services, staff, [c.reference for c in context["cases"]], "karte")
     return render(request, "business.html", staff, **context, desk=not advisor, kinds=KINDS, modes=MODES,
                   reasons=business.REASONS, profile_labels=PROFILE_LABELS, today=_today())
 

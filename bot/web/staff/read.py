@@ -40,11 +40,13 @@ def found(case: Case | None) -> Case:
     return case
 
 
-async def viewed(services: Services, staff: Staff, reference: str, what: str) -> None:
-    """Record that `staff` opened this case's personal data (the breach report reads it)."""
+async def viewed(services: Services, staff: Staff, reference: str | list[str], what: str) -> None:
+    """Record that `staff` opened this case's (or these cases') personal data (the breach report reads it)."""
     def write() -> None:
+        now = utcnow()
         with services.session_factory.begin() as session:
-            access_log.record(session=session, staff_id=staff.user_id, email=staff.email, what=what,
-                              reference=reference, now=utcnow())
+            for one in [reference] if isinstance(reference, str) else reference:
+                access_log.record(session=session, staff_id=staff.user_id, email=staff.email, what=what,
+                                  reference=one, now=now)
 
     await run_in_threadpool(write)
