@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dialogs import texts as menu_texts
+from dialogs.intents import about_personal_data
 from dialogs.menu import file_said
 from dialogs.model import Choice, Choices, Effect, Inbound, Kind, Reply, State, Text, Transition
 from dialogs.ports import Answers, redact
@@ -472,7 +473,21 @@ def step(state: State, inbound: Inbound, answers: Answers | None, menu: tuple[Re
         if reading.kind in ("command", "person"):
             return _answer(SLOTS[0], slots, reading, inbound, menu)
         return _edit(slots, inbound, menu)
+    if inbound.kind is Kind.TEXT and about_personal_data(inbound.text) and _OWN.search(inbound.text):
+        return _personal_data(slots, menu)
     slot = next_slot(slots)
     if slot is None:
         return _ask_next(slots, inbound)
     return _answer(slot, slots, read(slot, slots, inbound, answers), inbound, menu)
+
+
+# In the form, the owner's own data is meant only when said so: 「顧客の個人情報の管理を見直したい」 is a problem.
+_OWN = re.compile(r"私の|わたしの|自分の|僕の|俺の|うちの情報|入力した|送った|登録した|預けた|お預け|ここまでの|さっきの")
+
+
+def _personal_data(slots: dict[str, Any], menu: tuple[Reply, ...]) -> Transition:
+    """A request about the owner's own data (開示・削除・利用停止, APPI Arts. 33, 35) in the middle of the form: handed
+    to the desk, flagged, with the same answer as at the menu. A form already consented to is kept (to resume, or for
+    the desk to erase); before consent nothing of it is kept."""
+    effect = Effect("handoff_requested", {"reason": "personal_data"})
+    return _end((Text(menu_texts.PERSONAL_DATA_ACK),), menu, (effect,), keep=slots if slots.get("consent") else None)

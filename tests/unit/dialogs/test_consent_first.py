@@ -84,3 +84,16 @@ def test_the_ledger_is_not_read_into_the_form_before_consent() -> None:
     assert "usage" not in t.state.slots
     t = step(t.state, Inbound(Kind.POSTBACK, NOW, data="ps:consent:yes", facts=usage))
     assert t.state.slots["usage"] == "used" and t.state.slots["usage_from_ledger"] is True
+
+
+def test_a_request_about_personal_data_in_the_form_reaches_the_desk_not_the_faq() -> None:
+    from dialogs import texts as menu_texts
+
+    for before in (("相談したい",), ("相談したい", "同意する", "玉名市")):
+        t = run(*before, "私の個人情報を削除してください")
+        assert menu_texts.PERSONAL_DATA_ACK in said(t) and texts.NO_ANSWER not in said(t)
+        assert [e.payload for e in t.effects if e.kind == "handoff_requested"] == [{"reason": "personal_data"}]
+        assert t.state.node == "menu"
+    problem = run("相談したい", "同意する", "玉名市", "個人事業主", "小売業", "3人", "加入していない",
+                  "顧客の個人情報を削除する仕組みを見せてほしい")  # a problem about customers' data: not a request
+    assert not [e for e in problem.effects if e.kind == "handoff_requested"]
