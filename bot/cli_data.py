@@ -51,8 +51,10 @@ def audit_access(email: str, since: str = typer.Option(..., help="first day, YYY
 
 @data_app.command("export")
 def data_export(owner: str = typer.Argument(..., help="the owner's conversation, e.g. line:U1234…"),
-                out: str = typer.Option("-", help="a file to write, or - for stdout")) -> None:
-    """Disclosure (開示): everything held about one owner, from every table, as JSON. Audited."""
+                out: str = typer.Option("-", help="a file to write, or - for stdout"),
+                html: bool = typer.Option(False, "--html", help="a readable page (prints as PDF) instead of JSON")
+                ) -> None:
+    """Disclosure (開示): everything held about one owner, from every table, as JSON (or --html). Audited."""
     import json
     from pathlib import Path
 
@@ -67,7 +69,7 @@ def data_export(owner: str = typer.Argument(..., help="the owner's conversation,
             raise typer.Exit(1)
         audit.record(session=session, action="data.export", actor=None, actor_label="cli",
                      target=disclosure.owner_label(owner), now=utcnow(), detail={"cases": held["cases"]})
-    text = json.dumps(held, ensure_ascii=False, indent=1, default=str)
+    text = disclosure.as_html(held) if html else json.dumps(held, ensure_ascii=False, indent=1, default=str)
     if out == "-":
         typer.echo(text)
     else:

@@ -103,3 +103,26 @@ def _has_visits(session: Session, case_id: int) -> bool:
 def owner_label(conversation_key: str) -> str:
     """How the audit log names an owner: not their platform id (the log outlives an erasure)."""
     return "owner:" + hashlib.sha256(conversation_key.encode()).hexdigest()[:16]
+
+
+def as_html(held: dict[str, Any]) -> str:
+    """The export as one readable page (開示: the owner's copy; a browser prints it as PDF), every table as a table."""
+    from html import escape
+    from json import dumps
+
+    def cell(value: Any) -> str:
+        shown = value if isinstance(value, str) else dumps(value, ensure_ascii=False, default=str)
+        return f"<td>{escape(shown)}</td>"
+
+    parts = ["<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>保有個人データの開示</title>",
+             "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:1.5em}"
+             "td,th{border:1px solid #999;padding:2px 6px;vertical-align:top;font-size:12px}</style>",
+             "<h1>保有個人データの開示</h1>",
+             f"<p>対象：{escape(str(held['owner']))}　ケース：{escape('、'.join(held['cases']) or 'なし')}</p>"]
+    for table, rows in held["tables"].items():
+        columns = list(rows[0]) if rows else []
+        parts.append(f"<h2>{escape(table)}（{len(rows)}件）</h2><table><tr>"
+                     + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>")
+        parts.extend("<tr>" + "".join(cell(row.get(c)) for c in columns) + "</tr>" for row in rows)
+        parts.append("</table>")
+    return "\n".join(parts) + "\n</html>\n"

@@ -26,8 +26,8 @@ def test_an_owners_export_holds_their_data_and_nothing_of_another(sqlite_url: st
         mine, other = Owner(bot, fake_line, "Uowner1"), Owner(bot, fake_line, "Uowner2")
         mine.follow()
         mine.say("菊陽町で和菓子屋をしています。従業員は5人で、ネット販売を始めたいとです")
+        mine.say("同意します")  # consent is asked first
         mine.say("個人でやっとります")
-        mine.say("同意します")
         mine.say("担当者と話したいです")  # a callback case carrying the partial draft
         other.follow()
         other.say("八代市で鉄工所をしています。担当者と話したいです")
@@ -49,12 +49,16 @@ def test_an_owners_export_holds_their_data_and_nothing_of_another(sqlite_url: st
         assert held["tables"]["case_visit"][0]["expert"] == "熊本デジタル太郎"  # their visits
         assert {"conversation", "inbox_event", "outbox_message", "handoff_case", "case_visit"} <= set(held["tables"])
         assert "Uowner2" not in dumped and "鉄工所" not in dumped and "八代" not in dumped  # nothing of the other
+        page = subprocess.run([sys.executable, "-m", "bot", "data", "export", "line:Uowner1", "--html"],
+                              env=env_for(bot.settings), cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert page.returncode == 0 and page.stdout.startswith("<!doctype html>"), page.stderr
+        assert "<h2>case_visit（1件）</h2>" in page.stdout and "和菓子屋" in page.stdout and "鉄工所" not in page.stdout
         missing = subprocess.run([sys.executable, "-m", "bot", "data", "export", "line:Unobody"],
                                  env=env_for(bot.settings), cwd=REPO, capture_output=True, text=True, timeout=120)
         assert missing.returncode == 1 and "ありません" in missing.stderr
         with bot.engine.connect() as conn:
             audited = conn.exec_driver_sql("SELECT target FROM audit_log WHERE action = 'data.export'").scalars().all()
-        assert audited == [disclosure.owner_label("line:Uowner1")]  # not the owner's platform id
+        assert audited == [disclosure.owner_label("line:Uowner1")] * 2  # not the owner's platform id
 
 
 def every_row(bot: LiveBot) -> str:
@@ -117,6 +121,9 @@ def test_the_admin_ui_discloses_and_erases(sqlite_url: str, fake_line: FakeLine)
         assert "Cache-Control".lower() in shown.headers and shown.headers["cache-control"] == "no-store"
         download = admin.get("/admin/owner/export.json", params={"reference": case["reference"]})
         assert download.json()["cases"] == [case["reference"]] and "くまもと桜商店" in download.text
+        with bot.engine.connect() as conn:  # reading an owner's data is a view of their case (the breach report)
+            views = conn.exec_driver_sql("SELECT staff_email, what, reference FROM access_log").all()
+        assert views == [("admin@test.example", "disclosure", case["reference"])] * 2
         token = shown.text.split('name="csrf_token" value="')[1].split('"')[0]
         refused = admin.post("/admin/owner/erase", data={"csrf_token": token, "reference": case["reference"]})
         assert refused.status_code == 400 and "くまもと桜商店" in every_row(bot)  # not without the confirmation

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
 from bot.services import Services
-from bot.staff import audit
+from bot.staff import access_log, audit
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
 from bot.web.staff.security import Staff, address_of, csrf, flash, page, user_of
@@ -44,6 +44,9 @@ def _held(services: Services, reference: str, staff: Staff, request: Request, *,
             audit.record(session=session, action="data.export", actor=user_of(session, staff),
                          target=disclosure.owner_label(key), address=address_of(request), now=utcnow(),
                          detail={"cases": held["cases"]})
+            for case_reference in held["cases"]:  # and a view of each of the owner's cases (the breach report)
+                access_log.record(session=session, staff_id=staff.user_id, email=staff.email, what="disclosure",
+                                  reference=str(case_reference), now=utcnow())
         return held
 
 
