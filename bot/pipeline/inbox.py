@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.sql import insert_ignoring_duplicates
-from bot.db.tables import Conversation, DialogEffect, InboxEvent, utcnow
+from bot.db.tables import Conversation, DialogEffect, InboxEvent, OwnerFile, utcnow
 from dialogs.model import Inbound
 
 
@@ -75,8 +75,8 @@ FORGOTTEN = "（同意がなかったため削除しました）"
 def forget_prescreening(*, session: Session, conversation_key: str) -> int:
     """What the owner typed or tapped since their latest pre-screening began, blanked in the inbox (the events stay,
     so the transcript shows that something was said and then deleted) and in the questions it recorded for the FAQ
-    editor, and what the reports' funnel noted of the business (area, size, theme, 商工会). Returns how many events
-    were blanked."""
+    editor, and what the reports' funnel noted of the business (area, size, theme, 商工会); the images and files sent
+    since are deleted. Returns how many events were blanked."""
     began = session.scalar(select(func.max(DialogEffect.created_at)).where(
         DialogEffect.conversation_key == conversation_key, DialogEffect.kind == "prescreen_started"))
     if began is None:
@@ -90,6 +90,8 @@ def forget_prescreening(*, session: Session, conversation_key: str) -> int:
         event.inbound = {**event.inbound, "text": FORGOTTEN if event.inbound.get("text") else "", "data": ""}
         event.raw = minimal(event.raw)
         forgotten += 1
+    session.execute(delete(OwnerFile).where(  # images and files sent since (fetched or still waiting to be)
+        OwnerFile.conversation_key == conversation_key, OwnerFile.received_at >= began))
     for effect in session.scalars(select(DialogEffect).where(  # questions asked on the way (the FAQ misses list)
             DialogEffect.conversation_key == conversation_key, DialogEffect.created_at >= began,
             DialogEffect.kind.in_(("faq_missed", "faq_unhelpful")))):

@@ -90,9 +90,21 @@ def test_a_file_during_the_pre_screening_goes_with_the_application(desk: World, 
     owner.follow()
     owner.say("相談したい")
     said = owner._send("file", message__id="900020", message__fileName="決算書.pdf", message__fileSize=24)
-    assert said[0] == texts.FILE_KEPT_IN_FORM and said[-1].startswith(prescreen_texts.ASK_LOCATION)
+    assert said[0] == texts.FILE_KEPT_IN_FORM and said[-1].startswith(prescreen_texts.ASK_CONSENT)  # asked first
     [kept] = settled_files(desk.bot, "line:Uform", 1)
     assert (kept.status, kept.content_type, kept.file_name) == ("stored", "application/pdf", "決算書.pdf")
+
+
+def test_a_file_sent_before_a_no_to_consent_is_not_kept(desk: World, fake_line: FakeLine) -> None:
+    fake_line.contents["900021"] = ("%PDF-1.4 決算書".encode(), "application/pdf")
+    owner = Owner(desk.bot, fake_line, "Unofile")
+    owner.follow()
+    owner.say("相談したい")
+    owner._send("file", message__id="900021", message__fileName="決算書.pdf", message__fileSize=20)
+    settled_files(desk.bot, "line:Unofile", 1)
+    assert prescreen_texts.NO_CONSENT in owner.tap("同意しない")
+    wait_until(desk.bot.settled, what="settled")
+    assert files(desk.bot, "line:Unofile") == []
 
 
 def test_stored_on_either_database(db_url: str, fake_line: FakeLine) -> None:

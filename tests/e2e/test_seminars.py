@@ -176,6 +176,7 @@ def test_a_consultation_slot_is_booked_once_and_the_report_is_shared(seminar_des
     [(slot_id,)] = sql(desk, "SELECT id FROM seminar_slot WHERE taken_by IS NOT NULL")
     second._send("postback", postback__data=f"sem:slot:{seminar_id}:{slot_id}")  # an old button for the taken slot
     second.tap("会社")
+    second.tap(seminar_texts.AGREE_FIRST)  # consent before the names (issue 17)
     second.say("八代食堂")
     second.say("八代 一郎")
     said = second.tap(seminar_texts.AGREE)
