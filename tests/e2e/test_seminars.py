@@ -221,6 +221,7 @@ def test_who_came_is_recorded_and_on_each_businesss_karte(seminar_desk: World, f
     newcomer.tap(next(k for k in newcomer.offered if "SNS集客" in k))
     newcomer.tap("申し込む")
     newcomer.tap("個人事業主")
+    newcomer.tap(seminar_texts.AGREE_FIRST)  # consent before the names (issue 17)
     newcomer.say("はじめて食堂")
     newcomer.say("山鹿 次郎")
     assert any("受け付けました" in t for t in newcomer.tap(seminar_texts.AGREE))
