@@ -2,7 +2,7 @@
 PostgreSQL, the one way the application's role may remove old log rows (a SECURITY DEFINER function)
 
 Revision ID: 2400
-Revises: 2500
+Revises: 2200
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '2400'
-down_revision = '2500'
+down_revision = '2200'
 branch_labels = None
 depends_on = None
 
