@@ -30,20 +30,23 @@ def test_the_dialog_records_each_question_it_asks_with_what_it_knows() -> None:
     opened = flow.start(Inbound(Kind.TEXT, NOW, text="菊陽町で和菓子屋をしています。従業員は5人で、ネット販売を始めたいとです"))
     assert [e.kind for e in opened.effects] == ["prescreen_started", "prescreen_asked"]
     [first] = asked(opened.effects)
-    # the opening told the place, the trade and the headcount; 事業の形態 is the first question asked
-    assert first == {"step": "org_type", "index": STEPS.index("org_type"), "municipality": "菊陽町",
-                     "theme": "d2c_ec", "shokokai": NOT_YET, "size_class": NOT_YET}
-    consent = step(opened.state, Inbound(Kind.TEXT, NOW, text="個人でやっとります"))
-    [second] = asked(consent.effects)
-    assert second["step"] == "consent" and second["size_class"] == "small"
-    unread = step(consent.state, Inbound(Kind.TEXT, NOW, text="ああああ"))  # asked again: not a new step
+    # consent comes first, and what the opening told waits for it: nothing of the business is recorded yet
+    assert first == {"step": "consent", "index": STEPS.index("consent"), "municipality": NOT_YET,
+                     "theme": NOT_YET, "shokokai": NOT_YET, "size_class": NOT_YET}
+    unread = step(opened.state, Inbound(Kind.TEXT, NOW, text="ああああ"))  # asked again: not a new step
     assert asked(unread.effects) == []
-    shokokai = step(consent.state, Inbound(Kind.TEXT, NOW, text="同意します"))
-    assert [p["step"] for p in asked(shokokai.effects)] == ["shokokai"]
+    agreed = step(opened.state, Inbound(Kind.TEXT, NOW, text="同意します"))
+    [second] = asked(agreed.effects)
+    # the opening told the place, the trade and the headcount; 事業の形態 is the next question asked
+    assert second == {"step": "org_type", "index": STEPS.index("org_type"), "municipality": "菊陽町",
+                      "theme": "d2c_ec", "shokokai": NOT_YET, "size_class": NOT_YET}
+    shokokai = step(agreed.state, Inbound(Kind.TEXT, NOW, text="個人でやっとります"))
+    [third] = asked(shokokai.effects)
+    assert third["step"] == "shokokai" and third["size_class"] == "small"
     member = step(shokokai.state, Inbound(Kind.TEXT, NOW, text="菊陽町商工会"))
     assert asked(member.effects)[0]["shokokai"] == "菊陽町商工会"
     menu = step(State("menu"), Inbound(Kind.POSTBACK, NOW, data="menu:consult"))
-    assert asked(menu.effects)[0] | {"index": 0} == {"step": "location", "index": 0, "municipality": NOT_YET,
+    assert asked(menu.effects)[0] | {"index": 0} == {"step": "consent", "index": 0, "municipality": NOT_YET,
                                                      "theme": NOT_YET, "shokokai": NOT_YET, "size_class": NOT_YET}
 
 
