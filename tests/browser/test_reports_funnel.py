@@ -39,29 +39,29 @@ def owners(bot: LiveBot, fake: FakeLine) -> None:
     business), at 商工会 (菊陽町, after consenting), and one who sent the application."""
     first = Owner(bot, fake, "Ufirst")
     first.follow()
-    first.tap("相談したい")  # asked where the business is; never answers
+    first.tap("相談したい")  # asked for consent first; never answers
 
     city = Owner(bot, fake, "Ucity")
     city.follow()
     city.tap("相談したい")
+    city.say("同意します")
     city.say("熊本市です")  # then stops at 事業の形態
 
     declined = Owner(bot, fake, "Udeclined")
     declined.follow()
     declined.say("八代市で食堂をやっています。従業員は3人で、キャッシュレス決済を入れたいです")
-    declined.say("個人事業主です")
     declined.tap("同意しない")
 
     member = Owner(bot, fake, "Umember")
     member.follow()
     member.say(OPENING)
-    member.say("個人でやっとります")
-    member.say("同意します")  # then stops at 商工会
+    member.say("同意します")
+    member.say("個人でやっとります")  # then stops at 商工会
 
     sent = Owner(bot, fake, "Usent")
     sent.follow()
     sent.say(OPENING)
-    for answer in ("個人でやっとります", "同意します", "商工会には入っとらんです", "特に決まっとらん", "いっぺんも使ったことはなか",
+    for answer in ("同意します", "個人でやっとります", "商工会には入っとらんです", "特に決まっとらん", "いっぺんも使ったことはなか",
                    "横ばいかな", "くまもと菓子舗", "熊本 花子", "０９６－２３２－１２３４"):
         sent.say(answer)
     assert "送信" in sent.last, sent.last  # the card
@@ -113,13 +113,13 @@ def test_question_funnel_and_seminar_sign_ups(browser: Any, sqlite_url: str, fak
         kikuyo = {step: sql(f"SELECT count(*) FROM {LATEST} o JOIN dialog_effect e ON e.id = o.last WHERE reach >= :i "
                             "AND json_extract(e.payload, '$.municipality') = '菊陽町'", i=i)
                   for i, step in enumerate(STEPS)}
-        # what the SQL says, in words: five owners were asked something; the first stopped at 所在地, one at 事業の形態,
-        # one at the consent, one at 商工会; one reached the card and sent it
-        assert reached["location"] == 5 and reached["consent"] == 3 and reached["shokokai"] == 2
-        assert reached["confirm"] == 1 and stopped["location"] == 1 and stopped["org_type"] == 1
-        assert stopped["consent"] == 1 and stopped["shokokai"] == 1 and stopped["confirm"] == 0
-        assert asked["location"] == 2 and asked["industry"] == 0  # the openings told the place and the trade
-        assert kikuyo["location"] == 2 and kikuyo["confirm"] == 1
+        # what the SQL says, in words: five owners were asked for consent first; two stopped there (one never
+        # answered, one declined), one at 事業の形態, one at 商工会; one reached the card and sent it
+        assert reached["consent"] == 5 and reached["location"] == 3 and reached["shokokai"] == 2
+        assert reached["confirm"] == 1 and stopped["consent"] == 2 and stopped["location"] == 0
+        assert stopped["org_type"] == 1 and stopped["shokokai"] == 1 and stopped["confirm"] == 0
+        assert asked["consent"] == 5 and asked["location"] == 1 and asked["industry"] == 0  # the openings told them
+        assert kikuyo["consent"] == 2 and kikuyo["location"] == 2 and kikuyo["confirm"] == 1
         assert sql("SELECT count(*) FROM dialog_effect WHERE kind = 'prescreen_asked' AND conversation_key = "
                    "'line:Udeclined' AND json_extract(payload, '$.municipality') IS NOT NULL") == 0  # no consent
 
