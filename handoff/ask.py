@@ -37,11 +37,12 @@ def request(*, session: Session, case: Case, item: str, actor: StaffUser, channe
                  detail={"item": item})
 
 
-def answered(*, session: Session, case: Case, item: str, values: dict[str, Any], text: str, now: datetime) -> None:
-    """The owner's answer: into the thread, and (when the bot could read it) into the draft."""
-    relay.note(session=session, case=case, direction="in", now=now, text=f"【{ITEMS.get(item, item)}】{text}")
+def answered(*, session: Session, case: Case, item: str, values: dict[str, Any], text: str, now: datetime) -> bool:
+    """The owner's answer: into the thread, and (when the bot could read it) into the draft. True when it made the
+    case unread for its coordinator."""
+    unread = relay.note(session=session, case=case, direction="in", now=now, text=f"【{ITEMS.get(item, item)}】{text}")
     if not values:
-        return
+        return unread
     fields = {**case.fields, **{k: v for k, v in values.items() if not k.endswith("_later")}}
     if not any(values.get(f"{k}_later") for k in ("business", "situation")):
         fields["missing"] = [k for k in fields.get("missing") or [] if k != item]
@@ -55,3 +56,4 @@ def answered(*, session: Session, case: Case, item: str, values: dict[str, Any],
     if not fields.get("missing") and not fields.get("usage_unknown"):
         flags = [f for f in flags if f != "missing_fields"]
     case.fields, case.flags, case.updated_at = fields, flags, now
+    return unread

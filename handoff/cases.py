@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.sql import insert_ignoring_duplicates
-from bot.staff.tables import Organisation, StaffUser
+from bot.staff import organisations
+from bot.staff.tables import StaffUser
 from handoff import lifecycle
 from handoff.lifecycle import Move
 from handoff.tables import Case, CaseMessage, ReferenceCounter
@@ -43,10 +44,9 @@ def create_case(*, session: Session, conversation_key: str, channel: str, kind: 
 
 
 def organisation_named(*, session: Session, name: str | None) -> int | None:
-    """The id of the organisation with this name (as the owner typed it), if we know it."""
-    if not name:
-        return None
-    return session.scalar(select(Organisation.id).where(Organisation.name == name.strip()))
+    """The id of the organisation the owner named (its name or an alias, normalised: 「菊陽商工会」 is 菊陽町商工会),
+    if we know exactly one."""
+    return organisations.route(session=session, name=name)
 
 
 def open_case_of(*, session: Session, conversation_key: str, kind: str) -> Case | None:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.staff.tables import StaffUser
 from handoff import cases
 from handoff.tables import Case, CaseNotification
 
@@ -24,6 +25,7 @@ class Mail:
     subject: str
     body: str
     attempts: int
+    to: tuple[str, ...] | None = None  # one coordinator (unread); None: the desk's recipients (a new case)
 
 
 def queue(*, session: Session, case: Case, now: datetime) -> None:
@@ -33,12 +35,31 @@ def queue(*, session: Session, case: Case, now: datetime) -> None:
     session.add(CaseNotification(case_id=case.id, status="pending", attempts=0, next_attempt_at=now, created_at=now))
 
 
+def unread(*, session: Session, case: Case, now: datetime) -> None:
+    """Mail the case's coordinator that the owner wrote, when they asked for it (設定 → 通知の設定); one mail per
+    time the case becomes unread."""
+    owner = session.get(StaffUser, case.owner_id) if case.owner_id else None
+    if owner is None or not owner.active or not owner.mail_unread or case.trial:
+        return
+    session.add(CaseNotification(case_id=case.id, kind="unread", staff_user_id=owner.id, status="pending",
+                                 attempts=0, next_attempt_at=now, created_at=now))
+
+
 def recipients(*, session: Session, configured: str) -> list[str]:
     """The configured addresses, else every active coordinator and admin."""
     listed = [a.strip() for a in configured.split(",") if a.strip()]
     if listed:
         return listed
     return [user.email for user in cases.assignable(session=session)]
+
+
+def compose_unread(case: Case, base_url: str) -> tuple[str, str]:
+    subject = f"[madoguchi] 事業者からメッセージが届きました {case.reference}"
+    link = f"{base_url.rstrip('/')}/cases/{case.reference}"
+    body = (f"担当しているケース {case.reference} に、事業者から新しいメッセージが届きました。\n\n{link}\n\n"
+            "（このメールにメッセージの本文や事業者の情報は含めていません。上のページで確認してください。"
+            "ケースを開くまで、次のメールは送りません。通知は「通知の設定」で止められます。）\n")
+    return subject, body
 
 
 def compose(case: Case, base_url: str) -> tuple[str, str]:
@@ -64,6 +85,14 @@ def claim_next(*, session_factory: sessionmaker[Session], now: datetime, lease: 
         row.next_attempt_at = now + lease  # another worker may take it only after the lease
         case = session.get(Case, row.case_id)
         assert case is not None
+        if row.kind == "unread":
+            owner = session.get(StaffUser, row.staff_user_id) if row.staff_user_id else None
+            if (owner is None or not owner.active or not owner.mail_unread or case.owner_id != owner.id
+                    or not case.unread):  # read meanwhile, handed on, or the setting turned off: nothing to say
+                row.status, row.last_error = "skipped", None
+                return Mail(row.id, "", "", row.attempts, ())
+            subject, body = compose_unread(case, base_url)
+            return Mail(row.id, subject, body, row.attempts, (owner.email,))
         subject, body = compose(case, base_url)
         return Mail(row.id, subject, body, row.attempts)
 

@@ -50,15 +50,17 @@ def locked_conversation(session: Session, case: Case) -> Conversation:
 
 
 def note(*, session: Session, case: Case, direction: str, text: str, now: datetime, kind: str = "text",
-         actor: str = "", sent: list[OutboxMessage] | None = None) -> None:
+         actor: str = "", sent: list[OutboxMessage] | None = None) -> bool:
     """Add a line to the case thread (linked to the last send that carries it to the owner, if any); an owner's
-    message marks the case unread for its coordinator."""
+    message marks the case unread for its coordinator. True when that made a read case unread (one mail then)."""
     session.add(CaseMessage(case_id=case.id, at=now, direction=direction, kind=kind, text=text[:4000], actor=actor,
                             outbox_message_id=sent[-1].id if sent else None))
     if direction in ("in", "out"):
         case.last_message_at, case.last_message = now, ("事業者：" if direction == "in" else "窓口：") + text[:190]
-    if direction == "in" and case.owner_id is not None:
+    if direction == "in" and case.owner_id is not None and not case.unread:
         case.unread = True
+        return True
+    return False
 
 
 def check_reply(text: str) -> str:

@@ -49,6 +49,8 @@ class Case(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)  # the coordinator
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"), nullable=True, index=True)  # approved
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The owner's own value of every field a coordinator corrected (handoff/draft.py), kept and shown beside it
+    owner_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=dict)
     decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     trial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # from /try: never mailed
@@ -127,11 +129,27 @@ class CaseNotification(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("handoff_case.id"))
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
+    kind: Mapped[str] = mapped_column(String(20), default="new_case", server_default="new_case")  # | unread
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)  # unread: whom
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CannedReply(Base):
+    """A reply the desk reuses, managed in the web UI (admins and coordinators); {事業所名} {受付番号} {担当者名}
+    are filled in for the case when it is put into the reply box."""
+
+    __tablename__ = "canned_reply"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(60), unique=True)
+    body: Mapped[str] = mapped_column(String(2000))
+    updated_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Feedback(Base):

@@ -66,13 +66,16 @@ def handoff_requested(*, session: Session, conversation: Conversation, payload: 
 
 
 def relay_in(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
-             **_: Any) -> dict[str, str]:
-    """In person mode, what the owner sends goes into the case thread."""
+             notify_by_mail: bool = False, **_: Any) -> dict[str, str]:
+    """In person mode, what the owner sends goes into the case thread (and, when that makes the case unread, its
+    coordinator is mailed if they asked to be)."""
     case = cases.by_reference(session=session, reference=str(payload.get("case")))
     if case is not None:
         shown = payload.get("text") or {"sticker": "（スタンプ）", "image": "（画像）", "file": "（ファイル）"}.get(
             str(payload.get("kind")), f"（{payload.get('kind')}）")
-        relay.note(session=session, case=case, direction="in", kind=str(payload.get("kind")), text=str(shown), now=now)
+        if relay.note(session=session, case=case, direction="in", kind=str(payload.get("kind")), text=str(shown),
+                      now=now) and notify_by_mail:
+            notify.unread(session=session, case=case, now=now)
     return {}
 
 
@@ -88,12 +91,13 @@ def person_ended(*, session: Session, conversation: Conversation, payload: dict[
 
 
 def case_answered(*, session: Session, conversation: Conversation, payload: dict[str, Any], now: datetime,
-                  **_: Any) -> dict[str, str]:
+                  notify_by_mail: bool = False, **_: Any) -> dict[str, str]:
     """The owner answered a coordinator's question about one item of the draft."""
     case = cases.by_reference(session=session, reference=str(payload.get("case")))
-    if case is not None:
-        ask.answered(session=session, case=case, item=str(payload.get("item")), now=now,
-                     values=dict(payload.get("values") or {}), text=str(payload.get("text") or ""))
+    if case is not None and ask.answered(session=session, case=case, item=str(payload.get("item")), now=now,
+                                         values=dict(payload.get("values") or {}),
+                                         text=str(payload.get("text") or "")) and notify_by_mail:
+        notify.unread(session=session, case=case, now=now)
     return {}
 
 
@@ -168,9 +172,9 @@ def handlers(*, reply_days: int, notify_by_mail: bool = False) -> Mapping[str, H
     return {
         "case_submitted": lambda **kw: case_submitted(**kw, reply_days=reply_days, notify_by_mail=notify_by_mail),
         "handoff_requested": lambda **kw: handoff_requested(**kw, notify_by_mail=notify_by_mail),
-        "relay_in": relay_in,
+        "relay_in": lambda **kw: relay_in(**kw, notify_by_mail=notify_by_mail),
         "person_ended": person_ended,
-        "case_answered": case_answered,
+        "case_answered": lambda **kw: case_answered(**kw, notify_by_mail=notify_by_mail),
         "prescreen_ended": prescreen_ended,
         "satisfaction_rated": satisfaction_rated,
         "satisfaction_comment": satisfaction_comment,

@@ -1,4 +1,5 @@
-"""The worker's notification step: claim one queued new-case e-mail, send it, record the outcome."""
+"""The worker's notification step: claim one queued e-mail (a new case for the desk, or an unread case for its
+coordinator), send it, record the outcome."""
 
 from __future__ import annotations
 
@@ -22,8 +23,13 @@ def notify_one(*, session_factory: sessionmaker[Session], settings: Settings) ->
                                 lease=timedelta(seconds=settings.send_lease_seconds))
     if claimed is None:
         return False
-    with session_factory() as session:
-        to = notify.recipients(session=session, configured=settings.notify_to)
+    if claimed.to == ():  # nothing to send any more (an unread mail whose case was read meanwhile)
+        return True
+    if claimed.to is not None:
+        to = list(claimed.to)
+    else:
+        with session_factory() as session:
+            to = notify.recipients(session=session, configured=settings.notify_to)
     error: str | None = "no recipients" if not to else None
     if to:
         try:

@@ -29,6 +29,8 @@ PAGES = {
     "seminars": Page("seminars", "講習会・相談会", "/seminars", frozenset({"admin", "coordinator", "advisor"})),
     "seminars_request": Page("seminars_request", "申込票", "/seminars/new", frozenset({"advisor"}), False),
     "seminars_desk": Page("seminars_desk", "講習会の運営", "/seminars", frozenset({"admin", "coordinator"}), False),
+    "canned": Page("canned", "定型文", "/canned", frozenset({"admin", "coordinator"})),
+    "settings": Page("settings", "通知の設定", "/settings", frozenset({"admin", "coordinator"}), False),
     "faq": Page("faq", "FAQ", "/faq", frozenset({"admin", "editor"})),
     "stats": Page("stats", "統計", "/stats", frozenset({"admin", "coordinator"})),
     "reports": Page("reports", "レポート", "/reports", frozenset({"admin", "coordinator", "advisor"})),

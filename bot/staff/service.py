@@ -76,6 +76,10 @@ def delete_organisation(*, session: Session, organisation: Organisation, actor: 
                              .where(StaffUser.organisation_id == organisation.id))
     if members:
         raise StaffError("所属する職員がいる組織は削除できません")
+    from handoff.tables import Case  # noqa: PLC0415 - handoff builds on the staff tables, not the other way round
+
+    if session.scalar(select(func.count()).select_from(Case).where(Case.organisation_id == organisation.id)):
+        raise StaffError("回付されたケースがある組織は削除できません（名前や別名は編集できます）")
     session.delete(organisation)
     audit.record(session=session, action="organisation.delete", actor=actor, target=organisation.name,
                  address=address, now=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.tables import Base, BigId, UTCDateTime, utcnow
@@ -20,6 +20,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # 商工会 | 商工会議所 | 連合会
     area: Mapped[str] = mapped_column(String(100), default="")
+    # Other names owners type for it (「菊陽商工会」 for 菊陽町商工会); routing matches them normalised
+    aliases: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=list)
 
 
 class StaffUser(Base):
@@ -31,6 +33,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))  # admin | coordinator | editor | advisor
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An e-mail when an owner writes on one of my cases (the badge shows it anyway)
+    mail_unread: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -22,6 +22,7 @@ from bot.web.staff import (
     case_experts,
     casework,
     desk_files,
+    desk_tools,
     errors,
     experts,
     exports,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, dialog: Dialog | None = None
     app.include_router(faq_yaml.router)
     app.include_router(faq.router)
     app.include_router(reports.router)
+    app.include_router(desk_tools.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(ControlCharacters)
     app.add_middleware(SecurityHeaders, relaxed=DOCS if docs else ())

@@ -17,12 +17,14 @@ from bot.db.tables import OwnerProfile, utcnow
 from bot.pipeline import file_links
 from bot.services import Services
 from bot.staff import audit
-from bot.staff.tables import StaffUser
+from bot.staff import service as staff_service
+from bot.staff.tables import Organisation, StaffUser
 from bot.web.deps import ServicesDep
 from bot.web.staff import case_experts, owner_files
 from bot.web.staff.read import found, read, scope, viewed
 from bot.web.staff.render import render
 from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
+from dialogs import draft
 from dialogs.program import Caps, Program
 from dialogs.wording import say
 from handoff import (
@@ -30,6 +32,7 @@ from handoff import (
     business,
     canned,
     cases,
+    corrections,
     delivery,
     desk_files,
     evaluation,
@@ -49,7 +52,8 @@ router = APIRouter(tags=["cases"])
 Cases = Annotated[Staff, Depends(page("cases"))]
 Desk = Annotated[Staff, Depends(page("cases_reply"))]
 Admin = Annotated[Staff, Depends(page("cases_admin"))]
-REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, lifecycle.Refused, ValueError)
+REFUSALS = (relay.RelayError, decisions.DecisionError, visits.VisitError, lifecycle.Refused,
+            corrections.CorrectionError, ValueError)
 Work = Callable[[Session, Case, StaffUser, dict[str, Any]], str]
 # The name the owner chose on the platform: never a verified name.
 PROFILE_LABELS = {"line": "LINEの表示名", "telegram": "Telegramの表示名"}
@@ -93,6 +97,10 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
                 "transcript": [] if advisor else transcript.transcript(session=session,
                                                                        conversation_key=case.conversation_key),
                 "assignable": cases.assignable(session=session) if staff.role == "admin" else [],
+                "canned": canned.listing(session=session) if not advisor else [],
+                "corrections": corrections.corrections(case),
+                "corrected_labels": {label: before for label, before, _ in corrections.corrections(case)},
+                "organisations": organisations_list(session) if not advisor else [],
                 "rating": case_experts.evaluation_status(session=session, case=case, staff=staff),
                 "picker": picker, "candidates": case_experts.candidates(session=session, case=case, **picker)
                 if advisor is False and case.status == "claimed" else []}
@@ -103,10 +111,14 @@ async def case_page(reference: str, request: Request, staff: Cases, services: Se
     await viewed(services, staff, context["case"].reference, "case")
     if context["case"].unread and context["case"].owner_id == staff.user_id:
         await run_in_threadpool(_mark_read, services, context["case"].id)
-    return render(request, "case.html", staff, **context, items=ask.ITEMS, canned=canned.CANNED,
+    return render(request, "case.html", staff, **context, items=ask.ITEMS, draft_fields=draft.FIELDS,
                   flags=queue.FLAGS, modes=decisions.MODES, wishes=decisions.wishes(context["case"]),
                   themes=experts.THEMES, axes=evaluation.AXES, org_items=evaluation.ORG_ITEMS,
                   today=utcnow().astimezone(visits.JST).date().isoformat())
+
+
+def organisations_list(session: Session) -> list[Organisation]:
+    return staff_service.organisations(session=session)
 
 
 def _caps(services: Services, case: Case) -> Caps:
@@ -181,12 +193,13 @@ async def case_person(reference: str, action: str, request: Request, staff: Desk
 async def case_reply(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
                      text: Annotated[str, Form(max_length=relay.MAX_REPLY)] = "",
                      canned_reply: Annotated[str, Form(alias="canned", max_length=20)] = "") -> RedirectResponse:
-    """A typed reply, or a canned one (picked by key), to the owner on their channel."""
+    """A typed reply, or a canned one (picked by id) sent as it is, to the owner on their channel."""
     def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
         body = text
-        if not text.strip() and canned_reply in canned.CANNED:
-            body = say(canned.fill(canned.CANNED[canned_reply][1], case=case, program=_program(services, case),
-                                    coordinator=canned.name_of(actor.email)), case.channel)
+        picked = canned.get(session=session, canned_id=int(canned_reply)) if canned_reply.isdigit() else None
+        if not text.strip() and picked is not None:
+            body = say(canned.fill(picked.body, case=case, coordinator=canned.name_of(actor.email),
+                                   program=_program(services, case)), case.channel)
         person.say(session=session, case=case, text=body, actor=actor, **c)
         return "事業者に送信しました（担当者対応中：ボットは応答しません）"
 
@@ -199,7 +212,8 @@ async def case_canned(reference: str, request: Request, staff: Desk, services: S
     """The reply box with a canned reply filled in for this case (事業所名, 受付番号, 担当者名), to edit."""
     def load(session: Session) -> str:
         case = found(cases.get_for(session=session, reference=reference))
-        body = canned.CANNED[key][1] if key in canned.CANNED else ""
+        picked = canned.get(session=session, canned_id=int(key)) if key.isdigit() else None
+        body = picked.body if picked is not None else ""
         return say(canned.fill(body, case=case, coordinator=canned.name_of(staff.email),
                                program=_program(services, case)), case.channel)
 
@@ -355,3 +369,28 @@ async def case_reassign(reference: str, request: Request, staff: Admin, checked:
         return f"担当を {target.email if target else '?'} さんに変更しました"
 
     return await _act(request, services, staff, reference, work)
+
+
+@router.post("/cases/{reference}/correct", responses={303: {"description": "corrected or refused"}})
+async def case_correct(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                       field: Annotated[str, Form(max_length=40)] = "",
+                       value: Annotated[str, Form(max_length=2000)] = "") -> RedirectResponse:
+    """Correct one field of the draft (the owner's own value is kept and shown; audited)."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        label = corrections.correct(session=session, case=case, key=field, typed=value, actor=actor, now=c["now"],
+                                    address=c["address"])
+        return f"「{label}」を修正しました"
+
+    return await _act(request, services, staff, reference, work, refused="修正できませんでした")
+
+
+@router.post("/cases/{reference}/reroute", responses={303: {"description": "re-routed or refused"}})
+async def case_reroute(reference: str, request: Request, staff: Desk, checked: CsrfDep, services: ServicesDep,
+                       organisation: Annotated[str, Form(max_length=20)] = "") -> RedirectResponse:
+    """Send the case to another 商工会/商工会議所 (its advisors see it from now on; audited)."""
+    def work(session: Session, case: Case, actor: StaffUser, c: dict[str, Any]) -> str:
+        name = corrections.reroute(session=session, case=case, actor=actor, now=c["now"], address=c["address"],
+                                   organisation_id=int(organisation) if organisation.isdigit() else None)
+        return f"回付先を {name} にしました"
+
+    return await _act(request, services, staff, reference, work, refused="回付先を変更できませんでした")

@@ -16,7 +16,7 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 def _all_texts() -> list[str]:
     own = [v for m in (texts, prescreen_texts) for k, v in vars(m).items() if k.isupper() and isinstance(v, str)]
-    return own + [body for _, body in canned.CANNED.values()]
+    return own + [body for _, body in canned.DEFAULTS]
 
 
 def test_some_texts_do_speak_line() -> None:
