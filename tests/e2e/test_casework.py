@@ -96,8 +96,10 @@ def test_canned_reply_goes_out_and_an_internal_note_does_not(desk: World, fake_l
     coordinator = desk.login("coordinator")
     post(coordinator, reference, "claim")
     post(coordinator, reference, "note", text="電話で確認済み。来週訪問の予定")
-    post(coordinator, reference, "reply", canned="schedule", text="")
-    wait_until(lambda: canned.CANNED["schedule"][1] in fake_line.texts_to("Ucanned"), what="the canned reply")
+    with Session(desk.bot.engine) as session:
+        schedule = next(c for c in canned.listing(session=session) if c.title == "日程の相談")
+    post(coordinator, reference, "reply", canned=str(schedule.id), text="")
+    wait_until(lambda: schedule.body in fake_line.texts_to("Ucanned"), what="the canned reply")
     assert not any("電話で確認済み" in t for t in fake_line.texts_to("Ucanned"))
     thread = coordinator.get(f"/cases/{reference}/thread").text
     assert 'class="note"' in thread and "電話で確認済み" in thread

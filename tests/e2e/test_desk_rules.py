@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.tables import utcnow
 from dialogs import texts
-from handoff import cases
+from handoff import canned, cases
 from tests.conftest import make_settings
 from tests.e2e.conftest import case_for
 from tests.e2e.harness import LiveBot, wait_until
@@ -42,6 +42,11 @@ def case_of(world: World, reference: str) -> cases.Case:
         assert case is not None
         session.expunge(case)
         return case
+
+
+def canned_id(world: World, title: str) -> str:
+    with Session(world.bot.engine) as session:
+        return str(next(c.id for c in canned.listing(session=session) if c.title == title))
 
 
 def thread(world: World, reference: str) -> list[tuple[str, str]]:
@@ -142,7 +147,7 @@ def test_a_nul_in_an_owners_line_text_never_stops_the_conversation_on_postgresql
 
 def test_a_canned_reply_is_filled_in_for_the_case_and_put_in_the_reply_box(desk: World) -> None:
     coordinator = desk.login("coordinator")
-    box = coordinator.get(f"/cases/{desk.case_in_org}/canned", params={"key": "received"}).text
+    box = coordinator.get(f"/cases/{desk.case_in_org}/canned", params={"key": canned_id(desk, "受付のお礼")}).text
     assert box.startswith('<textarea name="text" id="reply-text"')
     assert "菊陽町商工会の会員 様" in box and f"受付番号 {desk.case_in_org}" in box and "担当のcoordinatorです" in box
     assert "{" not in box
