@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import ColumnElement, false, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.tables import OwnerProfile
@@ -32,6 +32,10 @@ SORTS: dict[str, tuple[str, tuple[ColumnElement[Any], ...]]] = {
     "updated": ("更新順", (Case.updated_at.desc(), Case.id.desc())),
 }
 PER_PAGE = 50
+# A search or a flag filter is not answered by an index alone; its count stops here ("1,000件以上"), so a broad
+# match never scans every case for the number. Every match stays reachable: the pages go on while they are full.
+COUNT_CAP = 1000
+FTS_MIN = 3  # SQLite's trigram index (migration 2100) answers words of 3+ characters; shorter ones are scanned
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Page:
     total: int
     page: int
     pages: int
+    more: bool = False  # a search matched more than COUNT_CAP: total is a lower bound, pages go on while full
 
 
 def conditions(f: Filters, organisation_id: int | None, me: int | None,
@@ -102,8 +107,13 @@ def conditions(f: Filters, organisation_id: int | None, me: int | None,
     if f.mine:
         where.append(Case.owner_id == me if me is not None else false())
     for word in words(f.q):
-        if dialect == "sqlite":
-            where.append(func.instr(Case.search_text, unescaped(word)) > 0)
+        plain = unescaped(word)
+        if dialect == "sqlite" and len(plain) >= FTS_MIN:  # the trigram index: a phrase, its quotes doubled
+            phrase = '"' + plain.replace('"', '""') + '"'
+            where.append(Case.id.in_(select(literal_column("rowid")).select_from(text("handoff_case_fts"))
+                                     .where(text("handoff_case_fts MATCH :phrase").bindparams(phrase=phrase))))
+        elif dialect == "sqlite":
+            where.append(func.instr(Case.search_text, plain) > 0)
         else:
             where.append(Case.search_text.like(f"%{word}%", escape="\\"))
     return where
@@ -113,9 +123,15 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
            per_page: int = PER_PAGE) -> Page:
     """One page of the cases matching the filters, in the chosen order, with the number of matches."""
     where = conditions(filters, organisation_id, me, session.get_bind().dialect.name)
-    total = int(session.scalar(select(func.count(Case.id)).where(*where)) or 0)
+    capped = bool(words(filters.q)) or bool(filters.flag)
+    if capped:
+        matched = select(Case.id).where(*where).limit(COUNT_CAP + 1).subquery()
+        total = int(session.scalar(select(func.count()).select_from(matched)) or 0)
+    else:
+        total = int(session.scalar(select(func.count(Case.id)).where(*where)) or 0)
+    more = total > COUNT_CAP if capped else False
     pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, filters.page), pages)
+    page = max(1, filters.page) if more else min(max(1, filters.page), pages)
     order = SORTS.get(filters.sort, SORTS["waiting"])[1]
     stmt = (select(Case, StaffUser.email, OwnerProfile.display_name)
             .outerjoin(StaffUser, StaffUser.id == Case.owner_id)
@@ -123,7 +139,10 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
     found = session.execute(stmt).all()
     failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _, _ in found])
-    return Page([Row(case, email, case.id in failed, name) for case, email, name in found], total, page, pages)
+    rows = [Row(case, email, case.id in failed, name) for case, email, name in found]
+    if more:
+        return Page(rows, COUNT_CAP, page, page + 1 if len(rows) == per_page else page, more=True)
+    return Page(rows, total, page, pages)
 
 
 def matching(*, session: Session, filters: Filters, organisation_id: int | None = None,

@@ -32,6 +32,24 @@ SEED = (
 )
 
 
+# SQLite: a trigram full-text index over the queue's normal form (handoff/search.py), kept by triggers, so a search
+# word of 3+ characters is an index lookup instead of a scan of every case (PostgreSQL has pg_trgm, migration 0100).
+# A later migration that rebuilds handoff_case on SQLite (batch "move and copy") drops these triggers: re-create them.
+FTS = (
+    "CREATE VIRTUAL TABLE handoff_case_fts USING fts5(search_text, content='handoff_case', content_rowid='id', "
+    "tokenize='trigram')",
+    "CREATE TRIGGER handoff_case_fts_insert AFTER INSERT ON handoff_case BEGIN "
+    "INSERT INTO handoff_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER handoff_case_fts_delete AFTER DELETE ON handoff_case BEGIN "
+    "INSERT INTO handoff_case_fts(handoff_case_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+    "END",
+    "CREATE TRIGGER handoff_case_fts_update AFTER UPDATE OF search_text ON handoff_case BEGIN "
+    "INSERT INTO handoff_case_fts(handoff_case_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO handoff_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO handoff_case_fts(handoff_case_fts) VALUES ('rebuild')",
+)
+
+
 def upgrade() -> None:
     with op.batch_alter_table('organisation') as batch:
         batch.add_column(sa.Column('aliases', sa.JSON(), nullable=True))
@@ -57,9 +75,16 @@ def upgrade() -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
     op.bulk_insert(table, [{"title": t, "body": b, "updated_by": "system", "created_at": now, "updated_at": now}
                            for t, b in SEED])
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in FTS:
+            op.execute(statement)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS handoff_case_fts_{trigger}")
+        op.execute("DROP TABLE IF EXISTS handoff_case_fts")
     op.drop_table('canned_reply')
     with op.batch_alter_table('case_notification') as batch:
         batch.drop_constraint(batch.f('fk_case_notification_staff_user_id_staff_user'), type_='foreignkey')

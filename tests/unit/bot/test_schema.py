@@ -13,7 +13,8 @@ OPTIONAL = {"ix_handoff_case_search_trgm"}  # PostgreSQL's trigram index, made o
 
 
 def _not_optional(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    return name not in OPTIONAL
+    # SQLite's trigram full-text index of the queue (migration 2100) and its shadow tables: not a model
+    return name not in OPTIONAL and not (name or "").startswith("handoff_case_fts")
 
 
 def test_migrations_match_the_models(db_url: str) -> None:

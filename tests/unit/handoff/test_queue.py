@@ -90,3 +90,32 @@ def test_owner_last_message_and_unread_come_with_the_rows(d: Desk) -> None:
         assert queue.unread_count(session=session, me=d.ids[C1]) == 1
         assert refs(queue.search(session=session, filters=Filters(status="person"))) == [case.reference]
         assert refs(queue.search(session=session, filters=Filters(mine=True), me=d.ids[C1])) == [case.reference]
+
+
+def test_a_broad_search_counts_to_the_cap_and_every_page_stays_reachable(d: Desk) -> None:
+    with d.factory.begin() as session:
+        made = many(session, queue.COUNT_CAP + 60)
+        broad = queue.search(session=session, filters=Filters(q="会社"))
+        assert (broad.total, broad.more, broad.pages) == (queue.COUNT_CAP, True, 2)
+        far = queue.search(session=session, filters=Filters(q="会社", page=22))  # past the counted pages
+        assert refs(far) == made[1050:] and far.more and far.pages == 22  # the last page: not full, no next
+        exact = queue.search(session=session, filters=Filters())  # no search: the exact count (indexed)
+        assert (exact.total, exact.more, exact.pages) == (queue.COUNT_CAP + 60, False, 22)
+
+
+def test_the_search_index_follows_inserts_corrections_and_deletions(d: Desk) -> None:
+    """On SQLite a word of 3+ characters is looked up in the trigram index kept by triggers (migration 2100)."""
+    with d.factory.begin() as session:
+        made = many(session, 30)
+        case = cases.by_reference(session=session, reference=made[4])
+        assert case is not None
+        assert refs(queue.search(session=session, filters=Filters(q="会社5"))) == [made[4]]
+        case.fields = {**case.fields, "business_name": "くまもと菓子舗"}
+        session.flush()
+        assert refs(queue.search(session=session, filters=Filters(q="会社5"))) == []
+        assert refs(queue.search(session=session, filters=Filters(q="くまもと菓子"))) == [made[4]]
+        assert refs(queue.search(session=session, filters=Filters(q="菓子"))) == [made[4]]  # 2 characters: scanned
+        assert refs(queue.search(session=session, filters=Filters(q='"くまもと'))) == []  # quotes are text
+        session.delete(case)
+        session.flush()
+        assert refs(queue.search(session=session, filters=Filters(q="くまもと菓子"))) == []
