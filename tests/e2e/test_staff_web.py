@@ -161,7 +161,7 @@ def test_audit_rows_for_each_event_and_never_a_secret(world: World) -> None:
     admin.post(f"/admin/staff/{temp_id}/role", data={"role": "coordinator", "csrf_token": token})
     admin.post(f"/admin/staff/{temp_id}/disable", data={"csrf_token": token})
     admin.get("/cases.csv")
-    org_id = page.split("<td>大津町商工会</td>")[1].split("/admin/organisations/")[1].split("/")[0]
+    org_id = page.split('><td data-label="名前">大津町商工会</td>')[0].rsplit('id="org-', 1)[1].rstrip('"')
     admin.post(f"/admin/organisations/{org_id}/delete", data={"csrf_token": token})
     coordinator = world.login("coordinator")
     ctoken = coordinator.get("/").text.split('name="csrf_token" value="')[1].split('"')[0]
