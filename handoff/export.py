@@ -10,6 +10,7 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from dialogs import draft
 from handoff import form1
 from handoff.decide import MODES
 from handoff.lifecycle import STATUS_LABELS, Status
@@ -46,13 +47,12 @@ def csv_rows(rows: list[Row]) -> list[list[object]]:
     out: list[list[object]] = [list(CSV_COLUMNS)]
     for row in rows:
         c, f = row.case, row.case.fields
-        industry = form1.INDUSTRIES.get(str(f.get("industry")))
-        theme = form1.THEME.items.get(str(f.get("theme")))
+        industry, theme = (draft.shown(k, f.get(k)) if f.get(k) else "" for k in ("industry", "theme"))
         out.append([neutral(v) for v in (
             c.reference, KINDS.get(c.kind, c.kind), STATUS_LABELS.get(Status(c.status), c.status),
             OUTCOMES.get(c.outcome, c.outcome), row.owner_email or "", f.get("business_name") or "",
             f.get("representative") or "", f.get("municipality") or "", f.get("shokokai") or "",
-            industry.label if industry else "", form1.employees(f), theme[0] if theme else "",
+            industry, form1.employees(f), theme,
             "・".join(FLAGS.get(x, x) for x in c.flags), _jst(c.created_at), _jst(c.last_message_at))])
     return out
 

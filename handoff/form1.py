@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.eligibility import INDUSTRIES, ORG_TYPES
+from dialogs import draft
 from dialogs.hours import JST
-from dialogs.prescreen.slots_business import THEME
-from dialogs.prescreen.slots_contact import MODE
 from handoff.tables import Case
 
 TITLE = "様式1 専門家指導申請書（下書き）"
@@ -48,25 +46,25 @@ def _usage(f: dict[str, Any]) -> str:
 
 
 def sections(case: Case) -> list[Section]:
+    """The sections of 様式1, labelled and shown by the one draft table (dialogs/draft.py)."""
     f = case.fields
-    industry = INDUSTRIES.get(str(f.get("industry")))
-    org = ORG_TYPES.get(str(f.get("org_type")))
-    theme = THEME.items.get(str(f.get("theme")))
-    mode = MODE.items.get(str(f.get("mode")))
-    capital = f"{f['capital_yen']:,}円" if isinstance(f.get("capital_yen"), int) else "—"
+
+    def row(key: str) -> tuple[str, str]:
+        return draft.FIELDS[key].label, draft.shown(key, f.get(key))
+
     return [
         ("企業概要", [
-            ("事業所名", _text(f.get("business_name"))), ("代表者", _text(f.get("representative"))),
-            ("所在地", _text(f.get("municipality"))), ("事業の形態", org[0] if org else "—"),
-            ("業種", industry.label if industry else "—"), ("従業員数", employees(f)), ("資本金", capital),
-            ("所属の商工会・商工会議所", _text(f.get("shokokai"))), ("電話", _text(f.get("phone"))),
-            ("メール", _text(f.get("email"))),
+            row("business_name"), row("representative"), row("municipality"), row("org_type"), row("industry"),
+            (draft.FIELDS["employees"].label, employees(f)), row("capital_yen"), row("shokokai"), row("phone"),
+            row("email"),
         ]),
-        ("経営状況", [("事業の内容", _later(f, "business")), ("最近の経営状況", _later(f, "situation"))]),
-        ("相談内容", [("ご相談内容", _text(f.get("problem")))]),
+        ("経営状況", [(draft.FIELDS["business"].label, _later(f, "business")),
+                   (draft.FIELDS["situation"].label, _later(f, "situation"))]),
+        ("相談内容", [row("problem")]),
         ("希望する支援", [
-            ("希望する専門家", _text(f.get("expert_name")) if f.get("expert_name") else "希望なし（窓口が選定）"),
-            ("相談方法", mode[0] if mode else "—"), ("今年度の利用", _usage(f)),
+            (draft.FIELDS["expert_name"].label,
+             _text(f.get("expert_name")) if f.get("expert_name") else "希望なし（窓口が選定）"),
+            row("mode"), ("今年度の利用", _usage(f)),
         ]),
-        ("テーマ", [("テーマ", theme[0] if theme else "—")]),
+        ("テーマ", [row("theme")]),
     ]
