@@ -121,27 +121,37 @@ def conditions(f: Filters, organisation_id: int | None, me: int | None,
 
 def search(*, session: Session, filters: Filters, organisation_id: int | None = None, me: int | None = None,
            per_page: int = PER_PAGE) -> Page:
-    """One page of the cases matching the filters, in the chosen order, with the number of matches."""
+    """One page of the cases matching the filters, in the chosen order, with the number of matches. The page is
+    read first: a page that is not full tells the number without counting (a selective search scans once)."""
     where = conditions(filters, organisation_id, me, session.get_bind().dialect.name)
+    order = SORTS.get(filters.sort, SORTS["waiting"])[1]
+
+    def rows_of(page: int) -> list[Row]:
+        stmt = (select(Case, StaffUser.email, OwnerProfile.display_name)
+                .outerjoin(StaffUser, StaffUser.id == Case.owner_id)
+                .outerjoin(OwnerProfile, OwnerProfile.conversation_key == Case.conversation_key).where(*where)
+                .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+        found = session.execute(stmt).all()
+        failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _, _ in found])
+        return [Row(case, email, case.id in failed, name) for case, email, name in found]
+
+    page = max(1, filters.page)
+    rows = rows_of(page)
+    if 0 < len(rows) < per_page or (not rows and page == 1):  # the last page: the number is known
+        total = (page - 1) * per_page + len(rows)
+        return Page(rows, total, page, max(1, math.ceil(total / per_page)))
     capped = bool(words(filters.q)) or bool(filters.flag)
     if capped:
         matched = select(Case.id).where(*where).limit(COUNT_CAP + 1).subquery()
         total = int(session.scalar(select(func.count()).select_from(matched)) or 0)
     else:
         total = int(session.scalar(select(func.count(Case.id)).where(*where)) or 0)
-    more = total > COUNT_CAP if capped else False
-    pages = max(1, math.ceil(total / per_page))
-    page = max(1, filters.page) if more else min(max(1, filters.page), pages)
-    order = SORTS.get(filters.sort, SORTS["waiting"])[1]
-    stmt = (select(Case, StaffUser.email, OwnerProfile.display_name)
-            .outerjoin(StaffUser, StaffUser.id == Case.owner_id)
-            .outerjoin(OwnerProfile, OwnerProfile.conversation_key == Case.conversation_key).where(*where)
-            .order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    found = session.execute(stmt).all()
-    failed = delivery.failed_cases(session=session, case_ids=[case.id for case, _, _ in found])
-    rows = [Row(case, email, case.id in failed, name) for case, email, name in found]
-    if more:
+    if capped and total > COUNT_CAP:  # a lower bound: the pages go on while they are full
         return Page(rows, COUNT_CAP, page, page + 1 if len(rows) == per_page else page, more=True)
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:  # past the end (the list shrank, or a typed page number): the last page
+        page = pages
+        rows = rows_of(page)
     return Page(rows, total, page, pages)
 
 

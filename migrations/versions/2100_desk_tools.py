@@ -57,6 +57,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('mail_unread', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('handoff_case') as batch:
         batch.add_column(sa.Column('owner_fields', sa.JSON(), nullable=True))
+        batch.create_index('ix_handoff_case_trial_status', ['trial', 'status'], unique=False)
     with op.batch_alter_table('case_notification') as batch:
         batch.add_column(sa.Column('kind', sa.String(length=20), server_default='new_case', nullable=False))
         batch.add_column(sa.Column('staff_user_id', ID, nullable=True))
@@ -91,6 +92,7 @@ def downgrade() -> None:
         batch.drop_column('staff_user_id')
         batch.drop_column('kind')
     with op.batch_alter_table('handoff_case') as batch:
+        batch.drop_index('ix_handoff_case_trial_status')
         batch.drop_column('owner_fields')
     with op.batch_alter_table('staff_user') as batch:
         batch.drop_column('mail_unread')

@@ -98,9 +98,15 @@ def test_a_broad_search_counts_to_the_cap_and_every_page_stays_reachable(d: Desk
         broad = queue.search(session=session, filters=Filters(q="会社"))
         assert (broad.total, broad.more, broad.pages) == (queue.COUNT_CAP, True, 2)
         far = queue.search(session=session, filters=Filters(q="会社", page=22))  # past the counted pages
-        assert refs(far) == made[1050:] and far.more and far.pages == 22  # the last page: not full, no next
+        assert refs(far) == made[1050:]  # the last page: not full, so the number is known without counting
+        assert (far.total, far.more, far.pages) == (queue.COUNT_CAP + 60, False, 22)
+        assert queue.search(session=session, filters=Filters(q="会社", page=21)).more  # a full page: counted
         exact = queue.search(session=session, filters=Filters())  # no search: the exact count (indexed)
         assert (exact.total, exact.more, exact.pages) == (queue.COUNT_CAP + 60, False, 22)
+        beyond = queue.search(session=session, filters=Filters(page=99))  # past the end: the last page
+        assert (beyond.page, refs(beyond)) == (22, made[1050:])
+        few = queue.search(session=session, filters=Filters(q="会社10"))  # 会社10, 会社100–109, 会社1000–1060
+        assert (few.total, few.pages, len(few.rows)) == (1 + 10 + 61, 2, 50)
 
 
 def test_the_search_index_follows_inserts_corrections_and_deletions(d: Desk) -> None:
