@@ -37,7 +37,9 @@ class Case(Base):
                       Index("ix_handoff_case_last_message", "last_message_at", "id"),
                       Index("ix_handoff_case_theme", "theme", "created_at"),
                       Index("ix_handoff_case_unread", "owner_id", "unread"),
-                      Index("ix_handoff_case_trial_status", "trial", "status"))  # the queue's counts, index-only
+                      # the queue's counts read these alone (handoff/queue.py: the rows never use them)
+                      Index("ix_handoff_case_status_trial", "status", "trial"),
+                      Index("ix_handoff_case_theme_flags", "theme", "trial", "flag_list"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)  # KD-2026-0001

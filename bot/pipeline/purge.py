@@ -1,9 +1,11 @@
-"""Housekeeping as the shell runs it: the retention purge (the policy from Settings) and the audit log's seals."""
+"""Housekeeping as the shell runs it: the retention purge (the policy from Settings), the audit log's seals and
+SQLite's planner statistics."""
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.tables import utcnow
@@ -42,3 +44,13 @@ def seal_once(*, session_factory: sessionmaker[Session], settings: Settings) -> 
 
     with session_factory.begin() as session:
         return seal.seal(session=session, now=utcnow())
+
+
+def analyze_once(*, session_factory: sessionmaker[Session], settings: Settings) -> None:
+    """SQLite's query planner statistics (sqlite_stat1), refreshed with the purge: without them SQLite guesses that
+    any indexed equality is selective and may sort a quarter of the cases for one queue page. Sampled
+    (analysis_limit), so it stays short at any size. PostgreSQL: autovacuum keeps its own."""
+    with session_factory.begin() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("PRAGMA analysis_limit = 1000"))
+            session.execute(text("ANALYZE"))

@@ -400,12 +400,13 @@ class Pipeline:
             await self._run(heartbeat.leave, session_factory=self.session_factory, worker_id=self.worker_id)
 
     async def _housekeeping_loop(self) -> None:
-        """The audit log's seals every `audit_seal_seconds`; the retention purge at start and then every
-        `retention_purge_hours` (both safe with any number of workers)."""
+        """The audit log's seals every `audit_seal_seconds`; the retention purge and SQLite's planner statistics at
+        start and then every `retention_purge_hours` (safe with any number of workers)."""
         next_purge = 0.0
         while not self._stop.is_set():
             due = time.monotonic() >= next_purge
-            works = [(purge.seal_once, "audit seal")] + ([(purge.purge_once, "retention purge")] if due else [])
+            works = [(purge.seal_once, "audit seal")] + (
+                [(purge.purge_once, "retention purge"), (purge.analyze_once, "planner statistics")] if due else [])
             for work, what in works:
                 try:
                     await self._run(work, session_factory=self.session_factory, settings=self.settings)

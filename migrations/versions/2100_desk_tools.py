@@ -57,7 +57,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column('mail_unread', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('handoff_case') as batch:
         batch.add_column(sa.Column('owner_fields', sa.JSON(), nullable=True))
-        batch.create_index('ix_handoff_case_trial_status', ['trial', 'status'], unique=False)
+        batch.create_index('ix_handoff_case_status_trial', ['status', 'trial'], unique=False)
+        batch.create_index('ix_handoff_case_theme_flags', ['theme', 'trial', 'flag_list'], unique=False)
     with op.batch_alter_table('case_notification') as batch:
         batch.add_column(sa.Column('kind', sa.String(length=20), server_default='new_case', nullable=False))
         batch.add_column(sa.Column('staff_user_id', ID, nullable=True))
@@ -92,7 +93,8 @@ def downgrade() -> None:
         batch.drop_column('staff_user_id')
         batch.drop_column('kind')
     with op.batch_alter_table('handoff_case') as batch:
-        batch.drop_index('ix_handoff_case_trial_status')
+        batch.drop_index('ix_handoff_case_theme_flags')
+        batch.drop_index('ix_handoff_case_status_trial')
         batch.drop_column('owner_fields')
     with op.batch_alter_table('staff_user') as batch:
         batch.drop_column('mail_unread')
