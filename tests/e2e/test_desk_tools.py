@@ -182,7 +182,7 @@ def test_canned_replies_are_managed_in_the_web_ui_and_filled_in_for_the_case(des
                                       "body": "{事業所名} 様　受付番号 {受付番号} の件で、決算書の写しをお送りください。{担当者名}"})
     coordinator.post("/canned", data={"csrf_token": token, "title": "間違い", "body": "{会社名} 様"})
     page = coordinator.get("/canned").text
-    assert "できませんでした：{会社名} は使えません。使える差し込みは {事業所名}・{受付番号}・{担当者名} です" in page
+    assert "できませんでした：{会社名} は使えません。使える差し込みは {事業所名}・{受付番号}・{担当者名}・{年度}・" in page
     assert "定型文「書類のお願い」を追加しました" not in page  # flashes are shown once: the second post's only
     ids = {title: i for i, title in ((c.split('"')[0], c.split("<h2>")[1].split("<")[0])
                                      for c in page.split('id="canned-')[1:])}

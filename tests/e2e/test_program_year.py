@@ -9,7 +9,10 @@ import re
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from bot import program
+from handoff import canned
 from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.owner import Owner
@@ -78,5 +81,7 @@ def test_answers_and_canned_replies_say_the_year_files_figures(sqlite_url: str, 
         period = owner.say("受付の期間はいつからいつまでですか")
         assert "令和7年4月1日（火）から令和8年2月27日（金）までです" in period[0] and "{" not in period[0]
         reference = first_application(owner, name="年度の店")
-        page = desk.login("coordinator").get(f"/cases/{reference}/canned", params={"key": "limits"}).text
+        with Session(bot.engine) as session:
+            limits = next(c.id for c in canned.listing(session=session) if c.title == "支援の回数")
+        page = desk.login("coordinator").get(f"/cases/{reference}/canned", params={"key": str(limits)}).text
         assert "1申請につき4回まで（1回3時間以内）、合計12時間まで" in page and "{上限回数}" not in page
