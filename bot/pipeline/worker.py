@@ -405,7 +405,7 @@ class Pipeline:
         next_purge = 0.0
         while not self._stop.is_set():
             due = time.monotonic() >= next_purge
-            works = [(purge.seal_once, "audit seal")] + (
+            works: list[tuple[Callable[..., object], str]] = [(purge.seal_once, "audit seal")] + (
                 [(purge.purge_once, "retention purge"), (purge.analyze_once, "planner statistics")] if due else [])
             for work, what in works:
                 try:
