@@ -9,8 +9,9 @@ from tests.conftest import make_settings
 from tests.e2e.harness import LiveBot
 from tests.e2e.staff_fixtures import EMAILS, PASSWORDS, populate
 
-NAV = {"admin": ["ケース一覧", "事業者カルテ", "専門家", "講習会・相談会", "FAQ", "統計", "レポート", "管理"],
-       "coordinator": ["ケース一覧", "事業者カルテ", "専門家", "講習会・相談会", "統計", "レポート"], "editor": ["FAQ"],
+NAV = {"admin": ["ケース一覧", "事業者カルテ", "専門家", "講習会・相談会", "定型文", "FAQ", "統計", "レポート", "管理"],
+       "coordinator": ["ケース一覧", "事業者カルテ", "専門家", "講習会・相談会", "定型文", "統計", "レポート"],
+       "editor": ["FAQ"],
        "advisor": ["ケース一覧", "事業者カルテ", "専門家", "講習会・相談会", "レポート"]}
 
 
