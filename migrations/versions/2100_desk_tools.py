@@ -2,7 +2,7 @@
 setting, per-recipient notifications (kind), and the owner's original values of draft fields a coordinator corrected
 
 Revision ID: 2100
-Revises: 2200
+Revises: 2400
 Create Date: 2026-12-01
 """
 from datetime import UTC, datetime
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '2100'
-down_revision = '2200'
+down_revision = '2400'
 branch_labels = None
 depends_on = None
 
