@@ -85,3 +85,5 @@ def test_answers_and_canned_replies_say_the_year_files_figures(sqlite_url: str, 
             limits = next(c.id for c in canned.listing(session=session) if c.title == "支援の回数")
         page = desk.login("coordinator").get(f"/cases/{reference}/canned", params={"key": str(limits)}).text
         assert "1申請につき4回まで（1回3時間以内）、合計12時間まで" in page and "{上限回数}" not in page
+        tried = desk.login("editor").get("/faq/test", params={"q": "専門家には何回まで来てもらえますか"}).text
+        assert "原則1申請につき4回まで" in tried and "{上限回数}" not in tried  # the editor sees what owners read

@@ -24,6 +24,7 @@ from bot.web.staff.security import Staff, csrf, flash, page
 from dialogs import faq as faq_dialog
 from dialogs.model import reply_to_dict
 from dialogs.ports import Found
+from dialogs.program import fill
 from knowledge import store
 from knowledge.answers import cited
 from knowledge.index import LEXICAL_THRESHOLD
@@ -69,7 +70,9 @@ async def faq_list(request: Request, staff: Editor, services: ServicesDep, q: st
 async def faq_test(request: Request, staff: Editor, services: ServicesDep, q: str = "") -> HTMLResponse:
     result = await run_in_threadpool(services.knowledge.current().search, q) if q.strip() else None
     threshold = result.threshold if result else LEXICAL_THRESHOLD
-    return render(request, "faq_test.html", staff, q=q, result=result, threshold=threshold)
+    programs = services.pipeline.programs  # the answer as owners read it today: the year's figures filled in
+    said = fill(result.best.entry.answer, programs.for_day(programs.today(utcnow()))) if result and result.best else ""
+    return render(request, "faq_test.html", staff, q=q, result=result, threshold=threshold, said=said)
 
 
 def _blank(question: str = "") -> dict[str, Any]:
@@ -108,12 +111,12 @@ def digest(entry_id: str, data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps([entry_id, data], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def owner_view(entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The bot's replies to an owner for this entry, from the dialog itself: the cited answer, 「解決しましたか？」
-    and the next-step button."""
+def owner_view(entry_id: str, data: dict[str, Any], facts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The bot's replies to an owner for this entry, from the dialog itself: the cited answer (with the program
+    year's figures of `facts`), 「解決しましたか？」 and the next-step button."""
     entry = store.draft(entry_id=entry_id or "new-entry", data=data)
     found = Found(entry.id, entry.question, cited(entry), entry.next)
-    return [reply_to_dict(r) for r in faq_dialog.show(found, entry.question).replies]
+    return [reply_to_dict(r) for r in faq_dialog.show(found, entry.question, facts).replies]
 
 
 def _preview(services: Services, entry_id: str, data: dict[str, Any], *, new: bool) -> dict[str, Any]:
@@ -127,7 +130,7 @@ def _preview(services: Services, entry_id: str, data: dict[str, Any], *, new: bo
         raise store.FaqError("そのIDはすでに使われています")
     if not new and row is None:
         raise store.FaqError("その項目はありません")
-    replies = owner_view(entry_id, data)
+    replies = owner_view(entry_id, data, services.pipeline.programs.facts(utcnow()))
     after = (before or {"id": entry_id}) | data
     return {"preview": replies, "changes": _diff(before, after), "digest": digest(entry_id, data)}
 
