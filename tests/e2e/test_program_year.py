@@ -18,6 +18,7 @@ from tests.e2e.harness import LiveBot
 from tests.e2e.owner import Owner
 from tests.e2e.staff_fixtures import populate
 from tests.e2e.test_experts import add_expert, approve, log_visit, sql
+from tests.e2e.test_faq_editor_http import ENTRY, preview
 from tests.e2e.test_karte import first_application
 from tests.fakes.line_server import FakeLine
 
@@ -87,3 +88,6 @@ def test_answers_and_canned_replies_say_the_year_files_figures(sqlite_url: str, 
         assert "1申請につき4回まで（1回3時間以内）、合計12時間まで" in page and "{上限回数}" not in page
         tried = desk.login("editor").get("/faq/test", params={"q": "専門家には何回まで来てもらえますか"}).text
         assert "原則1申請につき4回まで" in tried and "{上限回数}" not in tried  # the editor sees what owners read
+        shown = preview(desk.login("editor"), "/faq/new", entry_id="test-caps",
+                        **(ENTRY | {"answer": "1申請につき{上限回数}回・合計{上限時間}時間までです。"})).text
+        assert "1申請につき4回・合計12時間までです。" in shown  # the preview, as the owner will read it

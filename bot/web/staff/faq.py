@@ -130,7 +130,7 @@ def _preview(services: Services, entry_id: str, data: dict[str, Any], *, new: bo
         raise store.FaqError("そのIDはすでに使われています")
     if not new and row is None:
         raise store.FaqError("その項目はありません")
-    replies = owner_view(entry_id, data, services.pipeline.programs.facts(utcnow()))
+    replies = owner_view(entry_id, data, {"program": services.pipeline.programs.facts(utcnow())})  # as a turn has it
     after = (before or {"id": entry_id}) | data
     return {"preview": replies, "changes": _diff(before, after), "digest": digest(entry_id, data)}
 
