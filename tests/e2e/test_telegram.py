@@ -99,7 +99,8 @@ def test_commands_do_what_the_buttons_do(owner: TelegramOwner) -> None:
     [case] = owner.cases()
     assert (case["channel"], case["kind"]) == ("telegram", "callback")
     said = owner.say("/consult")
-    assert said[-1] == prescreen_texts.ASK_LOCATION, said
+    assert said[-1] == prescreen_texts.ASK_CONSENT, said  # consent first (issue 17)
+    assert owner.say("同意します")[-1] == prescreen_texts.ASK_LOCATION
     owner.say("菊陽町です")
     assert owner.say("/cancel") == [prescreen_texts.LEAVE_CANCEL]
     assert owner.say("/unknown_thing")  # not a command of ours: read as text, answered
