@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.pipeline import outbox
 from bot.settings import Settings
 from tests.conftest import make_settings
 from tests.e2e.harness import wait_until
@@ -261,8 +262,10 @@ def test_crash_during_a_long_outage_past_the_tokens_window_answers_once_by_push(
         fake_line.failures.clear()  # LINE is back
     restarted = BotProcess(settings, "serve", tmp_path).start()
     try:
-        wait_until(lambda: rows(db_url, "SELECT status FROM outbox_message") == [("sent",)], timeout=40,
-                   what="the answer after the outage")
+        # the push refused during the outage waits out its backoff (up to the 60 s cap, +20 % jitter) after the
+        # restart: on a loaded machine fewer, later attempts put the next one up to 72 s away
+        wait_until(lambda: rows(db_url, "SELECT status FROM outbox_message") == [("sent",)],
+                   timeout=outbox.BACKOFF_CAP_SECONDS * 1.2 + 40, what="the answer after the outage")
         time.sleep(0.5)
         [call] = fake_line.delivered(user)
         assert call.kind == "push"  # LINE said no to every reply: nothing could be a duplicate
