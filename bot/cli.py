@@ -138,7 +138,7 @@ def ask(question: str = typer.Argument(..., help="the question, or - to read one
     settings = get_settings()
     index = from_database(settings) or default_index()  # the live content when a database holds it
     programs = program.load(settings.program_dir, pinned=settings.program_today)
-    year = programs.for_day(programs.today(datetime.now(UTC)))  # answers' figures from the day's year file
+    year = programs.at(datetime.now(UTC))  # answers' figures from the day's year file
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
         if not q.strip():

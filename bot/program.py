@@ -67,6 +67,10 @@ class Programs:
         upcoming = [p for p in self.years if p.start > day]
         return upcoming[0] if upcoming else self.years[-1]
 
+    def at(self, now: datetime) -> Program:
+        """The year that applies now (the pinned day, else today in JST)."""
+        return self.for_day(self.today(now))
+
     def caps_for(self, day: date) -> Caps:
         return self.for_day(day).caps
 

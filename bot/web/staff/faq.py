@@ -70,8 +70,8 @@ async def faq_list(request: Request, staff: Editor, services: ServicesDep, q: st
 async def faq_test(request: Request, staff: Editor, services: ServicesDep, q: str = "") -> HTMLResponse:
     result = await run_in_threadpool(services.knowledge.current().search, q) if q.strip() else None
     threshold = result.threshold if result else LEXICAL_THRESHOLD
-    programs = services.pipeline.programs  # the answer as owners read it today: the year's figures filled in
-    said = fill(result.best.entry.answer, programs.for_day(programs.today(utcnow()))) if result and result.best else ""
+    # the answer as owners read it today: the year's figures filled in
+    said = fill(result.best.entry.answer, services.pipeline.programs.at(utcnow())) if result and result.best else ""
     return render(request, "faq_test.html", staff, q=q, result=result, threshold=threshold, said=said)
 
 
