@@ -19,7 +19,7 @@ from bot.staff import access_log, audit, auth, organisations, service
 from bot.staff.tables import AuditLog, Organisation, StaffUser
 from bot.web.deps import ServicesDep
 from bot.web.staff.render import render
-from bot.web.staff.security import Staff, address_of, csrf, flash, page, user_of
+from bot.web.staff.security import Staff, change, csrf, page
 from dialogs.hours import JST
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -100,16 +100,7 @@ async def access_page(request: Request, staff: Admin, services: ServicesDep,
 async def _change(request: Request, services: Services, staff: Staff, work: Callable[[Session, StaffUser, str], str]
                   ) -> RedirectResponse:
     """Run one admin change in a transaction; its message (or the refusal) is flashed."""
-    def run() -> str:
-        with services.session_factory.begin() as session:
-            return work(session, user_of(session, staff), address_of(request))
-
-    try:
-        message = await run_in_threadpool(run)
-    except auth.StaffError as exc:
-        message = f"できませんでした：{exc}"
-    await run_in_threadpool(flash, services, staff, message)
-    return RedirectResponse("/admin", status_code=303)
+    return await change(request, services, staff, "/admin", work, (auth.StaffError,))
 
 
 def _target(session: Session, user_id: int) -> StaffUser:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -18,7 +17,7 @@ from bot.staff.tables import StaffUser
 from bot.web.deps import ServicesDep
 from bot.web.staff.read import read
 from bot.web.staff.render import render
-from bot.web.staff.security import CsrfDep, Staff, address_of, flash, page, user_of
+from bot.web.staff.security import CsrfDep, Staff, change, page
 from handoff import canned
 from handoff.tables import CannedReply
 
@@ -29,16 +28,7 @@ Settings = Annotated[Staff, Depends(page("settings"))]
 
 async def _change(request: Request, services: Services, staff: Staff, back: str,
                   work: Callable[[Session, StaffUser, str], str]) -> RedirectResponse:
-    def run() -> str:
-        with services.session_factory.begin() as session:
-            return work(session, user_of(session, staff), address_of(request))
-
-    try:
-        message = await run_in_threadpool(run)
-    except canned.CannedError as exc:
-        message = f"できませんでした：{exc}"
-    await run_in_threadpool(flash, services, staff, message)
-    return RedirectResponse(back, status_code=303)
+    return await change(request, services, staff, back, work, (canned.CannedError,))
 
 
 def _canned(session: Session, canned_id: int) -> CannedReply:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from bot.db.tables import utcnow
@@ -108,3 +109,20 @@ def user_of(session: Session, staff: Staff) -> StaffUser:
     user = session.get(StaffUser, staff.user_id)
     assert user is not None
     return user
+
+
+async def change(request: Request, services: Services, staff: Staff, back: str,
+                 work: Callable[[Session, StaffUser, str], str], refusals: tuple[type[Exception], ...]
+                 ) -> RedirectResponse:
+    """Run one staff change in a transaction (work gets the session, the acting user and their address); its message,
+    or a refusal of one of `refusals`, is flashed on the page it redirects back to."""
+    def run() -> str:
+        with services.session_factory.begin() as session:
+            return work(session, user_of(session, staff), address_of(request))
+
+    try:
+        message = await run_in_threadpool(run)
+    except refusals as exc:
+        message = f"できませんでした：{exc}"
+    await run_in_threadpool(flash, services, staff, message)
+    return RedirectResponse(back, status_code=303)
