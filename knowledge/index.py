@@ -31,6 +31,12 @@ LEXICAL_MARGIN = 0.95  # decline when the outside topics score at least this sha
 FUSED_MARGIN = 0.90
 SEMANTIC_WEIGHT = 0.3  # share of the semantic channel in the fused score
 CLOSE = 0.85  # an entry scoring at least this share of the best is offered too
+# Up to this many phrasing vectors the semantic channel compares the question with every one of them (about 1,000
+# entries). Beyond, it compares exactly only with the phrasings of CANDIDATES entries that score best lexically and
+# CANDIDATES whose mean cosine (one product with a per-entry mean vector) is highest; every other entry keeps its mean
+# cosine, a lower bound of its best one — so a large knowledge base is not read whole for every question.
+EXHAUSTIVE = 25_000
+CANDIDATES = 200
 OUTSIDE = Path(__file__).parent / "content" / "outside.yaml"  # neighbouring topics the desk does not answer
 UNKNOWN_PENALTY = 0.6
 WEIGHTS = {"words": 0.5, "chars": 0.3, "reading": 0.2}
@@ -103,6 +109,12 @@ def _doc_features(text: str) -> dict[str, Counter[str]]:
     return features(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _query_features(text: str) -> dict[str, Counter[str]]:
+    """`features` of a question (read only), so that the same question asked again is not analysed again."""
+    return features(text)
+
+
 @functools.lru_cache(maxsize=1)
 def outside_topics() -> tuple[str, ...]:
     """The phrasings of knowledge/content/outside.yaml: questions next to the desk's work that it does not answer."""
@@ -141,7 +153,9 @@ class Index:
                     rows.append(d)
                     cols.append(self.vocab[channel][term])
                     vals.append(w)
-            self.matrix[channel] = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(df)))
+            # column-major: a question reads only the postings of its own terms
+            self.matrix[channel] = sparse.csc_matrix((vals, (rows, cols)), shape=(len(docs), len(df)),
+                                                     dtype=np.float64)
         # a query word only the outside topics use still counts as unknown to the entries
         self.entry_words = {w for _, f in docs[: len(docs) - len(self.outside)] for w in f["words"]}
         self.vectors: np.ndarray | None = None
@@ -153,16 +167,35 @@ class Index:
             self.vector_entry = np.array([i for i, e in enumerate(self.entries) for _ in range(len(e.phrasings) + 2)]
                                          + [n_entries] * len(self.outside))
             self.vector_starts = np.flatnonzero(np.r_[True, self.vector_entry[1:] != self.vector_entry[:-1]])
-            self.vectors = semantic.embed(texts)
+            self.vectors = np.ascontiguousarray(semantic.embed(texts), dtype=np.float32)
+            self.vector_counts = np.diff(np.r_[self.vector_starts, len(self.vectors)])
+            if len(self.vectors) > EXHAUSTIVE:  # per group, the mean vector: its dot product is the mean cosine
+                self.means = np.ascontiguousarray(
+                    np.add.reduceat(self.vectors, self.vector_starts, axis=0) / self.vector_counts[:, None],
+                    dtype=np.float32)
         self.threshold = FUSED_THRESHOLD if self.vectors is not None else LEXICAL_THRESHOLD
         self.margin = FUSED_MARGIN if self.vectors is not None else LEXICAL_MARGIN
 
-    def meaning(self, question: str) -> np.ndarray | None:
-        """Per entry: the cosine of its closest phrasing in the semantic channel (None without the model)."""
+    def meaning(self, question: str, lexical: np.ndarray | None = None) -> np.ndarray | None:
+        """Per entry (then the outside group): the cosine of its closest phrasing in the semantic channel (None
+        without the model). Past EXHAUSTIVE vectors, only candidates are compared phrasing by phrasing (see there);
+        `lexical` (per group) names the lexical ones."""
         if self.vectors is None:
             return None
-        cosines = self.vectors @ semantic.embed([question])[0]
-        return np.asarray(np.maximum.reduceat(cosines, self.vector_starts))
+        query = semantic.embed([question])[0]
+        if len(self.vectors) <= EXHAUSTIVE:
+            return np.asarray(np.maximum.reduceat(self.vectors @ query, self.vector_starts))
+        out = self.means @ query
+        groups = len(out)
+        candidates = [np.argpartition(-out, CANDIDATES)[:CANDIDATES], [groups - 1]]
+        if lexical is not None:
+            candidates.append(np.argpartition(-lexical, min(CANDIDATES, groups - 1))[:CANDIDATES])
+        chosen = np.unique(np.concatenate(candidates))
+        counts = self.vector_counts[chosen]
+        rows = np.repeat(self.vector_starts[chosen] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
+        cosines = self.vectors[rows] @ query
+        out[chosen] = np.maximum.reduceat(cosines, np.r_[0, np.cumsum(counts)[:-1]])
+        return out
 
     def scores(self, question: str) -> np.ndarray:
         """Per entry: the fused score of its best phrasing."""
@@ -171,7 +204,7 @@ class Index:
     def _scores(self, question: str) -> np.ndarray:
         """Per entry, then (when there are outside topics) one more: the outside group's score."""
         lexical = self.lexical(question)
-        meaning = self.meaning(question)
+        meaning = self.meaning(question, lexical)
         if meaning is None:
             return lexical
         return (1 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * np.clip(meaning, 0, None)
@@ -182,15 +215,13 @@ class Index:
         known = [(vocab[t], w) for t, w in vec.items() if t in vocab]
         if not known:
             return np.zeros(len(self.doc_entry))
-        query = np.zeros(len(vocab))
-        for j, w in known:
-            query[j] = w
-        return np.asarray(self.matrix[channel] @ query)
+        columns, weights = zip(*known, strict=True)
+        return np.asarray(self.matrix[channel][:, list(columns)] @ np.array(weights))
 
     def lexical(self, question: str) -> np.ndarray:
         """Per entry: the fused lexical score of its best phrasing, lowered when the question is mostly about words
         no entry uses."""
-        query = features(question)
+        query = _query_features(question)
         weights = KANA_WEIGHTS if is_kana_only(question) else WEIGHTS
         doc_scores = sum(weight * self._channel_scores(channel, query[channel]) for channel, weight in weights.items())
         entry_scores = np.maximum.reduceat(doc_scores, self.entry_starts)
