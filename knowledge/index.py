@@ -192,9 +192,9 @@ class Index:
             candidates.append(np.argpartition(-lexical, min(CANDIDATES, groups - 1))[:CANDIDATES])
         chosen = np.unique(np.concatenate(candidates))
         counts = self.vector_counts[chosen]
-        rows = np.repeat(self.vector_starts[chosen] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
-        cosines = self.vectors[rows] @ query
-        out[chosen] = np.maximum.reduceat(cosines, np.r_[0, np.cumsum(counts)[:-1]])
+        firsts = np.r_[0, np.cumsum(counts)[:-1]]  # where each chosen group starts among the rows read
+        rows = np.repeat(self.vector_starts[chosen] - firsts, counts) + np.arange(counts.sum())
+        out[chosen] = np.maximum.reduceat(self.vectors[rows] @ query, firsts)
         return out
 
     def scores(self, question: str) -> np.ndarray:
