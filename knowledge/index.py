@@ -186,11 +186,11 @@ class Index:
         if len(self.vectors) <= EXHAUSTIVE:
             return np.asarray(np.maximum.reduceat(self.vectors @ query, self.vector_starts))
         out = self.means @ query
-        groups = len(out)
-        candidates = [np.argpartition(-out, CANDIDATES)[:CANDIDATES], [groups - 1]]
+        k = min(CANDIDATES, len(out) - 1)
+        candidates: list[np.ndarray] = [np.argpartition(-out, k)[:k + 1], np.array([len(out) - 1])]
         if lexical is not None:
-            candidates.append(np.argpartition(-lexical, min(CANDIDATES, groups - 1))[:CANDIDATES])
-        chosen = np.unique(np.concatenate(candidates))
+            candidates.append(np.argpartition(-lexical, k)[:k + 1])
+        chosen: np.ndarray = np.unique(np.concatenate(candidates))
         counts = self.vector_counts[chosen]
         firsts = np.r_[0, np.cumsum(counts)[:-1]]  # where each chosen group starts among the rows read
         rows = np.repeat(self.vector_starts[chosen] - firsts, counts) + np.arange(counts.sum())
