@@ -169,7 +169,8 @@ class Index:
             self.vector_starts = np.flatnonzero(np.r_[True, self.vector_entry[1:] != self.vector_entry[:-1]])
             self.vectors = np.ascontiguousarray(semantic.embed(texts), dtype=np.float32)
             self.vector_counts = np.diff(np.r_[self.vector_starts, len(self.vectors)])
-            if len(self.vectors) > EXHAUSTIVE:  # per group, the mean vector: its dot product is the mean cosine
+            self.exhaustive = len(self.vectors) <= EXHAUSTIVE
+            if not self.exhaustive:  # per group, the mean vector: its dot product is the mean cosine
                 self.means = np.ascontiguousarray(
                     np.add.reduceat(self.vectors, self.vector_starts, axis=0) / self.vector_counts[:, None],
                     dtype=np.float32)
@@ -183,7 +184,7 @@ class Index:
         if self.vectors is None:
             return None
         query = semantic.embed([question])[0]
-        if len(self.vectors) <= EXHAUSTIVE:
+        if self.exhaustive:
             return np.asarray(np.maximum.reduceat(self.vectors @ query, self.vector_starts))
         out = self.means @ query
         k = min(CANDIDATES, len(out) - 1)

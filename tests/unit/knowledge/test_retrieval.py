@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bench.faq import corpus, evaluate, matched
@@ -70,3 +71,30 @@ def test_a_question_about_another_program_is_declined_though_it_shares_our_words
     assert ours.matched and not ours.outside and ours.best.entry.id == "not-covered-documents"
     bare = Index([e for e in read_yaml(DEFAULT)], outside=()).search("小規模事業者持続化補助金って最大でなんぼもらえると？")
     assert bare.matched and bare.best.entry.id != "not-covered-documents"  # without them it is answered, wrongly
+
+
+def test_past_the_exhaustive_size_the_semantic_channel_reads_candidates_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large index compares the question phrasing by phrasing only with candidate entries: with every entry a
+    candidate the cosines are the exhaustive ones; with a few, the candidates' are exact and the others' are their
+    mean cosine, never more than their best one."""
+    from knowledge import index as index_module
+    from knowledge import semantic
+
+    if not semantic.available():
+        pytest.skip("the semantic model is not installed")
+    entries = read_yaml(DEFAULT)
+    exhaustive = Index(entries)
+    monkeypatch.setattr(index_module, "EXHAUSTIVE", 0)
+    large = Index(entries)
+    question = "家から出られないのでテレビ電話で相談したい"
+    full = exhaustive.meaning(question)
+    assert full is not None
+    monkeypatch.setattr(index_module, "CANDIDATES", len(entries) + 1)
+    assert large.meaning(question) == pytest.approx(full, abs=1e-6)
+    monkeypatch.setattr(index_module, "CANDIDATES", 5)
+    few = large.meaning(question, exhaustive.lexical(question))
+    assert few is not None
+    exact = np.isclose(few, full, atol=1e-6)
+    assert 5 <= exact.sum() < len(full) and np.all(few <= full + 1e-6)
+    assert int(np.argmax(few)) == int(np.argmax(full))  # the closest entry is among the candidates
+    assert large.search(question).best.entry.id == exhaustive.search(question).best.entry.id
