@@ -1,7 +1,8 @@
 """FAQ retrieval figures on the owners' question corpus (tests/data/understanding/faq_{dev,heldout}.yaml, written by
 someone who had not seen the content): accuracy and decline for the lexical channels alone and fused with the
 semantic channel, side by side with a character n-gram TF-IDF baseline; the model's load time and memory; latency at
-the real size, 1,000 and 10,000 entries. `python bench/faq.py [--sizes 1000,10000]`"""
+the real size, 1,000 and 10,000 entries. `python bench/faq.py [--sizes 1000,10000] [--cache DIR]`;
+`python bench/faq.py --misses` prints the development part's misses by kind (never the held-out part's)."""
 
 from __future__ import annotations
 
@@ -123,14 +124,42 @@ def matched(index: Index):  # type: ignore[no-untyped-def]
     return search
 
 
+def dev_misses(entries: list[Entry]) -> None:
+    """The development questions the fused index gets wrong, by kind: a wrong entry, an in-scope question declined,
+    an out-of-scope one answered."""
+    index = Index(entries)
+    kinds: dict[str, list[str]] = {"wrong entry": [], "declined in-scope": [], "answered out-of-scope": []}
+    for item in corpus("dev"):
+        result = index.search(item["q"])
+        best = result.best
+        entry = best.entry if result.matched and best else None
+        seen = f"{best.entry.id} {best.score:.3f}{' outside' if result.outside else ''}" if best else "-"
+        if item.get("decline"):
+            if entry is not None:
+                kinds["answered out-of-scope"].append(f"{item['q']} → {seen}")
+        elif not answers(entry, item):
+            right = ",".join(e.id for e in entries if answers(e, item))[:60] or "(no entry states it)"
+            kind = "declined in-scope" if entry is None else "wrong entry"
+            kinds[kind].append(f"{item['q']} → {seen}; {item.get('clause', '')} needs {right}")
+    for kind, rows in kinds.items():
+        print(f"\n{kind}: {len(rows)}")
+        for row in rows:
+            print(f"  {row}")
+
+
 def main() -> None:
     import resource
 
     from knowledge import semantic
 
     sizes = [int(n) for n in (sys.argv[sys.argv.index("--sizes") + 1] if "--sizes" in sys.argv else
-                              "1000,10000").split(",")]
+                              "1000,10000").split(",") if n]
+    if "--cache" in sys.argv:  # keep the synthetic entries' vectors between runs (SHA-1 keys, as the service does)
+        semantic.keep_on_disk(Path(sys.argv[sys.argv.index("--cache") + 1]))
     entries = read_yaml(DEFAULT)
+    if "--misses" in sys.argv:
+        dev_misses(entries)
+        return
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     loaded = semantic.available()
