@@ -3,8 +3,11 @@ tests/data stays untouched), and leave-one-out scores over the entries' own phra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
+
+import numpy as np
 
 from knowledge.index import Entry, Index
 
@@ -41,3 +44,24 @@ def sweep(entries: Sequence[Entry], thresholds: Sequence[float]) -> list[tuple[f
         decline = sum(1 for m in oos if m is None or m.score < t) / len(oos)
         rows.append((t, accuracy, decline))
     return rows
+
+
+def gate(index: Index, items: Sequence[dict[str, Any]],
+         right: Callable[[Entry, dict[str, Any]], bool]) -> list[tuple[float, float, float, float]]:
+    """(in-scope accuracy, out-of-scope decline, threshold, margin) over a grid, best first: the sum of the two, then
+    the higher threshold. `items` are development questions ({q, fact} or {q, decline: true}); `right` says whether
+    an entry's answer states the fact asked for."""
+    n = len(index.entries)
+    inside = np.array([not item.get("decline") for item in items])
+    scores = np.array([index._scores(item["q"]) for item in items])
+    best = scores[:, :n].argmax(1)
+    best_score = scores[np.arange(len(items)), best]
+    ok = np.array([bool(inside[i]) and right(index.entries[best[i]], item) for i, item in enumerate(items)])
+    rows = []
+    for threshold in np.round(np.arange(0.10, 0.50, 0.01), 2):
+        for margin in np.round(np.arange(0.80, 1.21, 0.01), 2):
+            matched = (best_score >= threshold) & ~(scores[:, n] >= best_score * margin)
+            accuracy, decline = (matched & ok)[inside].mean(), (~matched)[~inside].mean()
+            if decline >= 0.92:
+                rows.append((float(accuracy), float(decline), float(threshold), float(margin)))
+    return sorted(rows, key=lambda r: (round(r[0] + r[1], 6), r[2], -r[3]), reverse=True)
