@@ -147,6 +147,18 @@ def dev_misses(entries: list[Entry]) -> None:
             print(f"  {row}")
 
 
+def same_as_exhaustive(index: Index, questions: list[str]) -> str:
+    """How often the semantic channel's candidates give the answer (or the decline) that comparing the question with
+    every phrasing gives (synthetic copies share their original's answer)."""
+    def answer(exhaustive: bool, question: str) -> str | None:
+        index.exhaustive = exhaustive
+        result = index.search(question)
+        return result.best.entry.answer if result.matched and result.best else None
+    same = sum(answer(True, q) == answer(False, q) for q in questions)
+    index.exhaustive = False
+    return f"{same}/{len(questions)}"
+
+
 def main() -> None:
     import resource
 
@@ -187,6 +199,7 @@ def main() -> None:
     questions = [q["q"] for q in HELD_OUT]
     for n in sizes:
         row = []
+        same = ""
         for meaning in (True, False):
             t0 = time.perf_counter()
             index = Index(synthetic(entries, n), meaning=meaning)
@@ -197,8 +210,11 @@ def main() -> None:
                 index.search(q)
                 lat.append((time.perf_counter() - t) * 1000)
             row.append((built, pct(lat, 50), pct(lat, 99)))
+            if meaning and index.vectors is not None and not index.exhaustive:
+                same = same_as_exhaustive(index, questions)
         (b, p50, p99), (lb, l50, l99) = row
-        print(f"{n:8} {b:8.1f} {p50:7.2f} {p99:7.2f}   ({lb:.1f} s, {l50:.2f}, {l99:.2f})")
+        print(f"{n:8} {b:8.1f} {p50:7.2f} {p99:7.2f}   ({lb:.1f} s, {l50:.2f}, {l99:.2f})"
+              + (f"   same answer as comparing every phrasing: {same}" if same else ""))
 
 
 if __name__ == "__main__":

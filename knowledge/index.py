@@ -31,12 +31,13 @@ LEXICAL_MARGIN = 0.80  # decline when the outside topics score at least this sha
 FUSED_MARGIN = 0.89
 SEMANTIC_WEIGHT = 0.3  # share of the semantic channel in the fused score
 CLOSE = 0.85  # an entry scoring at least this share of the best is offered too
-# Up to this many phrasing vectors the semantic channel compares the question with every one of them (about 1,000
-# entries). Beyond, it compares exactly only with the phrasings of CANDIDATES entries that score best lexically and
-# CANDIDATES whose mean cosine (one product with a per-entry mean vector) is highest; every other entry keeps its mean
-# cosine, a lower bound of its best one — so a large knowledge base is not read whole for every question.
-EXHAUSTIVE = 25_000
-CANDIDATES = 200
+# Up to this many phrasing vectors (about 200 entries; the real content has ~2,400) the semantic channel compares
+# the question with every one of them. Beyond, it compares exactly only with the phrasings of the CANDIDATES entries
+# that score best lexically and the CANDIDATES whose mean cosine (one product with per-entry mean vectors) is highest;
+# every other entry keeps its mean cosine, a lower bound of its best one — so a large knowledge base is not read whole
+# for every question (bench/faq.py prints how often the answer is the exhaustive comparison's).
+EXHAUSTIVE = 5_000
+CANDIDATES = 64
 OUTSIDE = Path(__file__).parent / "content" / "outside.yaml"  # neighbouring topics the desk does not answer
 UNKNOWN_PENALTY = 0.6
 WEIGHTS = {"words": 0.5, "chars": 0.3, "reading": 0.2}
