@@ -222,7 +222,7 @@ def main() -> None:
         for meaning in (True, False):
             t0 = time.perf_counter()
             copies = synthetic(entries, n)
-            index = Index(copies, meaning=meaning, embed=copied_vectors(entries, copies) if copy else semantic.embed)
+            index = Index(copies, meaning=meaning, embed=copied_vectors(entries, copies) if copy else None)
             built = time.perf_counter() - t0
             lat = []
             for q in questions * 2:

@@ -129,7 +129,7 @@ class Index:
     every entry is declined."""
 
     def __init__(self, entries: Iterable[Entry], *, meaning: bool = True, outside: Sequence[str] | None = None,
-                 embed: Callable[[Sequence[str]], np.ndarray] = semantic.embed) -> None:
+                 embed: Callable[[Sequence[str]], np.ndarray] | None = None) -> None:
         self.entries = list(entries)
         self.outside = tuple(outside_topics() if outside is None else outside) if self.entries else ()
         n_entries = len(self.entries)
@@ -168,7 +168,7 @@ class Index:
             self.vector_entry = np.array([i for i, e in enumerate(self.entries) for _ in range(len(e.phrasings) + 2)]
                                          + [n_entries] * len(self.outside))
             self.vector_starts = np.flatnonzero(np.r_[True, self.vector_entry[1:] != self.vector_entry[:-1]])
-            self.vectors = np.ascontiguousarray(embed(texts), dtype=np.float32)
+            self.vectors = np.ascontiguousarray((embed or semantic.embed)(texts), dtype=np.float32)
             self.vector_counts = np.diff(np.r_[self.vector_starts, len(self.vectors)])
             self.exhaustive = len(self.vectors) <= EXHAUSTIVE
             if not self.exhaustive:  # per group, the mean vector: its dot product is the mean cosine
