@@ -112,12 +112,16 @@ def get_for(*, session: Session, reference: str, organisation_id: int | None = N
 
 
 def counts(*, session: Session) -> dict[str, dict[str, int]]:
-    """How many cases by status, outcome, kind and theme (GROUP BY in the database; /try trials not counted)."""
-    out: dict[str, dict[str, int]] = {}
-    for key, column in (("status", Case.status), ("outcome", Case.outcome), ("kind", Case.kind),
-                        ("theme", Case.theme)):
-        rows = session.execute(select(column, func.count(Case.id)).where(Case.trial.is_(False)).group_by(column)).all()
-        out[key] = {(value or "—"): int(n) for value, n in rows}
+    """How many cases by status, outcome, kind and theme (/try trials not counted): one GROUP BY over the four
+    columns, read from the index that holds them (ix_handoff_case_counts: one pass over an index, never the table —
+    at 1 million cases four GROUP BYs read the table four times), summed per column here (a few dozen groups)."""
+    columns = (("status", Case.status), ("outcome", Case.outcome), ("kind", Case.kind), ("theme", Case.theme))
+    out: dict[str, dict[str, int]] = {key: {} for key, _ in columns}
+    rows = session.execute(select(*(c for _, c in columns), func.count()).where(Case.trial.is_(False))
+                           .group_by(*(c for _, c in columns))).all()
+    for *values, n in rows:
+        for (key, _), value in zip(columns, values, strict=True):
+            out[key][value or "—"] = out[key].get(value or "—", 0) + int(n)
     return out
 
 

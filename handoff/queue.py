@@ -164,7 +164,7 @@ def search(*, session: Session, filters: Filters, organisation_id: int | None = 
         matched = select(Case.id).where(*where).limit(COUNT_CAP + 1).subquery()
         total = int(session.scalar(select(func.count()).select_from(matched)) or 0)
     else:
-        total = int(session.scalar(select(func.count(Case.id)).where(*where)) or 0)
+        total = int(session.scalar(select(func.count()).select_from(Case).where(*where)) or 0)
     if capped and total > COUNT_CAP:  # a lower bound: the pages go on while they are full
         return Page(rows, COUNT_CAP, page, page + 1 if len(rows) == per_page else page, more=True)
     pages = max(1, math.ceil(total / per_page))
@@ -186,7 +186,7 @@ def matching(*, session: Session, filters: Filters, organisation_id: int | None 
 
 
 def new_count(*, session: Session, organisation_id: int | None = None) -> int:
-    stmt = select(func.count(Case.id)).where(Case.status == "new", Case.trial.is_(False))
+    stmt = select(func.count()).select_from(Case).where(Case.status == "new", Case.trial.is_(False))
     if organisation_id is not None:
         stmt = stmt.where(Case.organisation_id == organisation_id)
     return int(session.scalar(stmt) or 0)
@@ -196,7 +196,8 @@ def unread_count(*, session: Session, me: int | None) -> int:
     """Cases of mine where the owner wrote something I have not read."""
     if me is None:
         return 0
-    return int(session.scalar(select(func.count(Case.id)).where(Case.owner_id == me, Case.unread.is_(True))) or 0)
+    return int(session.scalar(select(func.count()).select_from(Case)
+                              .where(Case.owner_id == me, Case.unread.is_(True))) or 0)
 
 
 def waiting(case: Case, now: datetime) -> str:

@@ -39,7 +39,9 @@ class Case(Base):
                       Index("ix_handoff_case_unread", "owner_id", "unread"),
                       # the queue's counts read these alone (handoff/queue.py: the rows never use them)
                       Index("ix_handoff_case_status_trial", "status", "trial"),
-                      Index("ix_handoff_case_theme_flags", "theme", "trial", "flag_list"))
+                      Index("ix_handoff_case_theme_flags", "theme", "trial", "flag_list"),
+                      # the dashboard's and 統計's counts (handoff/cases.py:counts) read this alone
+                      Index("ix_handoff_case_counts", "trial", "status", "outcome", "kind", "theme"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)  # KD-2026-0001

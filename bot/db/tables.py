@@ -63,6 +63,7 @@ class Conversation(Base):
     """One person on one channel: the dialog state. Its row lock orders that person's turns."""
 
     __tablename__ = "conversation"
+    __table_args__ = (Index("ix_conversation_created", "created_at"),)  # レポート: friends added in a date range
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "line:U…", "web:…"
     channel: Mapped[str] = mapped_column(String(20))
