@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/dashboard.py [--cases 1000000] [--rounds 5]
 
-The load is SQL (INSERT … SELECT generate_series, then VACUUM ANALYZE as autovacuum would leave it): businesses
-(one LINE conversation each, several cases per business), cases over three years with a status mix that depends on
-age (old ones mostly 終了, recent ones 新規・対応中), their 様式1 fields (theme, size, area, 商工会, the decision), and what
-the pages read beside the cases: the audit rows of each claim and decision, the desk's first reply, visits of
-approved cases, satisfaction ratings, FAQ answers and the bot's sends (replies and pushes).
+The load is SQL (INSERT … SELECT generate_series, then VACUUM ANALYZE as autovacuum would leave it):
+businesses (one LINE conversation each, several cases per business), cases over three years with a status mix that
+depends on age (old ones mostly 終了, recent ones 新規・対応中), their 様式1 fields (theme, size, area, 商工会, the
+decision), and what the pages read beside the cases: the audit rows of each claim and decision, the desk's first
+reply, visits of approved cases, satisfaction ratings, FAQ answers and the bot's sends (replies and pushes).
 
 Then a real `python -m bot serve` process answers a logged-in coordinator over HTTP: `/` (dashboard), `/stats`
 (統計), `/reports` (default range: the last 30 days) and `/cases?status=all` (first page); each request is timed
@@ -17,9 +17,9 @@ it reads a big table by a sequential scan or an index. Figures are printed, neve
 from __future__ import annotations
 
 import argparse
-import signal
 import contextlib
 import json
+import signal
 import statistics
 import sys
 import tempfile
@@ -119,23 +119,35 @@ LOAD = [
 ]
 
 
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 @contextlib.contextmanager
-def database() -> Iterator[str]:
-    name = f"i14b_dash_{uuid.uuid4().hex[:8]}"
+def database(keep: str | None = None) -> Iterator[str]:
+    """A new database, dropped afterwards; `keep` names one that is created if missing and kept (--keep)."""
+    name = keep or f"i14b_dash_{uuid.uuid4().hex[:8]}"
     admin = create_engine(postgres.ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield postgres.ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep is None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
 def fill(settings: Settings, n: int) -> tuple[int, float]:
     """The coordinator (and the demo organisations); n cases and their rows when n > 0. (coordinator id, seconds)"""
     engine = make_engine(settings)
+    with engine.connect() as conn:
+        loaded = conn.execute(text("SELECT id FROM staff_user WHERE email = :e"), {"e": EMAIL}).scalar()
+    if loaded is not None:  # a kept database (--keep): loaded before
+        engine.dispose()
+        return int(loaded), 0.0
     with make_session_factory(engine).begin() as session:
         bootstrap(session=session, now=utcnow())
         me = create_user(session=session, email=EMAIL, password=PASSWORD, role="coordinator", organisation=None,
@@ -229,20 +241,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--keep", metavar="NAME", help="keep the loaded database under this name and reuse it next time")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # killed: the bot processes and databases are cleaned up
     if not postgres.reachable():
         raise SystemExit("PostgreSQL is not reachable")
     print(f"{args.cases:,} cases against an empty database, PostgreSQL; load average "
-          f"{open('/proc/loadavg').read().split()[:3]}")
+          f"{load_average()}")
     results: dict[int, dict[str, tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in (0, args.cases):
-            with database() as url:
+            with database(args.keep if size else None) as url:
                 settings = make_settings(url, embedded_worker=False, trial_enabled=False)
                 me, took = fill(settings, size)
-                if size:
+                if size and took:
                     print(f"  {size:,} cases and their rows loaded in {took:.0f} s")
+                elif size:
+                    print(f"  reusing the database {args.keep} (loaded earlier)")
                 server = BotProcess(settings, "serve", Path(tmp)).start()
                 try:
                     results[size] = timed(server.url, args.rounds)
@@ -251,7 +266,7 @@ def main() -> None:
                 if size:
                     explain(settings, me)
     print(f"\nHTTP, logged-in coordinator, ms (median of {args.rounds}; max) — load average "
-          f"{open('/proc/loadavg').read().split()[:3]}")
+          f"{load_average()}")
     print(f"  {'':32}{'1M median':>10}{'max':>8}{'empty':>8}{'ratio':>7}")
     for name in PAGES:
         big, empty = results[args.cases][name], results[0][name]
