@@ -78,6 +78,11 @@ def test_the_report_waits_are_each_cases_first_reply_and_first_decision(engine: 
     # each case's earliest reply (1 hour, not 3) and decision (1 day, not 2) count: at most a day of business hours
     assert 0 < report.value("待ち時間（営業時間）", "最初の返信まで：中央値（時間）") <= 1
     assert 0 < report.value("待ち時間（営業時間）", "判断まで：中央値（時間）") <= 9
+    # the funnel's breakdowns come from one GROUP BY of the four dimensions: each adds up to the range's total
+    submitted = report.value("事前確認の流れ", "送信（申請）")
+    assert submitted == len(in_range)
+    assert all(sum(sums[0] for _, sums in rows) == submitted for rows in report.breakdowns.values())
+    assert report.breakdowns["規模"] == [("—", [len(in_range), 0, 0, 0])]
 
 
 Scan = tuple[str, str | None, str | None, str]  # node type, table, index, index condition
