@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -141,7 +143,7 @@ async def ask(client: httpx.AsyncClient, url: str, fake: FakeLine, answers: Answ
         response = await client.post(url, content=raw, headers=line_events.headers(CHANNEL_SECRET, raw))
         status = response.status_code
     except httpx.HTTPError:
-        status = 599  # no answer at all: counted with the 5xx
+        status = 599  # no HTTP answer at all (reported apart from the 5xx)
     if run is not None:
         run.acks.append((t0, time.time() - t0, status))
     if status != 200:
@@ -231,9 +233,11 @@ async def load(url: str, fake: FakeLine, entries: list[Entry], users: int, befor
 
 def report(name: str, run: Run) -> None:
     acks = [s for _, s, _ in run.acks]
-    errors = sum(1 for _, _, status in run.acks if status >= 500)
+    errors = Counter(status for _, _, status in run.acks if status >= 500)
+    failed = errors.pop(599, 0)
     print(f"\n{name}")
-    print(f"  acks {len(acks)}, 5xx {errors}, over 1 s {sum(1 for s in acks if s > 1)}; "
+    print(f"  acks {len(acks)}, 5xx {sum(errors.values())} {dict(errors) or ''}, no HTTP answer {failed}, "
+          f"over 1 s {sum(1 for s in acks if s > 1)}; "
           f"ack p50 {pct(acks, 50) * 1000:.1f} ms, p99 {pct(acks, 99) * 1000:.1f} ms, max {max(acks) * 1000:.1f} ms")
     answered = run.edit_answered or float("inf")
     phases = {"before": lambda t: t < run.edit_started, "during": lambda t: run.edit_started <= t < answered,
@@ -304,6 +308,8 @@ def layout(kind: str, fake: FakeLine, fake_url: str, entries: list[Entry], args:
         finally:
             for p in procs:
                 p.stop()
+            for p in procs:  # kept for a look at any 5xx (the run's folder is removed)
+                shutil.copy(p.log_path, Path(tempfile.gettempdir()) / f"faq-edit-{kind}-{p.log_path.name}")
         name = "SQLite, serve (web + embedded worker)" if kind == "sqlite" else "PostgreSQL, serve (web) + 1 worker"
         report(f"{name}, {len(entries):,} entries, {args.users} owners", run)
         print(f"  load average: {load_average()}", flush=True)
