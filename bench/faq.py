@@ -1,5 +1,5 @@
-"""FAQ retrieval figures on the owners' question corpus (tests/data/understanding/faq_{dev,heldout}.yaml, written by
-someone who had not seen the content): accuracy and decline for the lexical channels alone and fused with the
+"""FAQ retrieval figures on the owners' question corpus (tests/data/understanding/faq_{dev,heldout,heldout2}.yaml,
+written by someone who had not seen the content): accuracy and decline for the lexical channels alone and fused with the
 semantic channel, side by side with a character n-gram TF-IDF baseline; the model's load time and memory; latency at
 the real size, 1,000 and 10,000 entries. `python bench/faq.py [--sizes 1000,10000] [--cache DIR]`;
 `python bench/faq.py --misses` prints the development part's misses by kind (never the held-out part's)."""
@@ -108,8 +108,14 @@ def synthetic(entries: list[Entry], n: int, seed: int = 7) -> list[Entry]:
     while len(out) < n:
         base = entries[len(out) % len(entries)]
         extra = "".join(rng.choice(vocab) for _ in range(6)) + f"事例{len(out)}"
-        out.append(replace(base, id=f"{base.id}-{len(out)}", question=base.question + extra,
-                           phrasings=tuple(p + extra for p in base.phrasings)))
+        out.append(
+            replace(
+                base,
+                id=f"{base.id}-{len(out)}",
+                question=base.question + extra,
+                phrasings=tuple(p + extra for p in base.phrasings),
+            )
+        )
     return out
 
 
@@ -121,6 +127,7 @@ def matched(index: Index):  # type: ignore[no-untyped-def]
     def search(question: str) -> Entry | None:
         result = index.search(question)
         return result.best.entry if result.matched and result.best else None
+
     return search
 
 
@@ -166,10 +173,12 @@ def copied_vectors(entries: list[Entry], copies: list[Entry]):  # type: ignore[n
 def same_as_exhaustive(index: Index, questions: list[str]) -> str:
     """How often the semantic channel's candidates give the answer (or the decline) that comparing the question with
     every phrasing gives (synthetic copies share their original's answer)."""
+
     def answer(exhaustive: bool, question: str) -> str | None:
         index.exhaustive = exhaustive
         result = index.search(question)
         return result.best.entry.answer if result.matched and result.best else None
+
     same = sum(answer(True, q) == answer(False, q) for q in questions)
     index.exhaustive = False
     return f"{same}/{len(questions)}"
@@ -180,8 +189,11 @@ def main() -> None:
 
     from knowledge import semantic
 
-    sizes = [int(n) for n in (sys.argv[sys.argv.index("--sizes") + 1] if "--sizes" in sys.argv else
-                              "1000,10000").split(",") if n]
+    sizes = [
+        int(n)
+        for n in (sys.argv[sys.argv.index("--sizes") + 1] if "--sizes" in sys.argv else "1000,10000").split(",")
+        if n
+    ]
     if "--cache" in sys.argv:  # keep the synthetic entries' vectors between runs (SHA-1 keys, as the service does)
         semantic.keep_on_disk(Path(sys.argv[sys.argv.index("--cache") + 1]))
     entries = read_yaml(DEFAULT)
@@ -193,17 +205,21 @@ def main() -> None:
     loaded = semantic.available()
     load_s = time.perf_counter() - t0
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"semantic model: {'loaded' if loaded else 'NOT available'} in {load_s:.1f} s, "
-          f"+{rss1 - rss0:.0f} MB resident (peak {rss1:.0f} MB)")
+    print(
+        f"semantic model: {'loaded' if loaded else 'NOT available'} in {load_s:.1f} s, "
+        f"+{rss1 - rss0:.0f} MB resident (peak {rss1:.0f} MB)"
+    )
     lexical, fused = Index(entries, meaning=False), Index(entries)
     baseline = NgramBaseline(entries)
     calibrate_baseline(baseline)
     for index in (lexical, fused):
         index.search("ウォームアップ")
-    systems = (("lexical (Sudachi + n-grams + reading)", matched(lexical)),
-               ("fused with the semantic channel", matched(fused)),
-               ("baseline (char n-gram TF-IDF)", lambda q: baseline.search(q)[0]))
-    for part in ("dev", "heldout"):
+    systems = (
+        ("lexical (Sudachi + n-grams + reading)", matched(lexical)),
+        ("fused with the semantic channel", matched(fused)),
+        ("baseline (char n-gram TF-IDF)", lambda q: baseline.search(q)[0]),
+    )
+    for part in ("dev", "heldout", "heldout2"):
         items = corpus(part)
         inside = sum(1 for q in items if not q.get("decline"))
         print(f"\n{part}: {inside} in-scope and {len(items) - inside} out-of-scope questions, {len(entries)} entries")
@@ -233,8 +249,10 @@ def main() -> None:
             if meaning and index.vectors is not None and not index.exhaustive:
                 same = same_as_exhaustive(index, questions)
         (b, p50, p99), (lb, l50, l99) = row
-        print(f"{n:8} {b:8.1f} {p50:7.2f} {p99:7.2f}   ({lb:.1f} s, {l50:.2f}, {l99:.2f})"
-              + (f"   same answer as comparing every phrasing: {same}" if same else ""))
+        print(
+            f"{n:8} {b:8.1f} {p50:7.2f} {p99:7.2f}   ({lb:.1f} s, {l50:.2f}, {l99:.2f})"
+            + (f"   same answer as comparing every phrasing: {same}" if same else "")
+        )
 
 
 if __name__ == "__main__":

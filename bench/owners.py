@@ -61,14 +61,24 @@ def run(name: str) -> tuple[int, int, list[int], list[tuple[str, list[str]]]]:
 
 
 def main() -> None:
-    for name in ("owners_dev.yaml", "owners_dev2.yaml", "owners_dev3.yaml", "owners_dev4.yaml", "owners_heldout.yaml",
-                 "owners_heldout2.yaml", "owners_heldout3.yaml"):
+    for name in (
+        "owners_dev.yaml",
+        "owners_dev2.yaml",
+        "owners_dev3.yaml",
+        "owners_dev4.yaml",
+        "owners_heldout.yaml",
+        "owners_heldout2.yaml",
+        "owners_heldout3.yaml",
+        "owners_heldout4.yaml",
+    ):
         right, total, actions, wrong = run(name)
         if not total:
             continue
-        print(f"{name:22} right {right}/{total} ({right / total:.2f}); actions to submit: median "
-              f"{statistics.median(actions) if actions else 0}, mean {statistics.mean(actions) if actions else 0:.1f}, "
-              f"max {max(actions) if actions else 0}")
+        print(
+            f"{name:22} right {right}/{total} ({right / total:.2f}); actions to submit: median "
+            f"{statistics.median(actions) if actions else 0}, mean {statistics.mean(actions) if actions else 0:.1f}, "
+            f"max {max(actions) if actions else 0}"
+        )
         if "--show" in sys.argv and "heldout" not in name:  # held-out failures are never looked at
             for oid, problems in wrong:
                 print(" ", oid, problems)
