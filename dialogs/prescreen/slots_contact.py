@@ -179,6 +179,29 @@ def _free_text(slot: str, *, allow_later: bool, max_chars: int = 300) -> Take:
     return take
 
 
+# The phone number typed with the name (「丸山信夫 090-3811-2045」): its digits, dashes and brackets, and the words
+# that label it, are not part of the name.
+_PHONE_RUN = re.compile(r"(\+81|[0０〇])[0-9０-９〇一二三四五六七八九零\s\-‐‑–—―−－ー()（）]{8,}")
+_CONTACT_WORDS = re.compile(r"(電話番号|電話|携帯|tel|ｔｅｌ|TEL|メールアドレス|メール|アドレス|e-mail|mail)(は|:|：)?", re.IGNORECASE)
+
+
+def _representative(inbound: Inbound, slots: Slots) -> Taken | None:
+    text = text_of(inbound, max_chars=200)
+    if text is None:
+        return None
+    phone = parse_phone(text) if "phone" not in slots else None
+    if phone is None:
+        return None if len(text) > 60 else Taken({"representative": text})
+    email = parse_email(text)
+    rest = _PHONE_RUN.sub(" ", text.replace(email, " ") if email else text)
+    rest = _CONTACT_WORDS.sub(" ", rest)
+    name = re.sub(r"\s+", " ", re.sub(r"^[\s、,。.:：/／]+|[\s、,。.:：/／]+$", "", rest)).strip()
+    values: dict[str, Any] = {"phone": phone} | ({"email": email} if email else {})
+    if name and len(name) <= 60 and re.search(r"[一-龥ぁ-んァ-ヶA-Za-z]", name) and not re.search(r"[0-9０-９]", name):
+        values["representative"] = name
+    return Taken(values)
+
+
 def _situation(inbound: Inbound, slots: Slots) -> Taken | None:
     if later(inbound):
         return Taken({"situation": None, "situation_later": True}, (Text(texts.LATER_NOTED),))
@@ -271,8 +294,8 @@ SLOTS = (
     Slot("business_name", "連絡先", _ask(texts.ASK_BUSINESS_NAME),
          _free_text("business_name", allow_later=False, max_chars=100), lambda s: "business_name" not in s, free=True,
          skip=skip(business_name=None, business_name_unknown=True)),
-    Slot("representative", "連絡先", _ask(texts.ASK_REPRESENTATIVE),
-         _free_text("representative", allow_later=False, max_chars=60), lambda s: "representative" not in s, free=True,
+    Slot("representative", "連絡先", _ask(texts.ASK_REPRESENTATIVE), _representative,
+         lambda s: "representative" not in s, free=True,
          skip=skip(representative=None, representative_unknown=True)),
     Slot("phone", "連絡先", _ask(texts.ASK_PHONE), _phone, lambda s: "phone" not in s,
          skip=skip(phone=None, phone_unknown=True)),
