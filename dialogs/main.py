@@ -13,9 +13,10 @@ from typing import Any
 
 from dialogs import ask, evaluation, faq, menu, person, satisfaction, seminars
 from dialogs.intents import command_of, intent_of, word_intent
-from dialogs.model import Inbound, Kind, State, Transition
-from dialogs.ports import Knowledge
+from dialogs.model import Effect, Inbound, Kind, State, Text, Transition
+from dialogs.ports import Found, Knowledge
 from dialogs.prescreen import flow
+from dialogs.program import fill_from
 from dialogs.prescreen.extract import extract
 from dialogs.understand import consult, signals
 
@@ -66,10 +67,8 @@ def _wants_consult(inbound: Inbound, knowledge: Knowledge | None) -> bool:
     named = {k for k in facts if k in ("municipality", "industry", "employees", "org_type", "problem")}
     if not asking and len(named) >= 2:
         return True
-    if not asking and named and knowledge is not None:  # 「民宿ばしよります」: the business introduced, nothing asked
-        introduced = knowledge.lookup(text)
-        if introduced.best is None and not introduced.outside:
-            return True
+    if not asking and named and knowledge is not None and not consult.wish(text):
+        return knowledge.lookup(text).best is None  # 「民宿ばしよります」: the business introduced, nothing asked
     wished = consult.wish(text) and not asking  # 「相談したいのですが、費用は？」 asks about the cost
     if not (wished or (asking and consult.own_case(text, business_named=bool(named - {"problem"})))):
         return False
@@ -96,6 +95,19 @@ def _remember(t: Transition, inbound: Inbound) -> Transition:
     return replace(t, state=State(t.state.node, {**t.state.slots, TOLD: facts})) if facts else t
 
 
+def _own_case_answered(inbound: Inbound, knowledge: Knowledge | None) -> Found | None:
+    """A question whether the owner's own business can be helped that the FAQ answers (「ラーメン屋です レジの相談って
+    出来る？」): the answer, and the pre-screening starts at once — the owner asked in order to consult."""
+    if inbound.kind is not Kind.TEXT or knowledge is None or not signals.question(inbound.text):
+        return None
+    named = {k for k in extract(inbound.text, {}, opening=True) if k in ("municipality", "industry", "employees",
+                                                                         "org_type")}
+    if not consult.own_case(inbound.text, business_named=bool(named)):
+        return None
+    lookup = knowledge.lookup(inbound.text)
+    return None if lookup.best is None or lookup.outside or lookup.alternatives else lookup.best
+
+
 def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
     state, told = _told(state)
     if inbound.kind is Kind.UNFOLLOW:
@@ -119,4 +131,9 @@ def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> 
         return flow.step(State(flow.NODE, dict(saved)), inbound, knowledge, menu.menu())
     if command_of(inbound) is None and (intent_of(inbound) == "consult" or _wants_consult(inbound, knowledge)):
         return evaluation.held(state, inbound) or flow.start(inbound, saved=saved, told=told)
+    if command_of(inbound) is None and (found := _own_case_answered(inbound, knowledge)) is not None:
+        began = evaluation.held(state, inbound) or flow.start(inbound, saved=saved)
+        answer = Text(fill_from(found.answer, inbound.facts))
+        return replace(began, replies=(answer, *began.replies),
+                       effects=(Effect("faq_answered", {"faq_id": found.faq_id}), *began.effects))
     return _remember(menu.step(state, inbound, knowledge), inbound)
