@@ -16,8 +16,8 @@ from dialogs.intents import command_of, intent_of, word_intent
 from dialogs.model import Effect, Inbound, Kind, State, Text, Transition
 from dialogs.ports import Found, Knowledge
 from dialogs.prescreen import flow
-from dialogs.program import fill_from
 from dialogs.prescreen.extract import extract
+from dialogs.program import fill_from
 from dialogs.understand import consult, signals
 
 SAVED = "saved_prescreen"
