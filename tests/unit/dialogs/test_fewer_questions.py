@@ -92,3 +92,10 @@ def test_a_business_introduced_with_nothing_asked_starts_the_consultation() -> N
 def test_a_neighbour_of_a_place_is_not_that_place(text: str) -> None:
     found = locate(text, placed=True)
     assert found is None or found[0] not in ("水俣市", "山鹿市")
+
+
+@pytest.mark.parametrize(("text", "talk"), [("今日は暑かですね", True), ("寒くなりましたねえ", True), ("いい天気ですね", True),
+                                          ("厳しいですね", False), ("雨の日は客が減りますね", False)])
+def test_a_word_about_the_weather_is_small_talk_not_an_answer(text: str, talk: bool) -> None:
+    from dialogs.understand.signals import small_talk
+    assert small_talk(text) is talk
