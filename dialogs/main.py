@@ -91,6 +91,8 @@ def _told(state: State) -> tuple[State, dict[str, Any] | None]:
 def _remember(t: Transition, inbound: Inbound) -> Transition:
     if inbound.kind is not Kind.TEXT or t.state.node not in (menu.Node.MENU.value, faq.NODE):
         return t
+    if signals.question(inbound.text) and not consult.speaks_of_own(inbound.text):
+        return t  # 「派遣は何回まで使えますか」 asks about the program: nothing in it is the owner's
     facts = extract(inbound.text, {}, opening=True)
     return replace(t, state=State(t.state.node, {**t.state.slots, TOLD: facts})) if facts else t
 
@@ -100,9 +102,7 @@ def _own_case_answered(inbound: Inbound, knowledge: Knowledge | None) -> Found |
     出来る？」): the answer, and the pre-screening starts at once — the owner asked in order to consult."""
     if inbound.kind is not Kind.TEXT or knowledge is None or not signals.question(inbound.text):
         return None
-    named = {k for k in extract(inbound.text, {}, opening=True) if k in ("municipality", "industry", "employees",
-                                                                         "org_type")}
-    if not consult.own_case(inbound.text, business_named=bool(named)):
+    if not consult.own_case(inbound.text):  # said as the owner's own (「うちも」), not 「派遣は…使えますか」
         return None
     lookup = knowledge.lookup(inbound.text)
     return None if lookup.best is None or lookup.outside or lookup.alternatives else lookup.best

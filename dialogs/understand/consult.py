@@ -34,6 +34,11 @@ def wish(text: str) -> bool:
     return _WISH.search(standard(text)) is not None
 
 
+def speaks_of_own(text: str) -> bool:
+    """The owner speaks of their own business (「うちは」「八代市で畳屋をしています」)."""
+    return _OWN.search(standard(text)) is not None
+
+
 def own_case(text: str, *, business_named: bool = False) -> bool:
     """A worry whether the owner's own business (said as theirs, or named: 「車の整備工場でも」) can be helped."""
     std = standard(text)

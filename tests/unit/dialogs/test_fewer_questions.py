@@ -99,3 +99,8 @@ def test_a_neighbour_of_a_place_is_not_that_place(text: str) -> None:
 def test_a_word_about_the_weather_is_small_talk_not_an_answer(text: str, talk: bool) -> None:
     from dialogs.understand.signals import small_talk
     assert small_talk(text) is talk
+
+
+def test_a_question_about_the_program_leaves_nothing_told_and_is_answered() -> None:
+    t = step(State("menu"), Inbound(Kind.TEXT, NOW, text="派遣は何回まで使えますか"), KNOWLEDGE)
+    assert t.state.node != flow.NODE and "_told" not in t.state.slots  # 派遣 is the program, not a trade
