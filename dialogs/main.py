@@ -8,15 +8,20 @@ An owner who unfollowed is never answered; one who follows again mid-form is off
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from dialogs import ask, evaluation, faq, menu, person, satisfaction, seminars
 from dialogs.intents import command_of, intent_of, word_intent
-from dialogs.model import Inbound, Kind, State, Transition
-from dialogs.ports import Knowledge
+from dialogs.model import Effect, Inbound, Kind, State, Text, Transition
+from dialogs.ports import Found, Knowledge
 from dialogs.prescreen import flow
 from dialogs.prescreen.extract import extract
+from dialogs.program import fill_from
 from dialogs.understand import consult, signals
 
 SAVED = "saved_prescreen"
+TOLD = "_told"
 # The menu (LINE's rich menu) that goes with a state: one while a pre-screening is under way, one while a person
 # talks; the default otherwise. The shell links it per user when it changes (bot/channels/line_richmenus.py).
 MENUS = {flow.NODE: "prescreen", person.NODE: "person"}
@@ -62,6 +67,8 @@ def _wants_consult(inbound: Inbound, knowledge: Knowledge | None) -> bool:
     named = {k for k in facts if k in ("municipality", "industry", "employees", "org_type", "problem")}
     if not asking and len(named) >= 2:
         return True
+    if not asking and named and knowledge is not None and not consult.wish(text):
+        return knowledge.lookup(text).best is None  # 「民宿ばしよります」: the business introduced, nothing asked
     wished = consult.wish(text) and not asking  # 「相談したいのですが、費用は？」 asks about the cost
     if not (wished or (asking and consult.own_case(text, business_named=bool(named - {"problem"})))):
         return False
@@ -71,7 +78,38 @@ def _wants_consult(inbound: Inbound, knowledge: Knowledge | None) -> bool:
     return not lookup.outside and (wished or lookup.best is None)
 
 
+def _told(state: State) -> tuple[State, dict[str, Any] | None]:
+    """What the owner said about the business in the message before (answered by the FAQ, not yet a consultation):
+    kept for one turn only, so that 「相談したいです」 next starts the pre-screening with those facts waiting for
+    consent, as if they had been in the opening."""
+    told = state.slots.get(TOLD)
+    if told is None:
+        return state, None
+    return State(state.node, {k: v for k, v in state.slots.items() if k != TOLD}), dict(told)
+
+
+def _remember(t: Transition, inbound: Inbound) -> Transition:
+    if inbound.kind is not Kind.TEXT or t.state.node not in (menu.Node.MENU.value, faq.NODE):
+        return t
+    if signals.question(inbound.text) and not consult.speaks_of_own(inbound.text):
+        return t  # 「派遣は何回まで使えますか」 asks about the program: nothing in it is the owner's
+    facts = extract(inbound.text, {}, opening=True)
+    return replace(t, state=State(t.state.node, {**t.state.slots, TOLD: facts})) if facts else t
+
+
+def _own_case_answered(inbound: Inbound, knowledge: Knowledge | None) -> Found | None:
+    """A question whether the owner's own business can be helped that the FAQ answers (「ラーメン屋です レジの相談って
+    出来る？」): the answer, and the pre-screening starts at once — the owner asked in order to consult."""
+    if inbound.kind is not Kind.TEXT or knowledge is None or not signals.question(inbound.text):
+        return None
+    if not consult.own_case(inbound.text):  # said as the owner's own (「うちも」), not 「派遣は…使えますか」
+        return None
+    lookup = knowledge.lookup(inbound.text)
+    return None if lookup.best is None or lookup.outside or lookup.alternatives else lookup.best
+
+
 def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> Transition:
+    state, told = _told(state)
     if inbound.kind is Kind.UNFOLLOW:
         return _unfollowed(state)
     if (rated := satisfaction.step(state, inbound)) is not None:  # a face tapped, or the comment after it
@@ -92,5 +130,10 @@ def step(state: State, inbound: Inbound, knowledge: Knowledge | None = None) -> 
     if inbound.kind is Kind.FOLLOW and saved:
         return flow.step(State(flow.NODE, dict(saved)), inbound, knowledge, menu.menu())
     if command_of(inbound) is None and (intent_of(inbound) == "consult" or _wants_consult(inbound, knowledge)):
-        return evaluation.held(state, inbound) or flow.start(inbound, saved=saved)
-    return menu.step(state, inbound, knowledge)
+        return evaluation.held(state, inbound) or flow.start(inbound, saved=saved, told=told)
+    if command_of(inbound) is None and (found := _own_case_answered(inbound, knowledge)) is not None:
+        began = evaluation.held(state, inbound) or flow.start(inbound, saved=saved)
+        answer = Text(fill_from(found.answer, inbound.facts))
+        return replace(began, replies=(answer, *began.replies),
+                       effects=(Effect("faq_answered", {"faq_id": found.faq_id}), *began.effects))
+    return _remember(menu.step(state, inbound, knowledge), inbound)

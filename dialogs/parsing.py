@@ -197,8 +197,9 @@ _PHONE = re.compile(r"^0\d{9,10}$")
 _PHONE_IN_TEXT = re.compile(r"0[\d\s\-‐‑–—―−－ー()（）]{8,16}\d")
 _KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 # Digits read aloud in kana (ぜろきゅうろく…): longest first.
-_KANA_DIGITS = (("ぜろ", "0"), ("れい", "0"), ("まる", "0"), ("ゼロ", "0"), ("いち", "1"), ("にー", "2"), ("に", "2"),
-                ("さん", "3"), ("よん", "4"), ("し", "4"), ("ごー", "5"), ("ご", "5"), ("ろく", "6"), ("なな", "7"),
+KANA_DIGITS = (("ぜろ", "0"), ("れい", "0"), ("まる", "0"), ("ゼロ", "0"), ("いち", "1"), ("にー", "2"), ("にいち", "21"),
+                ("にい", "2"), ("に", "2"),
+                ("さん", "3"), ("よん", "4"), ("し", "4"), ("ごー", "5"), ("ごお", "5"), ("ご", "5"), ("ろく", "6"), ("なな", "7"),
                 ("しち", "7"), ("はち", "8"), ("きゅう", "9"), ("きゅー", "9"), ("く", "9"))
 _KANA_ONLY = re.compile(r"^[ぁ-んー\s、,・の]+$")
 
@@ -210,7 +211,7 @@ def kana_digits(text: str) -> str:
     out, i = [], 0
     t = re.sub(r"[\s、,・の]", " ", text)
     while i < len(t):
-        hit = next(((k, d) for k, d in _KANA_DIGITS if t.startswith(k, i)), None)
+        hit = next(((k, d) for k, d in KANA_DIGITS if t.startswith(k, i)), None)
         if hit:
             out.append(hit[1])
             i += len(hit[0])

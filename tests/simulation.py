@@ -27,6 +27,9 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("mode", texts.ASK_MODE[:15]), ("confirm", texts.CONFIRM_PROMPT[:15]), ("reading", "ということでよろしいですか"),
     ("resume", texts.RESUME[:10]), ("resume", texts.SAVED_RESUME[:10]),
 )
+# A question that asks for two things (the representative's name with the phone number): the owner writes both, as
+# asked, in one message.
+ALSO: dict[str, str] = {"representative": "phone"} if "電話番号" in texts.ASK_REPRESENTATIVE else {}
 ENDS: tuple[tuple[str, str], ...] = (
     ("submitted", "送信しました。受付番号は"), ("outside", texts.OUTSIDE[:30]), ("excluded_org", texts.EXCLUDED_ORG[:30]),
     ("large", texts.LARGE[:30]), ("no_consent", texts.NO_CONSENT[:20]),
@@ -85,6 +88,8 @@ def play(owner: dict[str, Any], send: Callable[[str], list[str]], *, limit: int 
             reply = "同意する"
         elif slot in answers and answers[slot] is not None:
             reply = str(answers[slot])
+            if answers.get(ALSO.get(str(slot), "")) is not None and asked.get(str(slot), 0) == 0:
+                reply = f"{reply} {answers[ALSO[str(slot)]]}"
         else:
             played.problem = f"asked {slot!r}, which the owner has no answer for; bot said {said[-1][:80]!r}"
             return played

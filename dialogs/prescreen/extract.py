@@ -20,6 +20,9 @@ _EMPLOYEE_CLAUSE = re.compile(r"(従業員|社員|スタッフ|パート|アル�
 _ALONE = ("一人で", "ひとりで", "1人で", "夫婦で", "家族だけ", "私だけ", "自分だけ", "一人でやって", "ひとりでやって")
 # 「補助金のことで相談したい」「ネットショップの相談です」 name a topic; the problem question asks what it is.
 _TOPIC_ONLY = re.compile(r"(のことで|について|に関して|の件で|のこと)(ご)?(相談|話|聞|お聞き|お話|伺)|の(ご)?相談(です|を|が|に|したい|$)")
+# The program's own name, and an organisation that is someone else's (「ウェブの会社の人」「組合の方」).
+_PROGRAM = re.compile(r"専門家(の)?派遣|せんもんか(の)?はけん")
+_OTHER_PARTY = re.compile(r"[^\s、。]{0,12}(会社|法人|組合|事務所)(の|さん)(人|ひと|方|かた|担当|営業)")
 _WISH = ("たい", "困", "悩", "ほしい", "欲しい", "どうすれば", "どうしたら", "わからない", "できない", "考えて", "検討")
 
 
@@ -35,12 +38,13 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
         if place is not None and place[0] is not None:
             found |= {"municipality": place[0], "in_kumamoto": True}
     if "industry" not in slots:
-        industry = INDUSTRY.found_in(text)
-        by_verbs = trade_by_verbs(text)
+        own = _PROGRAM.sub("、", text)  # 「専門家派遣でお世話になった」 names the program, not a 派遣 business
+        industry = INDUSTRY.found_in(own)
+        by_verbs = trade_by_verbs(own)
         if industry is not None and industry.word in _CHANNELS:
             # 「加工品を作っている会社です。ネットショップの相談です」: the shop is the topic; the trade is another word
             # (「土産物屋」) or what they do (作っている)
-            others = [f for f in INDUSTRY.all_in(text) if f.word not in _CHANNELS]
+            others = [f for f in INDUSTRY.all_in(own) if f.word not in _CHANNELS]
             industry = others[0] if others else None
             if industry is None and by_verbs:
                 found["industry"] = by_verbs
@@ -49,7 +53,7 @@ def extract(text: str, slots: Slots, *, opening: bool = False) -> dict[str, Any]
             if "business" not in slots and opening:
                 found["business"] = text[:300]
     if "org_type" not in slots:
-        org = ORG.found_in(text)
+        org = ORG.found_in(_OTHER_PARTY.sub("、", text))  # 「ウェブの会社の人にすすめられた」: not the owner's
         if org is not None and org.score >= SURE and org.key in ("company", "sole_proprietor", "cooperative") and \
                 org.word not in ("法人", "個人"):  # an excluded corporation is asked, so the owner hears why
             found["org_type"] = org.key

@@ -132,17 +132,22 @@ def answered(slots: Slots) -> bool:
 
 
 def start(inbound: Inbound, *, restarted: bool = False, saved: Slots | None = None,
-          consented: bool = False) -> Transition:
+          consented: bool = False, told: Slots | None = None) -> Transition:
     """A new pre-screening: consent first (unless given in the one being restarted). The facts of the opening message
     (「菊陽町で和菓子屋をしています。従業員は5人で…」) wait for the owner's yes, so that only what is missing is asked
-    after it; on a no they are dropped unread. A pre-screening left unfinished is offered to be continued."""
+    after it; on a no they are dropped unread. `told`: the facts of the message just before, at the menu
+    (「民宿ばしよります」 answered by the FAQ, then 「相談したいです」), wait the same way. A pre-screening left
+    unfinished is offered to be continued."""
     if saved and answered(saved) and not restarted:
         kept = {k: v for k, v in saved.items() if k != "_stage"} | {"_resume": True}
         return Transition(_state(kept, inbound), (Choices(texts.SAVED_RESUME, RESUME_CHOICES),))
     opening = Text(texts.RESTARTED if restarted else texts.START)
     slots: dict[str, Any] = {"consent": True} if consented else {}
     said = (*returning.period_notice(inbound, slots), opening)  # outside 4(1)ア: said first, details still taken
-    if inbound.kind is Kind.TEXT and not restarted and (facts := extract(inbound.text, slots, opening=True)):
+    facts = extract(inbound.text, slots, opening=True) if inbound.kind is Kind.TEXT and not restarted else {}
+    if told and not restarted:
+        facts = {**told, **facts}
+    if facts:
         slots[OPENING] = facts  # only the facts the flow needs, not the message
     began = _agreed(slots, inbound, said, offer=False) if consented else _ask_next(slots, inbound, said)
     return replace(began, effects=(Effect("prescreen_started"), *began.effects))  # counted by the reports' funnel

@@ -80,7 +80,7 @@ _NOT_A_PLACE_AFTER = ("さん", "様", "商店", "屋")
 
 _DENIED = ("じゃなく", "ではなく", "じゃない", "ではない", "じゃなか", "ではなか", "から移", "から引っ越", "にあった", "におった",
            "でしよった", "でやっていた", "にいた", "の知り合い", "の人", "出身", "の友達", "の友人", "の親戚", "のすぐ隣",
-           "の隣", "の近く")
+           "の隣", "の近く", "のとなり", "の横", "のそば", "の向かい")
 _NOW = ("今は", "いまは", "現在は", "現在", "今の", "いまの", "移って", "移転", "引っ越して")
 
 
@@ -99,7 +99,7 @@ def _mentions(t: str, placed: bool = False) -> list[tuple[int, str]]:
             if at in taken or any(a <= at < a + 3 for a in taken):
                 continue
             taken.update(range(at, at + len(stem)))
-            after = t[at + len(stem) : at + len(stem) + 8]
+            after = re.sub(r"\s", "", t[at + len(stem) : at + len(stem) + 12])[:8]  # 「みなまた の となり」
             if after.startswith("郡"):  # 球磨郡多良木町: the district, not 球磨村
                 continue
             if placed and after and not after.startswith(_PLACED):

@@ -8,7 +8,7 @@ from typing import Any
 
 from dialogs import eligibility, program
 from dialogs.model import Choice, Choices, Inbound, Kind, Reply, Text
-from dialogs.parsing import parse_email, parse_phone, parse_usage
+from dialogs.parsing import KANA_DIGITS, kana_digits, parse_email, parse_phone, parse_usage
 from dialogs.prescreen import texts
 from dialogs.prescreen.form import LATER, LATER_LABEL, Options, Slot, Slots, Taken, later, skip, text_of, yes_no
 from dialogs.understand.signals import polarity, unknown
@@ -179,6 +179,52 @@ def _free_text(slot: str, *, allow_later: bool, max_chars: int = 300) -> Take:
     return take
 
 
+# The phone number typed with the name (「丸山信夫 090-3811-2045」): its digits, dashes and brackets, and the words
+# that label it, are not part of the name.
+_PHONE_RUN = re.compile(r"(\+81|[0０〇])[0-9０-９〇一二三四五六七八九零\s\-‐‑–—―−－ー()（）]{8,}")
+_CONTACT_WORDS = re.compile(r"(電話番号|電話|でんわ|携帯|けいたい|tel|ｔｅｌ|メールアドレス|メール|アドレス|e-mail|mail)(は|が|:|：)?",
+                            re.IGNORECASE)
+
+
+def _representative(inbound: Inbound, slots: Slots) -> Taken | None:
+    text = text_of(inbound, max_chars=300)
+    if text is None:
+        return None
+    phone, name = (None, text) if "phone" in slots else _name_and_phone(text)
+    if phone is None:
+        return None if len(name) > 60 or not name else Taken({"representative": name})
+    email = parse_email(text)
+    values: dict[str, Any] = {"phone": phone} | ({"email": email} if email else {})
+    if name and len(name) <= 60 and re.search(r"[一-龥ぁ-んァ-ヶA-Za-z]", name) and not re.search(r"[0-9０-９]", name):
+        values["representative"] = name  # else only the number is taken, and the name asked again
+    return Taken(values)
+
+
+_SPOKEN_DIGITS = re.compile(f"(?:{'|'.join(kana for kana, _ in KANA_DIGITS)}|[0-9０-９ー-])+")
+
+
+def _name_and_phone(text: str) -> tuple[str | None, str]:
+    """The phone number in the answer, and the name: what comes before the number up to the words that label it
+    and the end of its sentence (「院長の田代 博之です 電話は院の番号で、096-…」), or what is left after it."""
+    span = _PHONE_RUN.search(text)
+    if span is not None and (phone := parse_phone(span.group())) is not None:
+        before, after = text[: span.start()], text[span.end():]
+    else:  # kana digits (「いちのせ ふみこ ぜろきゅうろくなな…」): the shortest tail of words that is a number
+        words = text.split()
+        tail = next((i for i in range(1, len(words)) if all(_SPOKEN_DIGITS.fullmatch(w) for w in words[i:])
+                     and len(kana_digits(" ".join(words[i:])).replace(" ", "")) >= 6), None)
+        if tail is None:
+            return None, text
+        phone, before, after = parse_phone(" ".join(words[tail:])), " ".join(words[:tail]), ""
+        if phone is None:  # a number that is not one (a digit too few): the name alone, and the phone asked
+            return None, before
+    label = _CONTACT_WORDS.search(before)
+    before = before[: label.start()] if label else before
+    source = before if before.strip(" 、,。.:：/／") else _CONTACT_WORDS.sub(" ", after.replace(parse_email(after) or "\0", " "))
+    first = next((p for p in re.split(r"(?<=です)\s|[。\n]", source) if p.strip(" 、,。.:：/／")), "")
+    return phone, re.sub(r"\s+", " ", first.strip(" 、,。.:：/／")).strip()
+
+
 def _situation(inbound: Inbound, slots: Slots) -> Taken | None:
     if later(inbound):
         return Taken({"situation": None, "situation_later": True}, (Text(texts.LATER_NOTED),))
@@ -271,8 +317,8 @@ SLOTS = (
     Slot("business_name", "連絡先", _ask(texts.ASK_BUSINESS_NAME),
          _free_text("business_name", allow_later=False, max_chars=100), lambda s: "business_name" not in s, free=True,
          skip=skip(business_name=None, business_name_unknown=True)),
-    Slot("representative", "連絡先", _ask(texts.ASK_REPRESENTATIVE),
-         _free_text("representative", allow_later=False, max_chars=60), lambda s: "representative" not in s, free=True,
+    Slot("representative", "連絡先", _ask(texts.ASK_REPRESENTATIVE), _representative,
+         lambda s: "representative" not in s, free=True,
          skip=skip(representative=None, representative_unknown=True)),
     Slot("phone", "連絡先", _ask(texts.ASK_PHONE), _phone, lambda s: "phone" not in s,
          skip=skip(phone=None, phone_unknown=True)),

@@ -13,10 +13,11 @@ import re
 
 from dialogs.understand.text import standard
 
-# 相談したい / 見てもらいたい / 来てほしい / お願いしたい / 申し込みたい, in kana too
+# 相談したい / 見てもらいたい / 来てほしい / お願いしたい / 申し込みたい, in kana too; 〜たく (ご相談したく存じます) and
+# the dialect's 〜たか (頼みたかとばってん) are the same wish
 _WISH = re.compile(
     r"(相談|そうだん|見て|みて|診て|来て|きて|派遣して|はけんして|頼み|たのみ|申し込み|申込み?|もうしこみ|お願い|おねがい)"
-    r"(を|に|に乗って|にのって|して|し)?(もらい|いただき|頂き)?(たい|ほしい|欲しい)|"
+    r"(を|に|に乗って|にのって|して|し)?(もらい|いただき|頂き)?(たい|たく|たか|ほしい|欲しい)|"
     r"(相談|そうだん)(を)?(させて|さして|して|に乗って|にのって)(ください|下さい|くれ|いただけ|頂け|もらえ)|"
     r"(相談|そうだん)(が|を)?(あります|ある|あって|です)")
 # 「〜でも使えますか」「〜も相談できますか」「〜でもいいですか」「〜は対象ですか」
@@ -31,6 +32,11 @@ _OWN = re.compile(r"うち|私ども|私|わたし|わし|当店|当社|弊社|�
 def wish(text: str) -> bool:
     """A wish to consult, said outright (not a question about the program)."""
     return _WISH.search(standard(text)) is not None
+
+
+def speaks_of_own(text: str) -> bool:
+    """The owner speaks of their own business (「うちは」「八代市で畳屋をしています」)."""
+    return _OWN.search(standard(text)) is not None
 
 
 def own_case(text: str, *, business_named: bool = False) -> bool:

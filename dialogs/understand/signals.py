@@ -255,10 +255,15 @@ _SMALL_TALK = re.compile(r"^(ありがと|有難|有り難|どうも|お世話�
                          r"はい$|ok$|おk$|いえいえ|どういたしまして|お願いします$|おねがいします$)")
 
 
+# A remark about the weather or the season (「今日は暑かですね」「寒くなりましたね」): the particle ね closing it.
+_WEATHER = re.compile(r"(暑い|寒い|暑か|寒か|天気|涼しい|暖かい|あったかい|あつい|さむい|蒸す|蒸し暑い|(暑|寒|涼し|暖か)く(なりました|なった|なって))"
+                      r"(です|だ|や|じゃ|き)?(ね|ねえ|なあ|のう)$")
+
+
 def small_talk(text: str) -> bool:
-    """A greeting, thanks or acknowledgement that answers nothing."""
+    """A greeting, thanks or acknowledgement that answers nothing, or a word about the weather."""
     std = standard(text).rstrip("!！。.〜~ー")
-    return bool(std) and len(std) <= 20 and _SMALL_TALK.match(std) is not None
+    return bool(std) and len(std) <= 20 and (_SMALL_TALK.match(std) is not None or _WEATHER.search(std) is not None)
 
 
 def meaningful(text: str) -> bool:
