@@ -264,10 +264,10 @@ def _commit(ctx: TurnContext, session: Session, conversation: Conversation, even
 
 def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> TurnDone | None:
     """Process the oldest pending event of one free conversation (or of `conversation_key`)."""
+    if ctx.local_claims is not None:  # its first read (the candidates) is as cheap as the check below
+        return _process_outside_lock(ctx, ctx.local_claims, conversation_key)
     if conversation_key is None and not _anything_pending(ctx):
         return None
-    if ctx.local_claims is not None:
-        return _process_outside_lock(ctx, ctx.local_claims, conversation_key)
     with ctx.session_factory.begin() as session:
         conversation = _claim(session, conversation_key)
         if conversation is None:

@@ -135,9 +135,9 @@ class Pipeline:
         self._turn_ended(done.conversation_key)
         self.metrics.turns.labels(done.channel, done.result).inc()
         self.metrics.turn_seconds.labels(done.channel).observe(time.perf_counter() - started)
-        if done.claimed is not None:
-            await self._send(done.claimed)
-        if done.outbox_ids and done.channel in self._push_channels:
+        sent = done.claimed is not None and await self._send(done.claimed)
+        # the rest of the turn's sends (or all, when an earlier one still waits): no read when the lease covered all
+        if len(done.outbox_ids) > (1 if sent else 0) and done.channel in self._push_channels:
             await self.deliver(conversation_key=done.conversation_key)
         if done.menu_due:
             self._spawn(self.sync_menu(done.conversation_key))
@@ -217,7 +217,7 @@ class Pipeline:
     async def _send_step(self) -> bool:
         return await self.deliver() > 0
 
-    async def _loop(self, step: Callable[[], Awaitable[bool]]) -> None:
+    async def _loop(self, step: Callable[[], Awaitable[bool]], idle: Callable[[], Awaitable[None]]) -> None:
         while not self._stop.is_set():
             try:
                 busy = await step()
@@ -226,7 +226,13 @@ class Pipeline:
                 await asyncio.sleep(1.0)
                 continue
             if not busy:
-                await self._idle()
+                await idle()
+
+    async def _send_idle(self) -> None:
+        """Send loops only retry (a turn sends its own answer at once): a timer, never a webhook's wake, which must
+        rouse a turn loop."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), self.settings.poll_interval_seconds)
 
     async def _notify_loop(self) -> None:
         """New-case e-mails (only when SMTP is configured); its own pace, so it never takes a turn loop's wake."""
@@ -420,8 +426,8 @@ class Pipeline:
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
         loops = [self._heartbeat_loop(), self._evaluation_loop(), self._seminar_loop(), self._housekeeping_loop()]
-        loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
-        loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
+        loops += [self._loop(self._turn_step, self._idle) for _ in range(self.turn_loops)]
+        loops += [self._loop(self._send_step, self._send_idle) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:
             loops.append(self._notify_loop())
         self._running = True
