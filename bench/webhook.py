@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,14 +48,24 @@ class Waiter:
 
     def __init__(self, fake: FakeLine, loop: asyncio.AbstractEventLoop) -> None:
         self.loop, self.pending, self.done_at = loop, {}, {}
+        self.answers: Counter[str] = Counter()  # accepted replies and pushes per user
         fake.on_delivery = self._seen
 
     def _seen(self, call: Call) -> None:
+        self.answers[call.to] += 1  # a push too: under a backlog past the token's window madoguchi pushes
         if call.reply_token:
             self.done_at[call.reply_token] = call.at
             fut = self.pending.pop(call.reply_token, None)
             if fut is not None:
                 self.loop.call_soon_threadsafe(lambda f=fut, t=call.at: f.done() or f.set_result(t))
+
+    async def all_answered(self, asked: Counter[str], what: str) -> None:
+        """Until every user has had as many answers as they sent events (the next phase must start from idle)."""
+        deadline = time.monotonic() + 300
+        while any(self.answers[user] < n for user, n in asked.items()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not every event of the {what} phase was answered")
+            await asyncio.sleep(0.05)
 
     def expect(self, token: str) -> asyncio.Future[float]:
         fut: asyncio.Future[float] = self.loop.create_future()
@@ -84,11 +95,11 @@ def profiler(pids: list[int], name: str) -> subprocess.Popen[bytes] | None:
 
 @contextmanager
 def bot_process(kind: str, fake_url: str, db_url: str | None, workers: int = 0,
-                pids: list[int] | None = None) -> Iterator[str]:
+                pids: list[int] | None = None, repo: Path = REPO) -> Iterator[str]:
     """The bot on a free port; `workers` > 0 runs `serve` without its embedded worker plus that many workers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")} | {
-        "PYTHONPATH": str(REPO), "LINE_CHANNEL_SECRET": CHANNEL_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "PYTHONPATH": str(repo), "LINE_CHANNEL_SECRET": CHANNEL_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
         "LINE_API_BASE_URL": fake_url, "MADOGUCHI_LINE_CHANNEL_SECRET": CHANNEL_SECRET,
         "MADOGUCHI_LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "MADOGUCHI_LINE_API_BASE_URL": fake_url,
         "MADOGUCHI_DATABASE_URL": db_url or "", "MADOGUCHI_POLL_INTERVAL_SECONDS": "0.05",
@@ -97,12 +108,13 @@ def bot_process(kind: str, fake_url: str, db_url: str | None, workers: int = 0,
     if kind == "echo":
         args, path = [sys.executable, str(REPO / "bench" / "echo_bot.py"), str(port)], "/callback"
     else:
-        subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=repo, check=True,
+                       capture_output=True)
         args, path = [sys.executable, "-m", "bot", "serve", "--port", str(port)], "/webhooks/line"
     pids = pids if pids is not None else []
-    procs = [subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [subprocess.Popen(args, env=env, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     procs += [
-        subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env, stdout=subprocess.DEVNULL,
+        subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env, cwd=repo, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
         for _ in range(workers)
     ]
@@ -144,12 +156,12 @@ async def post(client: httpx.AsyncClient, url: str, raw: bytes, headers: dict[st
 async def ack_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter: Waiter, users: int,
                     messages: int, tag: str) -> tuple[list[float], float]:
     acks: list[float] = []
-    tokens: list[str] = []
+    asked: Counter[str] = Counter()
 
     async def user(u: int) -> None:
         for _ in range(messages):
-            raw, headers, token = signed_event(fake, f"U{tag}a{u}", "こんにちは")
-            tokens.append(token)
+            raw, headers, _token = signed_event(fake, f"U{tag}a{u}", "こんにちは")
+            asked[f"U{tag}a{u}"] += 1
             t0 = time.perf_counter()
             response = await post(client, url, raw, headers)
             acks.append(time.perf_counter() - t0)
@@ -158,11 +170,7 @@ async def ack_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter:
     start = time.perf_counter()
     await asyncio.gather(*(user(u) for u in range(users)))
     rate = len(acks) / (time.perf_counter() - start)
-    deadline = time.monotonic() + 120
-    while not all(t in waiter.done_at for t in tokens):  # every event answered before the next phase
-        if time.monotonic() > deadline:
-            raise RuntimeError("not every event of the ack phase was answered")
-        await asyncio.sleep(0.05)
+    await waiter.all_answered(asked, "ack")
     return acks, rate
 
 
@@ -170,7 +178,7 @@ async def rate_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter
                      seconds: float, tag: str) -> list[float]:
     """Webhooks at a fixed rate (open loop), one event each from rotating users; their acks."""
     acks: list[float] = []
-    tokens: list[str] = []
+    asked = Counter(f"U{tag}r{i % 200}" for i in range(int(rate * seconds)))
     bodies = [signed_event(fake, f"U{tag}r{i % 200}", "こんにちは") for i in range(int(rate * seconds))]
 
     async def one(raw: bytes, headers: dict[str, str]) -> None:
@@ -181,16 +189,11 @@ async def rate_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter
 
     start = time.perf_counter()
     sent: list[asyncio.Task[None]] = []
-    for i, (raw, headers, token) in enumerate(bodies):
+    for i, (raw, headers, _token) in enumerate(bodies):
         await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-        tokens.append(token)
         sent.append(asyncio.create_task(one(raw, headers)))
     await asyncio.gather(*sent)
-    deadline = time.monotonic() + 120
-    while not all(t in waiter.done_at for t in tokens):  # every event answered before the next phase
-        if time.monotonic() > deadline:
-            raise RuntimeError("not every event of the rate phase was answered")
-        await asyncio.sleep(0.05)
+    await waiter.all_answered(asked, "rate")
     return acks
 
 
@@ -213,10 +216,10 @@ async def turn_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter
 
 
 async def measure(kind: str, fake: FakeLine, fake_url: str, db_url: str | None, users: int, messages: int,
-                  workers: int = 0, rate: float = 200, rate_seconds: float = 5) -> dict:
+                  workers: int = 0, rate: float = 200, rate_seconds: float = 5, repo: Path = REPO) -> dict:
     waiter = Waiter(fake, asyncio.get_running_loop())
     pids: list[int] = []
-    with bot_process(kind, fake_url, db_url, workers, pids) as url:
+    with bot_process(kind, fake_url, db_url, workers, pids, repo) as url:
         print(f"measuring {kind} ({db_url.split(':')[0] if db_url else 'inline'}, {workers} workers)", flush=True)
         limits = httpx.Limits(max_connections=max(users, 200), max_keepalive_connections=max(users, 200))
         async with httpx.AsyncClient(limits=limits, timeout=60) as client:
@@ -260,6 +263,7 @@ async def main() -> None:
     ap.add_argument("--messages", type=int, default=20)
     ap.add_argument("--rate", type=float, default=200, help="events/s offered in the rate phase (0: skip it)")
     ap.add_argument("--rate-seconds", type=float, default=5)
+    ap.add_argument("--compare", type=Path, help="also measure madoguchi from this checkout (e.g. an older commit)")
     ap.add_argument("--repeat", type=int, default=1, help="measure every bot this many times, interleaved")
     ap.add_argument("--only", default="", help="comma-separated: echo,sqlite,pg,pg2 (default: all)")
     args = ap.parse_args()
@@ -284,6 +288,13 @@ async def main() -> None:
                 with postgres.fresh_database() as url:
                     results["madoguchi, PG, web + 2 workers"] = await measure(
                         "madoguchi", fake, server.url, url, args.users, args.messages, workers=2, **extra)
+            if args.compare:
+                with postgres.fresh_database() as url:
+                    for name, db in (("SQLite", f"sqlite:///{tmp}/compare{round_no}.db"), ("PostgreSQL", url)):
+                        if ("sqlite" if name == "SQLite" else "pg") in only:
+                            results[f"{args.compare.name}, {name}"] = await measure(
+                                "madoguchi", fake, server.url, db, args.users, args.messages, repo=args.compare,
+                                **extra)
             print(f"\nround {round_no + 1}; load average (1, 5, 15 min) before {load_before}, after {os.getloadavg()}")
             report(results, args.users, args.messages, args.rate)
     if fake.violations:
