@@ -89,7 +89,7 @@ def profiler(pids: list[int], name: str) -> subprocess.Popen[bytes] | None:
     if not out:
         return None
     spy = Path(sys.executable).with_name("py-spy")
-    return subprocess.Popen([str(spy), "record", "--pid", str(pids[0]), "--format", "raw", "--rate", "200",
+    return subprocess.Popen([str(spy), "record", "--pid", str(pids[0]), "--format", "raw", "--rate", "100", "--gil", "--nonblocking",
                              "--output", f"{out}/{name}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
