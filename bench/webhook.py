@@ -84,13 +84,15 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def profiler(pids: list[int], name: str) -> subprocess.Popen[bytes] | None:
-    """With BENCH_PYSPY=DIR: py-spy samples the bot's first process over the turn phase (DIR/NAME.txt, folded)."""
+    """With BENCH_PYSPY=DIR: py-spy samples the bot's first process over the turn phase (DIR/NAME.txt, folded;
+    only the thread holding the GIL, i.e. Python CPU, without pausing the process)."""
     out = os.environ.get("BENCH_PYSPY")
     if not out:
         return None
     spy = Path(sys.executable).with_name("py-spy")
-    return subprocess.Popen([str(spy), "record", "--pid", str(pids[0]), "--format", "raw", "--rate", "100", "--gil", "--nonblocking",
-                             "--output", f"{out}/{name}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = ["record", "--pid", str(pids[0]), "--format", "raw", "--rate", "100", "--gil", "--nonblocking"]
+    return subprocess.Popen([str(spy), *args, "--output", f"{out}/{name}.txt"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 @contextmanager
