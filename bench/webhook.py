@@ -148,11 +148,14 @@ def signed_event(fake: FakeLine, user: str, text: str) -> tuple[bytes, dict[str,
 
 
 async def post(client: httpx.AsyncClient, url: str, raw: bytes, headers: dict[str, str]) -> httpx.Response:
-    """One webhook; a connection the server closed while idle is retried once (the event id dedupes it)."""
-    try:
-        return await client.post(url, content=raw, headers=headers)
-    except (httpx.ReadError, httpx.RemoteProtocolError):
-        return await client.post(url, content=raw, headers=headers)
+    """One webhook; a connection the server closed while idle (uvicorn: after 5 s) is retried on another, a few
+    times, as the pool may hold several such (the event id dedupes a retried event)."""
+    for _ in range(4):
+        try:
+            return await client.post(url, content=raw, headers=headers)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            continue
+    return await client.post(url, content=raw, headers=headers)
 
 
 async def ack_phase(client: httpx.AsyncClient, url: str, fake: FakeLine, waiter: Waiter, users: int,
