@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as exc_mod
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
@@ -65,13 +67,44 @@ def _writer_queued_connection() -> type[sqlite3.Connection]:
     return Connection
 
 
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """`pool_pre_ping`, but only for a connection idle longer than IDLE_PING_SECONDS: a busy pipeline pays no round
+    trip per transaction, while a connection that sat in the pool (across a database restart, a pooler's idle
+    timeout) is still checked and replaced before use. One in use that breaks raises, and the pool then drops every
+    connection older than the failure (SQLAlchemy's disconnect handling)."""
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_conn: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("returned_at", 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_conn.rollback()  # psycopg opened a transaction for the SELECT
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh and checks out again
+            raise exc_mod.DisconnectionError(str(exc)) from exc
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url()
     if not settings.is_sqlite:
         # Behind a transaction pooler each transaction may run on another server connection, where a statement
         # psycopg prepared (after 5 uses) does not exist: prepare_threshold=None turns preparing off.
         pooled = {"prepare_threshold": None} if settings.database_transaction_pooler else {}
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=pooled)
+        engine = create_engine(url, pool_size=10, max_overflow=20, connect_args=pooled)
+        _ping_when_idle(engine)
+        return engine
     connect_args = {"check_same_thread": False, "timeout": 30, "factory": _writer_queued_connection()}
     engine = create_engine(url, connect_args=connect_args)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Insert
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,9 @@ from bot.db.tables import Base
 @functools.lru_cache(maxsize=32)
 def _insert_ignoring(dialect: str, model: type[Base], keys: tuple[str, ...]) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    pk = next(iter(model.__mapper__.primary_key))
-    return insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(pk)
+    table = cast(Table, model.__table__)  # Core, not the ORM's bulk-insert layer (the webhook's hot path)
+    pk = next(iter(table.primary_key.columns))
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(pk)
 
 
 def insert_ignoring_duplicates(
@@ -27,4 +28,4 @@ def insert_ignoring_duplicates(
     if not rows:
         return 0
     stmt = _insert_ignoring(session.get_bind().dialect.name, model, tuple(keys))
-    return len(session.execute(stmt, list(rows)).all())
+    return len(session.connection().execute(stmt, list(rows)).all())

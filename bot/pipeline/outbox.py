@@ -168,7 +168,23 @@ def claim_next(
 def settle(*, session_factory: sessionmaker[Session], sent: Outgoing, delivery: Delivery, max_attempts: int) -> str:
     """Record what happened to a leased row, in one UPDATE, if this attempt still holds it (a worker taken for dead
     and taken over settles nothing: the newer attempt decides); returns its new status ("" when fenced out)."""
+    return settle_many(session_factory=session_factory, outcomes=[(sent, delivery)], max_attempts=max_attempts)[0]
+
+
+def settle_many(*, session_factory: sessionmaker[Session], outcomes: list[tuple[Outgoing, Delivery]],
+                max_attempts: int) -> list[str]:
+    """`settle` for several sends in one transaction (the worker batches the settles of concurrent turns)."""
     now = utcnow()
+    changes = [_settled(sent, delivery, max_attempts, now) for sent, delivery in outcomes]
+    with session_factory.begin() as session:
+        held = [session.scalar(update(OutboxMessage).where(
+            OutboxMessage.id == sent.id, OutboxMessage.status == "pending", OutboxMessage.attempts == sent.attempts,
+        ).values(**values).returning(OutboxMessage.id)) for (sent, _), values in zip(outcomes, changes, strict=True)]
+    return [str(values.get("status", "pending")) if row is not None else "" for row, values in
+            zip(held, changes, strict=True)]
+
+
+def _settled(sent: Outgoing, delivery: Delivery, max_attempts: int, now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {"lease_until": None, "leased_by": None, "last_error": delivery.error or None}
     if delivery.reply_refused:  # recorded before any push, so a crash cannot mistake it for delivered
         values |= {"reply_token": None, "reply_attempted": False}
@@ -180,11 +196,7 @@ def settle(*, session_factory: sessionmaker[Session], sent: Outgoing, delivery: 
         values |= {"status": "failed"}
     else:
         values |= {"next_attempt_at": now if delivery.reply_refused else now + backoff(sent.attempts)}
-    with session_factory.begin() as session:
-        held = session.scalar(update(OutboxMessage).where(
-            OutboxMessage.id == sent.id, OutboxMessage.status == "pending", OutboxMessage.attempts == sent.attempts,
-        ).values(**values).returning(OutboxMessage.id))
-    return str(values.get("status", "pending")) if held is not None else ""
+    return values
 
 
 def take_pulled(*, session_factory: sessionmaker[Session], conversation_key: str) -> list[dict[str, Any]]:

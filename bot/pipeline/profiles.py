@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.tables import OwnerProfile, utcnow
@@ -26,6 +26,23 @@ def claim(session: Session, *, conversation_key: str, now: datetime) -> bool:
     if row.due_at > now:
         return False
     row.due_at = now + RETRY
+    return True
+
+
+_DUE = select(OwnerProfile.due_at).where(OwnerProfile.conversation_key == bindparam("key"))
+
+
+def claim_core(conn: Connection, *, conversation_key: str, now: datetime) -> bool:
+    """`claim` in Core statements (the turn's lean write path): the same decision, no ORM objects."""
+    due = conn.execute(_DUE, {"key": conversation_key}).scalar()
+    if due is None:
+        conn.execute(insert(OwnerProfile).values(conversation_key=conversation_key, due_at=now + RETRY,
+                                                 status="pending"))
+        return True
+    if due > now:
+        return False
+    conn.execute(update(OwnerProfile).where(OwnerProfile.conversation_key == conversation_key)
+                 .values(due_at=now + RETRY))
     return True
 
 

@@ -11,12 +11,13 @@ import copy
 import logging
 import threading
 import traceback
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Attachment, Channel, FileSource, Outgoing
@@ -264,10 +265,10 @@ def _commit(ctx: TurnContext, session: Session, conversation: Conversation, even
 
 def process_one(ctx: TurnContext, *, conversation_key: str | None = None) -> TurnDone | None:
     """Process the oldest pending event of one free conversation (or of `conversation_key`)."""
+    if ctx.local_claims is not None:  # its first read (the candidates) is as cheap as the check below
+        return _process_outside_lock(ctx, ctx.local_claims, conversation_key)
     if conversation_key is None and not _anything_pending(ctx):
         return None
-    if ctx.local_claims is not None:
-        return _process_outside_lock(ctx, ctx.local_claims, conversation_key)
     with ctx.session_factory.begin() as session:
         conversation = _claim(session, conversation_key)
         if conversation is None:
@@ -323,6 +324,8 @@ def _process_outside_lock(ctx: TurnContext, claims: LocalClaims, conversation_ke
             # place would otherwise never match the database again, and the turn would be retried for ever)
             seen = (conversation.turn_count, copy.deepcopy(conversation.state), event.id, event.attempts)
             computed = _compute(ctx, session, conversation, event, now)
+        if computed.transition is not None and _lean(computed):
+            return _commit_lean(ctx, conversation, event, seen, computed.transition, now)
         with ctx.session_factory.begin() as session:
             conversation = session.scalars(_CONVERSATION, {"key": key}).one()
             event = _next_event(session, key)
@@ -332,3 +335,72 @@ def _process_outside_lock(ctx: TurnContext, claims: LocalClaims, conversation_ke
             return _commit(ctx, session, conversation, event, computed, now)
     finally:
         claims.give_back(key)
+
+
+def _lean(computed: _Computed) -> bool:
+    """A turn that only answers (no effects, no file): written by `_commit_lean`."""
+    return computed.transition is not None and not computed.transition.effects and computed.arrived is None
+
+
+_SEEN_CONVERSATION = select(Conversation.turn_count, Conversation.state, Conversation.menu_shown).where(
+    Conversation.key == bindparam("key"))
+_SEEN_EVENT = _NEXT_EVENT.with_only_columns(InboxEvent.id, InboxEvent.attempts)
+_UPDATE_CONVERSATION = update(Conversation).where(Conversation.key == bindparam("k"))
+_UPDATE_EVENT = update(InboxEvent).where(InboxEvent.id == bindparam("i"))
+_INSERT_OUTBOX = insert(OutboxMessage).returning(OutboxMessage.id)
+
+
+def _commit_lean(ctx: TurnContext, conversation: Conversation, event: InboxEvent, seen: tuple[Any, ...],
+                 transition: Transition, now: datetime) -> TurnDone:
+    """What `_commit` writes for a turn that only answers, in one short write transaction of Core statements (no
+    ORM objects loaded, flushed or reloaded): the check that nothing moved since the read, the state, the event,
+    the outbox rows with the first one leased at birth (one INSERT, not an INSERT and an UPDATE), the profile claim."""
+    key, channel = conversation.key, ctx.channels[conversation.channel]
+    with ctx.session_factory.begin() as session:
+        conn = session.connection()
+        found = conn.execute(_SEEN_CONVERSATION, {"key": key}).one()
+        pending = conn.execute(_SEEN_EVENT, {"key": key}).first()
+        if pending is None or seen != (found.turn_count, found.state, pending.id, pending.attempts):
+            log.info("conversation changed during its turn; taking the turn again")
+            return TurnDone(key, seen[2], conversation.channel, (), result="retry")
+        turn_no = found.turn_count + 1
+        state = transition.state.to_dict()
+        changes: dict[str, Any] = {"state": state, "turn_count": turn_no, "updated_at": now}
+        menu_due = False
+        if (ctx.menu_of is not None and conversation.channel in ctx.menu_channels
+                and (event.inbound or {}).get("kind") != "unfollow"):
+            changes["menu_wanted"] = wanted = ctx.menu_of(transition.state)
+            menu_due = wanted != (found.menu_shown or menus.DEFAULT)
+        conn.execute(_UPDATE_CONVERSATION.values(**changes), {"k": key})
+        conn.execute(_UPDATE_EVENT.values(
+            attempts=pending.attempts + 1, started_at=now, worker=ctx.worker_id, status="done", last_error=None,
+            turn_no=turn_no, processed_at=utcnow(), raw=minimal(event.raw)), {"i": event.id})
+        head = not channel.pull and not conn.execute(outbox._HAS_PENDING, {"key": key}).first()
+        deadline = event.event_at + ctx.reply_token_max_age if event.reply_token else None
+        leased_at = utcnow()  # as in `_queue`: after the dialog, so a slow one never hands out a spent lease
+        ids: list[int] = []
+        claimed: Outgoing | None = None
+        for i, batch in enumerate(channel.render(fill(transition.replies, {}))):
+            token = event.reply_token if i == 0 else None
+            lease = i == 0 and head
+            use_reply = bool(lease and token and deadline and leased_at < deadline)
+            retry_key = str(uuid.uuid4())
+            row_id = conn.execute(_INSERT_OUTBOX, {
+                "conversation_key": key, "inbox_event_id": event.id, "channel": conversation.channel,
+                "recipient": conversation.user_id, "payload": batch, "retry_key": retry_key, "reply_token": token,
+                "reply_deadline_at": deadline if i == 0 else None, "reply_attempted": use_reply,
+                "status": "pending", "attempts": 1 if lease else 0, "next_attempt_at": now, "created_at": now,
+                "purpose": "bot", "lease_until": leased_at + ctx.send_lease if lease else None,
+                "leased_by": (ctx.worker_id or None) if lease else None,
+            }).scalar_one()
+            ids.append(row_id)
+            if lease:  # recorded before the call, as `outbox.lease_row` does: a crash knows a reply may have gone
+                claimed = Outgoing(id=row_id, channel=conversation.channel, recipient=conversation.user_id,
+                                   payload=batch, retry_key=retry_key, reply_token=token, use_reply_token=use_reply,
+                                   reply_attempted=False, attempts=1)
+        profile_of = None
+        if conversation.channel in ctx.profile_channels and (event.inbound or {}).get("kind") != "unfollow" and \
+                profiles.claim_core(conn, conversation_key=key, now=now):
+            profile_of = conversation.user_id
+    return TurnDone(key, event.id, conversation.channel, tuple(ids), claimed, result="done", profile_of=profile_of,
+                    menu_due=menu_due)

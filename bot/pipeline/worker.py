@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MENU_ATTEMPTS = 4
 SETTLE_ATTEMPTS = 6
+SETTLE_STUCK_SECONDS = 1.0
 ANSWERED_KEPT = 10_000
 FILE_ATTEMPTS = 3
 
@@ -115,6 +116,9 @@ class Pipeline:
         self._background: set[asyncio.Task[None]] = set()
         self._running = False  # this process runs the turn loops (then it knows, without a read, what is answered)
         self._answered: dict[str, float] = {}  # conversation key → when its latest turn ended (monotonic)
+        self._settles: list[tuple[Outgoing, Delivery, asyncio.Future[str]]] = []  # outcomes waiting to be written
+        self._settling = 0  # batches being written
+        self._settle_started = 0.0
 
     async def _run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, **kwargs))
@@ -135,9 +139,9 @@ class Pipeline:
         self._turn_ended(done.conversation_key)
         self.metrics.turns.labels(done.channel, done.result).inc()
         self.metrics.turn_seconds.labels(done.channel).observe(time.perf_counter() - started)
-        if done.claimed is not None:
-            await self._send(done.claimed)
-        if done.outbox_ids and done.channel in self._push_channels:
+        sent = done.claimed is not None and await self._send(done.claimed)
+        # the rest of the turn's sends (or all, when an earlier one still waits): no read when the lease covered all
+        if len(done.outbox_ids) > (1 if sent else 0) and done.channel in self._push_channels:
             await self.deliver(conversation_key=done.conversation_key)
         if done.menu_due:
             self._spawn(self.sync_menu(done.conversation_key))
@@ -217,7 +221,7 @@ class Pipeline:
     async def _send_step(self) -> bool:
         return await self.deliver() > 0
 
-    async def _loop(self, step: Callable[[], Awaitable[bool]]) -> None:
+    async def _loop(self, step: Callable[[], Awaitable[bool]], idle: Callable[[], Awaitable[None]]) -> None:
         while not self._stop.is_set():
             try:
                 busy = await step()
@@ -226,7 +230,13 @@ class Pipeline:
                 await asyncio.sleep(1.0)
                 continue
             if not busy:
-                await self._idle()
+                await idle()
+
+    async def _send_idle(self) -> None:
+        """Send loops only retry (a turn sends its own answer at once): a timer, never a webhook's wake, which must
+        rouse a turn loop."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), self.settings.poll_interval_seconds)
 
     async def _notify_loop(self) -> None:
         """New-case e-mails (only when SMTP is configured); its own pace, so it never takes a turn loop's wake."""
@@ -306,17 +316,47 @@ class Pipeline:
 
     async def _settle(self, claimed: Outgoing, delivery: Delivery) -> str:
         """Record the outcome, trying hard (a locked or restarting database): an unrecorded reply could only end as
-        送信未確認 once its token is stale. Still unrecorded, the lease runs out and the row is tried again."""
+        送信未確認 once its token is stale. Still unrecorded, the lease runs out and the row is tried again.
+
+        Settles that arrive while one is being written go together in the next transaction (under load one write
+        and one thread hand-off for several turns' answers); a write stuck for over a second (a row lock held
+        elsewhere) lets the next batch start beside it rather than behind it."""
+        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._settles.append((claimed, delivery, done))
+        if self._settling == 0 or time.monotonic() - self._settle_started > SETTLE_STUCK_SECONDS:
+            self._spawn(self._settle_batches())
+        return await done
+
+    async def _settle_batches(self) -> None:
+        self._settling += 1
+        try:
+            while self._settles:
+                batch, self._settles = self._settles, []
+                self._settle_started = time.monotonic()
+                await self._settle_batch(batch)
+        finally:
+            self._settling -= 1
+
+    async def _settle_batch(self, batch: list[tuple[Outgoing, Delivery, asyncio.Future[str]]]) -> None:
         for attempt in range(SETTLE_ATTEMPTS):
             try:
-                return await self._run(outbox.settle, session_factory=self.session_factory, sent=claimed,
-                                       delivery=delivery, max_attempts=self.settings.send_max_attempts)
-            except Exception:  # noqa: BLE001
+                statuses = await self._run(outbox.settle_many, session_factory=self.session_factory,
+                                           outcomes=[(sent, delivery) for sent, delivery, _ in batch],
+                                           max_attempts=self.settings.send_max_attempts)
+            except Exception as exc:  # noqa: BLE001
                 if attempt == SETTLE_ATTEMPTS - 1:
-                    raise
-                log.warning("outbox %s not settled (attempt %d); trying again", claimed.id, attempt + 1)
+                    for _, _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                    return
+                log.warning("outbox %s not settled (attempt %d); trying again",
+                            ", ".join(str(sent.id) for sent, _, _ in batch), attempt + 1)
                 await asyncio.sleep(min(2.0, 0.1 * 2 ** attempt))
-        raise AssertionError("unreachable")
+                continue
+            for (_, _, done), status in zip(batch, statuses, strict=True):
+                if not done.done():
+                    done.set_result(status)
+            return
 
     async def _deliver_one(self, claimed: Outgoing) -> Delivery:
         try:
@@ -420,8 +460,8 @@ class Pipeline:
     async def run(self) -> None:
         """Run until `stop()`; then finish the current step of every loop."""
         loops = [self._heartbeat_loop(), self._evaluation_loop(), self._seminar_loop(), self._housekeeping_loop()]
-        loops += [self._loop(self._turn_step) for _ in range(self.turn_loops)]
-        loops += [self._loop(self._send_step) for _ in range(self.send_loops)]
+        loops += [self._loop(self._turn_step, self._idle) for _ in range(self.turn_loops)]
+        loops += [self._loop(self._send_step, self._send_idle) for _ in range(self.send_loops)]
         if self.settings.smtp_enabled:
             loops.append(self._notify_loop())
         self._running = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from linebot.v3.messaging import ReplyMessageRequest
 
 from bot.channels.line_render import render, split_text, utf16_units
 from dialogs.model import Card, Choice, Choices, Text
@@ -44,6 +45,8 @@ def test_any_replies_render_to_valid_line_calls(rs: list) -> None:
     batches = render(rs)
     for batch in batches:
         assert message_problems(batch) == []
+        # the SDK's own models accept it unchanged (the send path posts the rendered JSON without building them)
+        assert ReplyMessageRequest.from_dict({"replyToken": "t", "messages": batch}).to_dict()["messages"] == batch
     last_choices = next((r.choices for r in reversed(rs) if not isinstance(r, Text)), None)
     if last_choices and isinstance(rs[-1], Choices | Card) and rs[-1].choices:
         items = batches[-1][-1]["quickReply"]["items"]
