@@ -97,6 +97,12 @@ def _write_disk(new: dict[str, np.ndarray]) -> None:
         log.warning("could not keep vectors on disk: %s", error)
 
 
+def forget(text: str) -> None:
+    """Drop one text's cached vector (the latency bench times questions as if asked for the first time)."""
+    with _lock:
+        _cache.pop(text, None)
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised vectors (len(texts) × 512), from the cache where possible."""
     model = _load()
