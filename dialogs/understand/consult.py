@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from dialogs.understand.morph import tokens
 from dialogs.understand.text import standard
 
 # 相談したい / 見てもらいたい / 来てほしい / お願いしたい / 申し込みたい, in kana too; 〜たく (ご相談したく存じます) and
@@ -39,7 +40,19 @@ def speaks_of_own(text: str) -> bool:
     return _OWN.search(standard(text)) is not None
 
 
+def _asks_leave(std: str, at: int) -> bool:
+    """The も at `at` follows a verb's て/で form (「連れて行っても」「読んでも」): asking leave to do something, not
+    whether a business is covered (「整備工場でも」: で is a case particle there)."""
+    end = 0
+    for tok in tokens(std):
+        end += len(tok.surface)
+        if end >= at:
+            return tok.pos == "助詞" and tok.sub == "接続助詞" and tok.surface in ("て", "で")
+    return False
+
+
 def own_case(text: str, *, business_named: bool = False) -> bool:
     """A worry whether the owner's own business (said as theirs, or named: 「車の整備工場でも」) can be helped."""
     std = standard(text)
-    return _CAN_I.search(std) is not None and (business_named or _OWN.search(std) is not None)
+    asks = any(not _asks_leave(std, m.start(1) + (1 if m.group(1) == "でも" else 0)) for m in _CAN_I.finditer(std))
+    return asks and (business_named or _OWN.search(std) is not None)

@@ -104,3 +104,16 @@ def test_a_word_about_the_weather_is_small_talk_not_an_answer(text: str, talk: b
 def test_a_question_about_the_program_leaves_nothing_told_and_is_answered() -> None:
     t = step(State("menu"), Inbound(Kind.TEXT, NOW, text="派遣は何回まで使えますか"), KNOWLEDGE)
     assert t.state.node != flow.NODE and "_told" not in t.state.slots  # 派遣 is the program, not a trade
+
+
+@pytest.mark.parametrize(("typed", "own"), [
+    ("車の整備工場でも使えるんですか？", True), ("美容室でもいいですか", True), ("うちの店も大丈夫ですか", True),
+    ("ペットの犬を連れて行ってもよかですか", False), ("資料を持って行ってもいいですか", False),
+])
+def test_asking_leave_to_do_something_is_not_asking_whether_the_business_is_covered(typed: str, own: bool) -> None:
+    """「〜ても(いい|よか)」 after a verb asks permission (て/で as conjunctive particles); 「工場でも」 names a business."""
+    from dialogs.understand.consult import own_case
+
+    assert own_case(typed, business_named=True) is own
+    began = step(State(), Inbound(Kind.TEXT, NOW, text=typed), KNOWLEDGE).state.node == flow.NODE
+    assert not began or own
