@@ -54,6 +54,8 @@ def test_kana_only_questions_use_the_reading_channel() -> None:
 def test_normalisation_and_ngrams() -> None:
     assert normalize("ＺＯＯＭ 会議") == "オンライン会議".lower()
     assert ngrams("あいう") == ["アイ", "イウ", "アイウ"]
+    assert normalize("0円でできる？") == "無料でできる?" and normalize("タダですか") == "無料ですか"
+    assert "1000円" in normalize("参加費は1000円ですか") and "10円" in normalize("10円")  # a price is not 無料
 
 
 def test_close_entries_are_offered_as_alternatives_and_json_shape() -> None:
